@@ -1,0 +1,81 @@
+import {
+  can as roleCan,
+  codesInScope,
+  inScope,
+  municipalityScopeOf,
+  type MunicipalityScope,
+  type Permission,
+} from "@jeugdregio/access";
+import type { AppLoadContext } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { NO_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
+import { findSessionUser, sessionCookie, type SessionUser } from "~/modules/auth/session.server";
+
+/**
+ * The one helper that decides what a request may see. Every loader and action
+ * calls `requireAccess` (or `resolveVisitor` on public pages) and reaches the
+ * database only through the `run` it returns, which sets the tenant scope for
+ * row-level security: the second wall behind this one.
+ */
+export interface RequestAccess {
+  user: SessionUser;
+  scope: MunicipalityScope;
+  /** Municipalities the user may read, in name order. */
+  municipalities: { code: string; name: string }[];
+  can(permission: Permission): boolean;
+  run<T>(work: (trx: ScopedTransaction) => Promise<T>): Promise<T>;
+  /** The municipality if it is in scope; otherwise a 404, as if it did not exist. */
+  requireMunicipality(code: string): { code: string; name: string };
+}
+
+export interface Visitor {
+  user: SessionUser | null;
+  token: string | null;
+  /** Database work outside any tenant (login, sessions, own profile). */
+  run<T>(work: (trx: ScopedTransaction) => Promise<T>): Promise<T>;
+}
+
+export async function sessionToken(request: Request, context: AppLoadContext): Promise<string | null> {
+  const value: unknown = await sessionCookie(context.config).parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+export async function resolveVisitor(request: Request, context: AppLoadContext): Promise<Visitor> {
+  const run = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, NO_TENANTS, work);
+  const token = await sessionToken(request, context);
+  const user = token ? await run((trx) => findSessionUser(trx, token, context.config.sessionTtlHours)) : null;
+  return { user, token: user ? token : null, run };
+}
+
+export async function requireAccess(
+  request: Request,
+  context: AppLoadContext,
+  permission?: Permission,
+): Promise<RequestAccess> {
+  const visitor = await resolveVisitor(request, context);
+  if (!visitor.user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  const user = visitor.user;
+  if (permission && !roleCan(user.role, permission)) {
+    throw new Response("Forbidden", { status: 403 });
+  }
+  const scope = municipalityScopeOf(user.role, user.municipalityCode);
+  const run = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, scope, work);
+  const all = await run((trx) => trx.selectFrom("municipality").select(["code", "name"]).orderBy("name").execute());
+  const visible = new Set(codesInScope(scope.read, all.map((m) => m.code)));
+  const municipalities = all.filter((m) => visible.has(m.code));
+  return {
+    user,
+    scope,
+    municipalities,
+    can: (p) => roleCan(user.role, p),
+    run,
+    requireMunicipality(code) {
+      const found = municipalities.find((m) => m.code === code);
+      if (!found || !inScope(scope.read, code)) throw new Response("Not Found", { status: 404 });
+      return found;
+    },
+  };
+}

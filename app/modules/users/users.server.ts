@@ -1,0 +1,207 @@
+import { ROLES, isMunicipalRole, type Role } from "@jeugdregio/access";
+import { z } from "zod";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "~/modules/auth/password.server";
+import { revokeSessionsOf } from "~/modules/auth/session.server";
+import type { ScopedTransaction } from "~db/tenant-scope";
+
+/**
+ * Account management for admins (UI) and operators (CLI). Every change is
+ * audited; errors carry a stable code that the UI translates.
+ */
+
+export type UserErrorCode =
+  | "invalid_email"
+  | "email_taken"
+  | "invalid_name"
+  | "invalid_role"
+  | "municipality_required"
+  | "municipality_not_allowed"
+  | "unknown_municipality"
+  | "password_too_short"
+  | "not_found"
+  | "cannot_disable_self";
+
+export class UserError extends Error {
+  constructor(
+    readonly code: UserErrorCode,
+    readonly field: string | null = null,
+  ) {
+    super(code);
+  }
+}
+
+export interface Actor {
+  userId: string | null;
+  label: string;
+  ip?: string | null;
+}
+
+const EMAIL = z.string().trim().toLowerCase().email().max(254);
+
+export interface UserInput {
+  email: string;
+  displayName: string;
+  role: string;
+  municipalityCode: string | null;
+}
+
+async function validate(trx: ScopedTransaction, input: UserInput) {
+  const email = EMAIL.safeParse(input.email);
+  if (!email.success) throw new UserError("invalid_email", "email");
+  const displayName = input.displayName.trim();
+  if (!displayName || displayName.length > 200) throw new UserError("invalid_name", "displayName");
+  if (!(ROLES as readonly string[]).includes(input.role)) throw new UserError("invalid_role", "role");
+  const role = input.role as Role;
+  const municipalityCode = input.municipalityCode?.trim() || null;
+  if (isMunicipalRole(role) && !municipalityCode) throw new UserError("municipality_required", "municipalityCode");
+  if (!isMunicipalRole(role) && municipalityCode) throw new UserError("municipality_not_allowed", "municipalityCode");
+  if (municipalityCode) {
+    const known = await trx.selectFrom("municipality").select("code").where("code", "=", municipalityCode).executeTakeFirst();
+    if (!known) throw new UserError("unknown_municipality", "municipalityCode");
+  }
+  return { email: email.data, displayName, role, municipalityCode };
+}
+
+function checkPassword(password: string) {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError("password_too_short", "password");
+}
+
+export async function listUsers(trx: ScopedTransaction) {
+  return trx
+    .selectFrom("app_user")
+    .leftJoin("municipality", "municipality.code", "app_user.municipality_code")
+    .select([
+      "app_user.id",
+      "app_user.email",
+      "app_user.display_name",
+      "app_user.role",
+      "app_user.municipality_code",
+      "municipality.name as municipality_name",
+      "app_user.disabled_at",
+      "app_user.created_at",
+    ])
+    .orderBy("app_user.email")
+    .execute();
+}
+
+export async function findUser(trx: ScopedTransaction, idOrEmail: string) {
+  const isUuid = /^[0-9a-f-]{36}$/i.test(idOrEmail);
+  return trx
+    .selectFrom("app_user")
+    .select(["id", "email", "display_name", "role", "municipality_code", "disabled_at", "language"])
+    .where(isUuid ? "id" : "email", "=", isUuid ? idOrEmail : idOrEmail.trim().toLowerCase())
+    .executeTakeFirst();
+}
+
+async function requireUser(trx: ScopedTransaction, idOrEmail: string) {
+  const user = await findUser(trx, idOrEmail);
+  if (!user) throw new UserError("not_found");
+  return user;
+}
+
+export async function createUser(trx: ScopedTransaction, actor: Actor, input: UserInput & { password: string }) {
+  const valid = await validate(trx, input);
+  checkPassword(input.password);
+  const taken = await trx.selectFrom("app_user").select("id").where("email", "=", valid.email).executeTakeFirst();
+  if (taken) throw new UserError("email_taken", "email");
+  const created = await trx
+    .insertInto("app_user")
+    .values({
+      email: valid.email,
+      display_name: valid.displayName,
+      role: valid.role,
+      municipality_code: valid.municipalityCode,
+      password_hash: await hashPassword(input.password),
+      language: null,
+      disabled_at: null,
+    })
+    .returning(["id", "email"])
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, {
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    action: "user.create",
+    subject: created.email,
+    municipalityCode: valid.municipalityCode,
+    ip: actor.ip,
+    details: { role: valid.role },
+  });
+  return created;
+}
+
+export async function updateUser(trx: ScopedTransaction, actor: Actor, id: string, input: UserInput) {
+  const before = await requireUser(trx, id);
+  const valid = await validate(trx, input);
+  if (valid.email !== before.email) {
+    const taken = await trx.selectFrom("app_user").select("id").where("email", "=", valid.email).executeTakeFirst();
+    if (taken) throw new UserError("email_taken", "email");
+  }
+  await trx
+    .updateTable("app_user")
+    .set({
+      email: valid.email,
+      display_name: valid.displayName,
+      role: valid.role,
+      municipality_code: valid.municipalityCode,
+      updated_at: new Date(),
+    })
+    .where("id", "=", before.id)
+    .execute();
+  // A changed role or municipality takes effect at once: end old sessions.
+  if (before.role !== valid.role || before.municipality_code !== valid.municipalityCode) {
+    await revokeSessionsOf(trx, before.id);
+  }
+  await recordAudit(trx, {
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    action: "user.update",
+    subject: valid.email,
+    municipalityCode: valid.municipalityCode,
+    ip: actor.ip,
+    details: {
+      before: { email: before.email, role: before.role, municipalityCode: before.municipality_code, displayName: before.display_name },
+      after: { email: valid.email, role: valid.role, municipalityCode: valid.municipalityCode, displayName: valid.displayName },
+    },
+  });
+}
+
+export async function setUserDisabled(trx: ScopedTransaction, actor: Actor, idOrEmail: string, disabled: boolean) {
+  const user = await requireUser(trx, idOrEmail);
+  if (disabled && actor.userId === user.id) throw new UserError("cannot_disable_self");
+  await trx
+    .updateTable("app_user")
+    .set({ disabled_at: disabled ? new Date() : null, updated_at: new Date() })
+    .where("id", "=", user.id)
+    .execute();
+  if (disabled) await revokeSessionsOf(trx, user.id);
+  await recordAudit(trx, {
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    action: disabled ? "user.disable" : "user.enable",
+    subject: user.email,
+    municipalityCode: user.municipality_code,
+    ip: actor.ip,
+  });
+  return user;
+}
+
+export async function resetPassword(trx: ScopedTransaction, actor: Actor, idOrEmail: string, password: string) {
+  checkPassword(password);
+  const user = await requireUser(trx, idOrEmail);
+  await trx
+    .updateTable("app_user")
+    .set({ password_hash: await hashPassword(password), updated_at: new Date() })
+    .where("id", "=", user.id)
+    .execute();
+  await revokeSessionsOf(trx, user.id);
+  await recordAudit(trx, {
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    action: "user.reset_password",
+    subject: user.email,
+    municipalityCode: user.municipality_code,
+    ip: actor.ip,
+  });
+  return user;
+}

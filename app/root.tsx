@@ -1,0 +1,177 @@
+import { can, type Permission } from "@jeugdregio/access";
+import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useChangeLanguage } from "remix-i18next/react";
+import { useTranslation } from "react-i18next";
+import { DEFAULT_LANGUAGE, type Language } from "./i18n/config";
+import { detectLanguage } from "./i18n/language.server";
+import { resolveVisitor } from "./modules/access/access.server";
+import stylesheet from "./styles/app.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+interface NavItem {
+  to: string;
+  labelKey: string;
+  permission: Permission;
+}
+
+// Only pages that exist; later features add their entries here.
+const NAV: NavItem[] = [
+  { to: "/municipalities", labelKey: "nav.municipalities", permission: "read:municipality" },
+  { to: "/population/import", labelKey: "nav.populationImport", permission: "import:population" },
+  { to: "/admin/users", labelKey: "nav.users", permission: "manage:user" },
+  { to: "/audit", labelKey: "nav.audit", permission: "read:audit" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const visitor = await resolveVisitor(request, context);
+  const user = visitor.user;
+  const language = await detectLanguage(request, user?.language ?? null);
+  return json({
+    language,
+    requestId: context.requestId,
+    user: user && {
+      displayName: user.displayName,
+      role: user.role,
+      municipalityName: user.municipalityName,
+    },
+    nav: user ? NAV.filter((item) => can(user.role, item.permission)).map(({ to, labelKey }) => ({ to, labelKey })) : [],
+  });
+}
+
+export type RootData = typeof loader;
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<RootData>("root");
+  const language: Language = data?.language ?? DEFAULT_LANGUAGE;
+  return (
+    <html lang={language}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+function LanguageSwitch({ language }: { language: Language }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const other: Language = language === "nl" ? "en" : "nl";
+  return (
+    <Form method="post" action="/language" className="language-switch">
+      <input type="hidden" name="language" value={other} />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button type="submit" lang={other} aria-label={t("language.switchTo")} data-testid="language-switch">
+        {t(`language.${other}`)}
+      </button>
+    </Form>
+  );
+}
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<RootData>("root");
+  const { t } = useTranslation();
+  const language: Language = data?.language ?? DEFAULT_LANGUAGE;
+  useChangeLanguage(language);
+  const user = data?.user;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand">
+          {t("app.name")}
+        </Link>
+        <div className="header-tools">
+          {user ? (
+            <div className="who" data-testid="current-user">
+              <span className="who-name">{user.displayName}</span>
+              <span className="who-role">{t(`roles.${user.role}`)}</span>
+              <span className="who-scope" data-testid="current-scope">
+                {user.municipalityName ?? t("app.region")}
+              </span>
+            </div>
+          ) : null}
+          <LanguageSwitch language={language} />
+          {user ? (
+            <Form method="post" action="/logout">
+              <button type="submit">{t("auth.logout")}</button>
+            </Form>
+          ) : null}
+        </div>
+      </header>
+      {user ? (
+        <nav className="app-nav" aria-label={t("app.mainNavigation")}>
+          <ul>
+            <li>
+              <NavLink to="/" end>
+                {t("nav.home")}
+              </NavLink>
+            </li>
+            {data?.nav.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to}>{t(item.labelKey)}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+export default function App() {
+  return (
+    <Shell>
+      <Outlet />
+    </Shell>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const data = useRouteLoaderData<RootData>("root");
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const [titleKey, messageKey] =
+    status === 404
+      ? ["errors.notFoundTitle", "errors.notFound"]
+      : status === 403
+        ? ["errors.forbiddenTitle", "errors.forbidden"]
+        : ["errors.genericTitle", "errors.generic"];
+  return (
+    <Shell>
+      <h1>{t(titleKey)}</h1>
+      <p>{t(messageKey, { requestId: data?.requestId ?? "" })}</p>
+      <p>
+        <Link to="/">{t("errors.backHome")}</Link>
+      </p>
+    </Shell>
+  );
+}

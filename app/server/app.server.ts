@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import express from "express";
+import type { Kysely } from "kysely";
+import { sql } from "kysely";
+import type { Database } from "~db/schema";
+import type { AppConfig } from "./config.server";
+import "./context.server";
+import type { Logger } from "./logger.server";
+
+export interface ServerAppOptions {
+  config: AppConfig;
+  db: Kysely<Database>;
+  logger: Logger;
+  build: ServerBuild;
+  publicDir?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+
+/** The Express app around the Remix build: static files, request ids, logs, health. */
+export function createServerApp({ config, db, logger, build, publicDir = "public" }: ServerAppOptions) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+
+  app.use((req, res, next) => {
+    const incoming = req.get("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader("x-request-id", requestId);
+    res.setHeader("x-content-type-options", "nosniff");
+    res.setHeader("referrer-policy", "same-origin");
+    res.setHeader("x-frame-options", "DENY");
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      // Path only: query strings and headers can carry identifiers.
+      logger.info({
+        requestId,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      }, "request");
+    });
+    next();
+  });
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await sql`select 1`.execute(db);
+      res.status(200).json({ status: "ok" });
+    } catch (error) {
+      logger.error({ err: error, requestId: res.locals.requestId }, "health check: database unreachable");
+      res.status(503).json({ status: "unavailable" });
+    }
+  });
+
+  app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(publicDir, { maxAge: "1h" }));
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: config.env === "production" ? "production" : "development",
+      getLoadContext: (req, res): AppLoadContext => ({
+        db,
+        config,
+        logger: logger.child({ requestId: res.locals.requestId }),
+        requestId: res.locals.requestId as string,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }),
+    }),
+  );
+  return app;
+}

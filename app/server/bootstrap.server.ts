@@ -1,0 +1,24 @@
+import type { Kysely } from "kysely";
+import { openDatabase, type DatabaseHandle } from "~db/connect";
+import { migrateToLatest } from "~db/migrate";
+import type { Database } from "~db/schema";
+import { seedDemo } from "~seeds/demo";
+import { seedReferenceData } from "~seeds/reference";
+import type { AppConfig } from "./config.server";
+import type { Logger } from "./logger.server";
+
+/** Opens the database and brings it up to date: migrations, reference data, demo accounts when asked. */
+export async function prepareDatabase(config: AppConfig, logger: Logger): Promise<DatabaseHandle> {
+  const handle = await openDatabase(config.database);
+  logger.info({ database: handle.describe }, "database opened");
+  await migrateDatabase(handle.db, logger);
+  await seedReferenceData(handle.db, (message) => logger.info(message));
+  if (config.demo) await seedDemo(handle.db, (message) => logger.info(message));
+  return handle;
+}
+
+export async function migrateDatabase(db: Kysely<Database>, logger: Logger): Promise<void> {
+  const result = await migrateToLatest(db);
+  const applied = result.results?.filter((r) => r.status === "Success").map((r) => r.migrationName) ?? [];
+  logger.info({ applied }, applied.length ? "migrations applied" : "schema up to date");
+}

@@ -1,0 +1,18 @@
+import type { Kysely } from "kysely";
+import type { Database } from "~db/schema";
+import type { AppConfig } from "./config.server";
+import type { Logger } from "./logger.server";
+
+/** What the HTTP server hands every loader and action. */
+export interface ServerContext {
+  db: Kysely<Database>;
+  config: AppConfig;
+  logger: Logger;
+  requestId: string;
+  clientIp: string;
+}
+
+declare module "@remix-run/node" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends ServerContext {}
+}

@@ -1,0 +1,26 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from "kysely";
+import * as foundation from "./migrations/0001_foundation";
+import type { Database } from "./schema";
+
+/** Listed statically so the bundled server and the CLI run the same migrations. */
+const migrations: Record<string, Migration> = {
+  "0001_foundation": foundation,
+};
+
+export function createMigrator(db: Kysely<Database>) {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  });
+}
+
+/** Brings the schema up to date; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
+  const result = await createMigrator(db).migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    const cause = result.error instanceof Error ? result.error : new Error(String(result.error));
+    throw new Error(`Migration ${failed} failed: ${cause.message}`, { cause });
+  }
+  return result;
+}

@@ -1,0 +1,22 @@
+/**
+ * Which tables belong to a tenant (a municipality). Every tenant-owned table has
+ * `municipality_code` as the first column of its primary key, in every foreign key
+ * to another tenant-owned table, and row-level security enabled and forced; a test
+ * (test/db/tenancy-schema.test.ts) checks the live schema against this list, so the
+ * schema can be distributed by municipality (Citus) without redesign.
+ */
+export const TENANT_TABLES = ["population"] as const;
+
+/**
+ * Tables that carry a municipality code but are not owned by one tenant: the
+ * municipality list itself (a reference table), user accounts (managed by
+ * admins across tenants) and the audit log (one regional log).
+ */
+export const GLOBAL_TABLES_WITH_MUNICIPALITY = ["municipality", "app_user", "audit_event"] as const;
+
+/** The database role every request runs as: not the owner, no BYPASSRLS. */
+export const APP_ROLE = "jeugdregio_app";
+
+/** Per-transaction settings that the RLS policies read. */
+export const READ_SCOPE_SETTING = "jeugdregio.read_scope";
+export const WRITE_SCOPE_SETTING = "jeugdregio.write_scope";

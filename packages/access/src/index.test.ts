@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ROLES, can, codesInScope, inScope, municipalityScopeOf, permissionsOf } from "./index";
+
+const ALL = ["GM0014", "GM1966", "GM1969"];
+
+describe("municipality scope per role", () => {
+  it("binds municipal roles to their own municipality", () => {
+    expect(municipalityScopeOf("municipal_viewer", "GM0014")).toEqual({ read: ["GM0014"], write: [] });
+    expect(municipalityScopeOf("municipal_editor", "GM0014")).toEqual({ read: ["GM0014"], write: ["GM0014"] });
+  });
+
+  it("refuses a municipal role without a municipality", () => {
+    expect(() => municipalityScopeOf("municipal_viewer", null)).toThrow(/needs a municipality/);
+  });
+
+  it("gives RIGG all municipalities, the steering body read-only, admins none", () => {
+    expect(municipalityScopeOf("rigg_analyst", null)).toEqual({ read: "all", write: "all" });
+    expect(municipalityScopeOf("steering_member", null)).toEqual({ read: "all", write: [] });
+    expect(municipalityScopeOf("admin", null)).toEqual({ read: [], write: [] });
+  });
+
+  it("expands a scope to concrete codes and checks membership", () => {
+    expect(codesInScope("all", ALL)).toEqual(ALL);
+    expect(codesInScope(["GM1966", "GM9999"], ALL)).toEqual(["GM1966"]);
+    expect(inScope(["GM0014"], "GM1966")).toBe(false);
+    expect(inScope("all", "GM1966")).toBe(true);
+  });
+});
+
+describe("permission matrix", () => {
+  it("lets only admins manage users", () => {
+    expect(ROLES.filter((role) => can(role, "manage:user"))).toEqual(["admin"]);
+  });
+
+  it("lets only RIGG analysts import population figures", () => {
+    expect(ROLES.filter((role) => can(role, "import:population"))).toEqual(["rigg_analyst"]);
+  });
+
+  it("gives every role at least one permission", () => {
+    for (const role of ROLES) expect(permissionsOf(role).length).toBeGreaterThan(0);
+  });
+});

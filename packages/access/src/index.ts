@@ -1,0 +1,79 @@
+/**
+ * Who may do what: one matrix that serves both the server check and what the
+ * UI shows. Pure: the app's request helper (`access.server.ts`) applies it.
+ */
+
+export const ROLES = [
+  "municipal_viewer",
+  "municipal_editor",
+  "rigg_analyst",
+  "steering_member",
+  "admin",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const MUNICIPAL_ROLES: readonly Role[] = ["municipal_viewer", "municipal_editor"];
+
+export function isMunicipalRole(role: Role): boolean {
+  return MUNICIPAL_ROLES.includes(role);
+}
+
+type Action = "read" | "write" | "import" | "manage";
+type Entity = "municipality" | "population" | "user" | "audit";
+export type Permission = `${Action}:${Entity}`;
+
+const MATRIX: Record<Role, readonly Permission[]> = {
+  municipal_viewer: ["read:municipality", "read:population"],
+  municipal_editor: ["read:municipality", "read:population"],
+  rigg_analyst: ["read:municipality", "read:population", "import:population", "read:audit"],
+  steering_member: ["read:municipality", "read:population"],
+  admin: ["manage:user", "read:audit"],
+};
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return MATRIX[role];
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return MATRIX[role].includes(permission);
+}
+
+/** Municipality codes a role sees and changes; `all` for the regional roles. */
+export interface MunicipalityScope {
+  read: "all" | readonly string[];
+  write: "all" | readonly string[];
+}
+
+export function municipalityScopeOf(role: Role, municipalityCode: string | null): MunicipalityScope {
+  switch (role) {
+    case "municipal_viewer":
+      return { read: ownOnly(role, municipalityCode), write: [] };
+    case "municipal_editor": {
+      const own = ownOnly(role, municipalityCode);
+      return { read: own, write: own };
+    }
+    case "rigg_analyst":
+      return { read: "all", write: "all" };
+    case "steering_member":
+      return { read: "all", write: [] };
+    case "admin":
+      // Admins manage accounts, not youth-care figures.
+      return { read: [], write: [] };
+  }
+}
+
+function ownOnly(role: Role, municipalityCode: string | null): readonly string[] {
+  if (!municipalityCode) throw new Error(`Role ${role} needs a municipality`);
+  return [municipalityCode];
+}
+
+/** The concrete list of codes in a scope, given every municipality there is. */
+export function codesInScope(scope: MunicipalityScope["read"], allCodes: readonly string[]): string[] {
+  if (scope === "all") return [...allCodes];
+  const known = new Set(allCodes);
+  return scope.filter((code) => known.has(code));
+}
+
+export function inScope(scope: MunicipalityScope["read"], code: string): boolean {
+  return scope === "all" || scope.includes(code);
+}

@@ -1,0 +1,51 @@
+import Decimal from "decimal.js";
+import { describe, expect, it } from "vitest";
+import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent } from "./index";
+
+// Intl uses no-break spaces; compare with ordinary spaces.
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+
+describe("formatMoney", () => {
+  it("writes euros the Dutch and the English way", () => {
+    expect(plain(formatMoney("1234.56", "nl"))).toBe("€ 1.234,56");
+    expect(plain(formatMoney("1234.56", "en"))).toBe("€1,234.56");
+  });
+
+  it("keeps exact cents for amounts beyond float precision", () => {
+    expect(plain(formatMoney("216210114123456.79", "nl"))).toBe("€ 216.210.114.123.456,79");
+    expect(plain(formatMoney(new Decimal("0.1").plus("0.2"), "en"))).toBe("€0.30");
+  });
+
+  it("shows credits as negative amounts and can drop cents", () => {
+    expect(plain(formatMoney("-12.5", "nl"))).toBe("€ -12,50");
+    expect(plain(formatMoney("33908066.40", "en", { cents: false }))).toBe("€33,908,066");
+  });
+
+  it("rejects text that is not a number", () => {
+    expect(() => formatMoney("12,50", "nl")).toThrow();
+  });
+});
+
+describe("formatNumber and formatPercent", () => {
+  it("groups thousands per language", () => {
+    expect(plain(formatNumber(36000, "nl"))).toBe("36.000");
+    expect(plain(formatNumber(36000, "en"))).toBe("36,000");
+    expect(plain(formatNumber("13545.1", "nl", 1))).toBe("13.545,1");
+  });
+
+  it("writes shares as percentages", () => {
+    expect(plain(formatPercent("0.8", "nl"))).toBe("80,0%");
+    expect(plain(formatPercent("0.049", "en"))).toBe("4.9%");
+  });
+});
+
+describe("formatDate", () => {
+  it("writes calendar dates without time-zone shifts", () => {
+    expect(formatDate("2025-07-01", "nl")).toBe("1 juli 2025");
+    expect(formatDate("2025-07-01", "en")).toBe("1 July 2025");
+  });
+
+  it("writes moments in Dutch time", () => {
+    expect(plain(formatDateTime(new Date("2026-01-01T23:30:00Z"), "nl"))).toContain("2 jan 2026");
+  });
+});

@@ -1,0 +1,9 @@
+export {
+  POPULATION_COLUMNS,
+  validatePopulationTable,
+  populationRowSchema,
+  type PopulationIssueCode,
+  type PopulationRow,
+  type PopulationValidationResult,
+  type RowIssue,
+} from "./validate";
