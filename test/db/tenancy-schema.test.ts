@@ -1,0 +1,75 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GLOBAL_TABLES_WITH_MUNICIPALITY, TENANT_TABLES } from "~db/tenancy";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+
+/**
+ * Keeps the schema distributable by municipality (Citus): every table with a
+ * municipality code is either declared global or is a tenant table with the
+ * code leading its primary key, in its foreign keys to other tenant tables, and
+ * with row-level security enabled and forced.
+ */
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase({ seed: false });
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+async function tablesWithMunicipalityCode(): Promise<string[]> {
+  const rows = await sql<{ table_name: string }>`
+    select table_name from information_schema.columns
+    where table_schema = 'public' and column_name = 'municipality_code'
+    order by table_name`.execute(database.db);
+  return rows.rows.map((r) => r.table_name);
+}
+
+describe("tenant-owned tables", () => {
+  it("classifies every table that carries a municipality code", async () => {
+    const declared = new Set<string>([...TENANT_TABLES, ...GLOBAL_TABLES_WITH_MUNICIPALITY]);
+    const undeclared = (await tablesWithMunicipalityCode()).filter((t) => !declared.has(t));
+    expect(undeclared).toEqual([]);
+  });
+
+  it("lead their primary key with the municipality code", async () => {
+    const rows = await sql<{ table_name: string; first_column: string }>`
+      select c.conrelid::regclass::text as table_name, a.attname as first_column
+      from pg_constraint c
+      join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+      where c.contype = 'p' and c.connamespace = 'public'::regnamespace`.execute(database.db);
+    const firstColumn = new Map(rows.rows.map((r) => [r.table_name, r.first_column]));
+    for (const table of TENANT_TABLES) expect([table, firstColumn.get(table)]).toEqual([table, "municipality_code"]);
+  });
+
+  it("reference other tenant tables through the municipality code", async () => {
+    const rows = await sql<{ from_table: string; to_table: string; columns: string[] }>`
+      select c.conrelid::regclass::text as from_table, c.confrelid::regclass::text as to_table,
+             array(select a.attname from unnest(c.conkey) k join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k)::text[] as columns
+      from pg_constraint c where c.contype = 'f' and c.connamespace = 'public'::regnamespace`.execute(database.db);
+    const tenant = new Set<string>(TENANT_TABLES);
+    const offending = rows.rows.filter(
+      (fk) => tenant.has(fk.from_table) && tenant.has(fk.to_table) && !fk.columns.includes("municipality_code"),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it("have row-level security enabled and forced, with policies", async () => {
+    const rows = await sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean; policies: number }>`
+      select c.relname, c.relrowsecurity, c.relforcerowsecurity,
+             (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
+      from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'`.execute(database.db);
+    const byName = new Map(rows.rows.map((r) => [r.relname, r]));
+    for (const table of TENANT_TABLES) {
+      expect(byName.get(table)).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+      expect(byName.get(table)!.policies).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it("stores money as numeric, never as a float", async () => {
+    const floats = await sql<{ table_name: string; column_name: string }>`
+      select table_name, column_name from information_schema.columns
+      where table_schema = 'public' and data_type in ('real', 'double precision', 'money')`.execute(database.db);
+    expect(floats.rows).toEqual([]);
+  });
+});
