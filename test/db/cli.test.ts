@@ -1,0 +1,117 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, testServerUrl, type TestDatabase } from "../support/database";
+
+/** The CLI as operators use it: a child process, stdout for results, stderr for the rest. */
+let database: TestDatabase | null = null;
+let env: Record<string, string>;
+const work = mkdtempSync(path.join(tmpdir(), "jr-cli-"));
+
+beforeAll(async () => {
+  const base = { ...process.env, LOG_LEVEL: "warn" } as Record<string, string>;
+  delete base.DATABASE_URL;
+  delete base.TEST_DATABASE_URL;
+  if (testServerUrl()) {
+    database = await createTestDatabase({ seed: false });
+    env = { ...base, DATABASE_URL: database.url! };
+  } else {
+    env = { ...base, DATA_DIR: path.join(work, "data") };
+  }
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+function cli(args: string[], input?: string, extraEnv: Record<string, string> = {}) {
+  const result = spawnSync(path.resolve("node_modules/.bin/tsx"), ["app/cli/main.server.ts", ...args], {
+    env: { ...env, ...extraEnv },
+    input,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function file(name: string, content: string) {
+  const full = path.join(work, name);
+  writeFileSync(full, content);
+  return full;
+}
+
+describe("cli", () => {
+  it("migrates and seeds the reference data", () => {
+    const migrate = cli(["migrate"]);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    const seed = cli(["seed"]);
+    expect(seed.code, seed.stderr).toBe(0);
+    expect(seed.stderr).toMatch(/reference data/);
+    expect(seed.stdout).toBe("");
+  });
+
+  it("creates, lists, disables and resets users; JSON output is pure JSON on stdout", () => {
+    const created = cli(
+      ["user", "create", "--email", "Beleid@Groningen.nl", "--name", "Beleid", "--role", "municipal_editor", "--municipality", "GM0014", "--password-stdin", "--format", "json"],
+      "a-long-enough-password\n",
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toEqual([{ id: expect.any(String), email: "beleid@groningen.nl" }]);
+
+    const listed = cli(["user", "list", "--format", "json"]);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toContainEqual({
+      email: "beleid@groningen.nl", name: "Beleid", role: "municipal_editor", municipality: "GM0014", status: "active",
+    });
+
+    expect(cli(["user", "disable", "beleid@groningen.nl"]).code).toBe(0);
+    const afterDisable = JSON.parse(cli(["user", "list", "--format", "json"]).stdout) as { email: string; status: string }[];
+    expect(afterDisable.find((u) => u.email === "beleid@groningen.nl")?.status).toBe("disabled");
+
+    const reset = cli(["user", "reset-password", "beleid@groningen.nl"]);
+    expect(reset.code).toBe(0);
+    expect(reset.stderr).toMatch(/Generated password \(shown once\): \S{12,}/);
+    expect(reset.stdout).toBe("");
+  });
+
+  it("refuses invalid users with a clear message and a non-zero exit", () => {
+    const noMunicipality = cli(["user", "create", "--email", "x@y.nl", "--name", "X", "--role", "municipal_viewer", "--password-stdin"], "a-long-enough-password\n");
+    expect(noMunicipality.code).toBe(1);
+    expect(noMunicipality.stderr).toMatch(/municipality_required/);
+    const badRole = cli(["user", "create", "--email", "x@y.nl", "--name", "X", "--role", "king"]);
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stderr).toMatch(/Allowed choices/);
+  });
+
+  it("imports a Dutch population file all or nothing", () => {
+    const good = file("bevolking.csv", "\uFEFFmunicipality_code;year;inhabitants_0_17\r\nGM0014;2030;40000\r\nGM1966;2030;9000\r\n");
+    const ok = cli(["import", "population", good, "--format", "json"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, rows: 2, inserted: 2, updated: 0 });
+
+    const bad = file("fout.csv", "municipality_code,year,inhabitants_0_17\nGM0014,2031,41000\nGM9999,2031,1\nGM1966,twintig,5\n");
+    const failed = cli(["import", "population", bad]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/line 3.*municipality_code/);
+    expect(failed.stderr).toMatch(/line 4.*year/);
+    expect(failed.stderr).toMatch(/nothing was stored/);
+    // Line 2 was valid, yet nothing of the file was stored.
+    const again = cli(["import", "population", file("check.csv", "municipality_code,year,inhabitants_0_17\nGM0014,2031,41000\n"), "--format", "json"]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ inserted: 1, updated: 0 });
+  });
+
+  it("explains each command with --help", () => {
+    for (const args of [["--help"], ["user", "create", "--help"], ["import", "population", "--help"], ["seed", "--help"]]) {
+      const help = cli(args);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/Usage:/);
+    }
+  });
+
+  it("names a malformed setting and exits non-zero", () => {
+    const result = cli(["migrate"], undefined, { DATABASE_URL: "mysql://nope" });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/DATABASE_URL: must start with postgres/);
+  });
+});
