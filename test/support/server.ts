@@ -20,7 +20,11 @@ export interface TestServer {
 }
 
 /** The real HTTP stack (Express + the built Remix app) on a free loopback port. */
-export async function startTestServer(db: Kysely<Database>, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  db: Kysely<Database>,
+  env: Record<string, string> = {},
+  options: { logFd?: number } = {},
+): Promise<TestServer> {
   const buildPath = path.resolve("build/index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   const config = loadConfig({
@@ -30,7 +34,7 @@ export async function startTestServer(db: Kysely<Database>, env: Record<string, 
     DEMO: "0",
     ...env,
   });
-  const logger = createLogger("silent");
+  const logger = options.logFd === undefined ? createLogger("silent") : createLogger("info", options.logFd);
   const app = createServerApp({ config, db, logger, build });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
