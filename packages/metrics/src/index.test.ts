@@ -1,0 +1,78 @@
+import Decimal from "decimal.js";
+import { describe, expect, it } from "vitest";
+import { figuresToJson, money, rankProviders, segmentFigures } from "./index";
+
+describe("providers covering 80%", () => {
+  it("is the smallest top set whose cumulative spending reaches 80%", () => {
+    const providers = [
+      { providerCode: "A", spending: "50" },
+      { providerCode: "B", spending: "30" },
+      { providerCode: "C", spending: "20" },
+    ];
+    // 50 < 80, 50 + 30 = 80 ≥ 80: two providers.
+    expect(segmentFigures({ clients: 4, spending: "100", providers }).providers80).toBe(2);
+    // Just below the threshold needs the next one too.
+    const below = [
+      { providerCode: "A", spending: "50" },
+      { providerCode: "B", spending: "29.99" },
+      { providerCode: "C", spending: "20.01" },
+    ];
+    expect(segmentFigures({ clients: 4, spending: "100", providers: below }).providers80).toBe(3);
+  });
+
+  it("ignores providers whose net spending is zero or negative, but counts their credits in the total", () => {
+    const providers = [
+      { providerCode: "A", spending: "90" },
+      { providerCode: "B", spending: "20" },
+      { providerCode: "C", spending: "-10" },
+      { providerCode: "D", spending: "0" },
+    ];
+    const figures = segmentFigures({ clients: 3, spending: "100", providers });
+    expect(figures.providers).toBe(2);
+    expect(figures.providers80).toBe(1); // 90 ≥ 80
+  });
+
+  it("marks the coverage set and cumulative shares in rank order", () => {
+    const ranked = rankProviders(
+      [
+        { providerCode: "small", spending: "10" },
+        { providerCode: "big", spending: "70" },
+        { providerCode: "mid", spending: "20" },
+      ],
+      "100",
+    );
+    expect(ranked.map((p) => [p.providerCode, p.cumulativeShare.toString(), p.inCoverageSet])).toEqual([
+      ["big", "0.7", true],
+      ["mid", "0.9", true],
+      ["small", "1", false],
+    ]);
+  });
+
+  it("is zero for a scope without spending", () => {
+    expect(segmentFigures({ clients: 0, spending: "0", providers: [] })).toMatchObject({ providers80: 0, providers: 0, avgPerClient: null });
+  });
+});
+
+describe("money and JSON", () => {
+  it("rounds half-up to cents only at the end", () => {
+    expect(money(new Decimal("0.005"))).toBe("0.01");
+    expect(money(new Decimal("-0.005"))).toBe("-0.01");
+    expect(money(new Decimal("216210114"))).toBe("216210114.00");
+  });
+
+  it("follows the definitions: 80% of spending and average per client", () => {
+    const json = figuresToJson(
+      segmentFigures({ clients: 1720, spending: "38984951", providers: [{ providerCode: "X", spending: "38984951" }] }),
+    );
+    expect(json.spending_80).toBe("31187960.80");
+    expect(json.avg_per_client).toBe("22665.67");
+  });
+
+  it("reproduces DOMAIN.md's averages", () => {
+    const avg = (spending: string, clients: number) =>
+      figuresToJson(segmentFigures({ clients, spending, providers: [] })).avg_per_client;
+    expect(avg("216210114", 15962)).toBe("13545.30");
+    expect(avg("33908066", 2877)).toBe("11785.91");
+    expect(avg("39072306", 1350)).toBe("28942.45");
+  });
+});
