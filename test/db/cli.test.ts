@@ -27,7 +27,7 @@ afterAll(async () => {
 
 function cli(args: string[], input?: string, extraEnv: Record<string, string> = {}) {
   const result = spawnSync(path.resolve("node_modules/.bin/tsx"), ["app/cli/main.server.ts", ...args], {
-    env: { ...env, ...extraEnv },
+    env: { ...env, ...extraEnv } as NodeJS.ProcessEnv,
     input,
     encoding: "utf8",
     timeout: 120_000,

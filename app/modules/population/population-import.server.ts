@@ -43,7 +43,7 @@ export async function importPopulation(
     table = await readTable(file.bytes, { fileName: file.name });
   } catch (error) {
     if (!(error instanceof TableError)) throw error;
-    const errors: RowIssue[] = [{ line: error.line ?? null, column: null, code: error.code, message: error.message }];
+    const errors: RowIssue[] = [{ line: error.line ?? null, column: error.column ?? null, code: error.code, message: error.message }];
     await audit("failure", { errors: errors.length });
     return { ok: false, errors, notices: [] };
   }

@@ -20,7 +20,8 @@ export type UserErrorCode =
   | "unknown_municipality"
   | "password_too_short"
   | "not_found"
-  | "cannot_disable_self";
+  | "cannot_disable_self"
+  | "cannot_change_own_role";
 
 export class UserError extends Error {
   constructor(
@@ -37,6 +38,7 @@ export interface Actor {
   ip?: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = z.string().trim().toLowerCase().email().max(254);
 
 export interface UserInput {
@@ -86,7 +88,7 @@ export async function listUsers(trx: ScopedTransaction) {
 }
 
 export async function findUser(trx: ScopedTransaction, idOrEmail: string) {
-  const isUuid = /^[0-9a-f-]{36}$/i.test(idOrEmail);
+  const isUuid = UUID.test(idOrEmail);
   return trx
     .selectFrom("app_user")
     .select(["id", "email", "display_name", "role", "municipality_code", "disabled_at", "language"])
@@ -100,24 +102,39 @@ async function requireUser(trx: ScopedTransaction, idOrEmail: string) {
   return user;
 }
 
+/** Two requests racing for one e-mail: the unique index decides, the loser gets `email_taken`. */
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
+}
+
+async function emailTakenOnConflict<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new UserError("email_taken", "email");
+    throw error;
+  }
+}
+
 export async function createUser(trx: ScopedTransaction, actor: Actor, input: UserInput & { password: string }) {
   const valid = await validate(trx, input);
   checkPassword(input.password);
   const taken = await trx.selectFrom("app_user").select("id").where("email", "=", valid.email).executeTakeFirst();
   if (taken) throw new UserError("email_taken", "email");
-  const created = await trx
+  const passwordHash = await hashPassword(input.password);
+  const created = await emailTakenOnConflict(() => trx
     .insertInto("app_user")
     .values({
       email: valid.email,
       display_name: valid.displayName,
       role: valid.role,
       municipality_code: valid.municipalityCode,
-      password_hash: await hashPassword(input.password),
+      password_hash: passwordHash,
       language: null,
       disabled_at: null,
     })
     .returning(["id", "email"])
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow());
   await recordAudit(trx, {
     actorUserId: actor.userId,
     actorLabel: actor.label,
@@ -133,11 +150,13 @@ export async function createUser(trx: ScopedTransaction, actor: Actor, input: Us
 export async function updateUser(trx: ScopedTransaction, actor: Actor, id: string, input: UserInput) {
   const before = await requireUser(trx, id);
   const valid = await validate(trx, input);
+  // An admin cannot demote themselves (and so lock everyone out by accident).
+  if (actor.userId === before.id && valid.role !== before.role) throw new UserError("cannot_change_own_role", "role");
   if (valid.email !== before.email) {
     const taken = await trx.selectFrom("app_user").select("id").where("email", "=", valid.email).executeTakeFirst();
     if (taken) throw new UserError("email_taken", "email");
   }
-  await trx
+  await emailTakenOnConflict(() => trx
     .updateTable("app_user")
     .set({
       email: valid.email,
@@ -147,7 +166,7 @@ export async function updateUser(trx: ScopedTransaction, actor: Actor, id: strin
       updated_at: new Date(),
     })
     .where("id", "=", before.id)
-    .execute();
+    .execute());
   // A changed role or municipality takes effect at once: end old sessions.
   if (before.role !== valid.role || before.municipality_code !== valid.municipalityCode) {
     await revokeSessionsOf(trx, before.id);
@@ -169,6 +188,7 @@ export async function updateUser(trx: ScopedTransaction, actor: Actor, id: strin
 export async function setUserDisabled(trx: ScopedTransaction, actor: Actor, idOrEmail: string, disabled: boolean) {
   const user = await requireUser(trx, idOrEmail);
   if (disabled && actor.userId === user.id) throw new UserError("cannot_disable_self");
+  if (Boolean(user.disabled_at) === disabled) return user; // already so: nothing to change or audit
   await trx
     .updateTable("app_user")
     .set({ disabled_at: disabled ? new Date() : null, updated_at: new Date() })

@@ -1,0 +1,267 @@
+import { ROLES } from "@jeugdregio/access";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "~/i18n/useFormat";
+import { requireAccess } from "~/modules/access/access.server";
+import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password.server";
+import { notFound } from "~/modules/http.server";
+import { findUser, resetPassword, setUserDisabled, updateUser, UserError } from "~/modules/users/users.server";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Only ids: `findUser` also takes an e-mail, which has no place in this URL. */
+function userId(params: LoaderFunctionArgs["params"]): string {
+  const id = params.id ?? "";
+  if (!UUID.test(id)) throw notFound();
+  return id;
+}
+
+// What the page says after a successful change (?done=…).
+const NOTICES = {
+  saved: "users.saved",
+  disabled: "users.disabledNotice",
+  enabled: "users.enabledNotice",
+  passwordReset: "users.passwordReset",
+} as const;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const access = await requireAccess(request, context, "manage:user");
+  const id = userId(params);
+  const [user, municipalities] = await access.run((trx) =>
+    Promise.all([findUser(trx, id), trx.selectFrom("municipality").select(["code", "name"]).orderBy("name").execute()]),
+  );
+  if (!user) throw notFound();
+  const done = new URL(request.url).searchParams.get("done");
+  return json({
+    user: {
+      id: user.id,
+      email: user.email,
+      displayName: user.display_name,
+      role: user.role,
+      municipalityCode: user.municipality_code ?? "",
+      disabledAt: user.disabled_at ? new Date(user.disabled_at).toISOString() : null,
+    },
+    notice: done && Object.hasOwn(NOTICES, done) ? NOTICES[done as keyof typeof NOTICES] : null,
+    municipalities,
+    roles: ROLES,
+    minPasswordLength: MIN_PASSWORD_LENGTH,
+  });
+}
+
+function text(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+type Intent = "update" | "disable" | "enable" | "reset";
+const INTENTS: readonly string[] = ["update", "disable", "enable", "reset"] satisfies Intent[];
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const access = await requireAccess(request, context, "manage:user");
+  const id = userId(params);
+  const form = await request.formData();
+  const intent = text(form, "intent");
+  if (!INTENTS.includes(intent)) throw new Response("Bad Request", { status: 400 });
+  const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
+  const values = {
+    email: text(form, "email"),
+    displayName: text(form, "displayName"),
+    role: text(form, "role"),
+    municipalityCode: text(form, "municipalityCode"),
+  };
+  try {
+    const done = await access.run(async (trx): Promise<keyof typeof NOTICES> => {
+      switch (intent as Intent) {
+        case "update":
+          await updateUser(trx, actor, id, { ...values, municipalityCode: values.municipalityCode || null });
+          return "saved";
+        case "disable":
+        case "enable":
+          await setUserDisabled(trx, actor, id, intent === "disable");
+          return intent === "disable" ? "disabled" : "enabled";
+        case "reset":
+          await resetPassword(trx, actor, id, text(form, "password"));
+          return "passwordReset";
+      }
+    });
+    return redirect(`/admin/users/${id}?done=${done}`);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    if (error.code === "not_found") throw notFound();
+    // Entered values go back to the edit form; a password never does.
+    return json(
+      { intent, error: { code: error.code, field: error.field }, values: intent === "update" ? values : null },
+      { status: 400 },
+    );
+  }
+}
+
+export default function EditUser() {
+  const { user, notice, municipalities, roles, minPasswordLength } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const location = useLocation();
+  const { t } = useTranslation();
+  const format = useFormat();
+  const busy = navigation.state === "submitting";
+  const values = actionData?.values ?? user;
+
+  /** The translated error if it belongs to this form (and field); ids are unique per form. */
+  const errorFor = (intent: string, field: string | null) =>
+    actionData && actionData.intent === intent && actionData.error.field === field ? t(`users.errors.${actionData.error.code}`) : null;
+  /** Name, error state and descriptions of a control; hints and errors sit outside the label, so they are read once. */
+  const fieldProps = (intent: string, field: string, ...hints: string[]) => {
+    const invalid = Boolean(errorFor(intent, field));
+    const describedBy = [invalid ? `${intent}-${field}-error` : null, ...hints].filter(Boolean).join(" ");
+    return {
+      name: field,
+      "aria-invalid": invalid || undefined,
+      "aria-describedby": describedBy || undefined,
+      autoFocus: invalid || undefined,
+    };
+  };
+  const fieldError = (intent: string, field: string) => {
+    const message = errorFor(intent, field);
+    return message ? (
+      <div className="message error" id={`${intent}-${field}-error`} role="alert">
+        {message}
+      </div>
+    ) : null;
+  };
+  const statusIntent = user.disabledAt ? "enable" : "disable";
+  const statusError = errorFor("disable", null) ?? errorFor("enable", null);
+
+  return (
+    <>
+      <p>
+        <Link to="/admin/users">{t("users.backToList")}</Link>
+      </p>
+      <h1>{t("users.edit")}</h1>
+      {notice ? (
+        <p className="message success" role="status">
+          {t(notice)}
+        </p>
+      ) : null}
+
+      {/* Re-mounted after every answer: defaults follow the saved record, passwords start empty. */}
+      <Form method="post" className="stacked" noValidate key={`update-${location.key}`}>
+        <input type="hidden" name="intent" value="update" />
+        <div>
+          <label>
+            {t("users.email")}
+            <input type="email" autoComplete="off" required defaultValue={values.email} {...fieldProps("update", "email")} />
+          </label>
+          {fieldError("update", "email")}
+        </div>
+        <div>
+          <label>
+            {t("users.displayName")}
+            <input
+              type="text"
+              autoComplete="off"
+              required
+              maxLength={200}
+              defaultValue={values.displayName}
+              {...fieldProps("update", "displayName")}
+            />
+          </label>
+          {fieldError("update", "displayName")}
+        </div>
+        <div>
+          <label>
+            {t("users.role")}
+            <select required defaultValue={values.role} {...fieldProps("update", "role", "role-hint")}>
+              {roles.map((role) => (
+                <option key={role} value={role}>
+                  {t(`roles.${role}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="hint" id="role-hint">
+            {t("users.roleChangeHint")}
+          </div>
+          {fieldError("update", "role")}
+        </div>
+        <div>
+          <label>
+            {t("users.municipality")}
+            <select defaultValue={values.municipalityCode} {...fieldProps("update", "municipalityCode", "municipality-hint")}>
+              <option value="">{t("users.municipalityNone")}</option>
+              {municipalities.map((m) => (
+                <option key={m.code} value={m.code}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="hint" id="municipality-hint">
+            {t("users.municipalityHint")}
+          </div>
+          {fieldError("update", "municipalityCode")}
+        </div>
+        <div>
+          <button type="submit" className="primary" disabled={busy}>
+            {t("users.save")}
+          </button>
+        </div>
+      </Form>
+
+      <section aria-labelledby="access-title">
+        <h2 id="access-title">{t("users.accessTitle")}</h2>
+        <p data-testid="user-status">
+          {user.disabledAt ? t("users.disabledSince", { when: format.dateTime(user.disabledAt) }) : t("users.active")}
+        </p>
+        {user.disabledAt ? null : (
+          <p className="hint" id="status-hint">
+            {t("users.disableHint")}
+          </p>
+        )}
+        {statusError ? (
+          <p className="message error" role="alert" id="status-error">
+            {statusError}
+          </p>
+        ) : null}
+        <Form method="post" key={`status-${location.key}`}>
+          <input type="hidden" name="intent" value={statusIntent} />
+          <button
+            type="submit"
+            disabled={busy}
+            aria-describedby={[user.disabledAt ? null : "status-hint", statusError ? "status-error" : null].filter(Boolean).join(" ") || undefined}
+          >
+            {user.disabledAt ? t("users.enable") : t("users.disable")}
+          </button>
+        </Form>
+      </section>
+
+      <section aria-labelledby="reset-title">
+        <h2 id="reset-title">{t("users.resetPassword")}</h2>
+        <Form method="post" className="stacked" noValidate key={`reset-${location.key}`}>
+          <input type="hidden" name="intent" value="reset" />
+          <div>
+            <label>
+              {t("users.newPassword")}
+              <input
+                type="password"
+                autoComplete="new-password"
+                required
+                minLength={minPasswordLength}
+                {...fieldProps("reset", "password", "reset-password-hint")}
+              />
+            </label>
+            <div className="hint" id="reset-password-hint">
+              {t("users.passwordHint", { min: minPasswordLength })}
+            </div>
+            {fieldError("reset", "password")}
+          </div>
+          <div>
+            <button type="submit" className="primary" disabled={busy}>
+              {t("users.resetPassword")}
+            </button>
+          </div>
+        </Form>
+      </section>
+    </>
+  );
+}
