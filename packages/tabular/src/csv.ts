@@ -14,12 +14,17 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEnc
   } catch {
     // A UTF-8 BOM followed by invalid UTF-8 (mixed encodings): drop the BOM rather than decode it as "ï»¿".
     const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-    const latin = new TextDecoder("windows-1252").decode(body);
-    return {
-      text: latin.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_C1.charAt(c.charCodeAt(0) - 0x80)),
-      encoding: "windows-1252",
-    };
+    return { text: fixWindows1252C1(new TextDecoder("windows-1252").decode(body)), encoding: "windows-1252" };
   }
+}
+
+/**
+ * Maps U+0080–U+009F (what Node's "windows-1252" decoder may return for bytes 0x80–0x9F)
+ * to the Windows-1252 characters for those bytes. Safe on text decoded in chunks: every
+ * byte decodes to exactly one character.
+ */
+export function fixWindows1252C1(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_C1.charAt(c.charCodeAt(0) - 0x80));
 }
 
 /**
@@ -72,7 +77,7 @@ export function readCsv(bytes: Uint8Array, forcedDelimiter: Delimiter | undefine
   return { format: "csv", delimiter, encoding: decoded.encoding, header, rows };
 }
 
-function toCell(field: string): CellValue {
+export function toCell(field: string): CellValue {
   const trimmed = field.trim();
   return trimmed === "" ? null : trimmed;
 }
@@ -106,7 +111,14 @@ function parseRecords(text: string, delimiter: Delimiter): ParsedRecord[] {
       },
     }) as unknown as { record: string[]; info: RecordInfo; raw?: string }[];
   } catch (error) {
-    throw toTableError(error, text, lastRecordEndLine);
+    throw toTableError(error, () => {
+      if (!(error instanceof CsvError)) return undefined;
+      // csv-parse reports the end of the file; the quote opened in the record after the last good one.
+      if (error.code === "CSV_QUOTE_NOT_CLOSED") return firstNonEmptyLineAfter(text, lastRecordEndLine);
+      return typeof error.lines === "number"
+        ? startLine(error.lines, typeof error.raw === "string" ? error.raw : undefined)
+        : undefined;
+    });
   }
   return result.map((r) => ({ line: startLine(r.info.lines, r.raw ?? r.info.raw), fields: r.record }));
 }
@@ -116,15 +128,22 @@ function parseRecords(text: string, delimiter: Delimiter): ParsedRecord[] {
  * skipped empty lines before it and the trailing line break. Count the line breaks inside
  * the record itself to find the line it starts on.
  */
-function startLine(endLine: number, raw: string | undefined): number {
+export function startLine(endLine: number, raw: string | undefined): number {
   if (raw === undefined) return endLine;
-  const body = raw.replace(/^\n+/, "").replace(/\n$/, "");
+  let start = 0;
+  while (raw.charCodeAt(start) === 10) start++; // skipped empty lines before the record
+  const end = raw.length > start && raw.charCodeAt(raw.length - 1) === 10 ? raw.length - 1 : raw.length;
   let breaks = 0;
-  for (const ch of body) if (ch === "\n") breaks++;
+  for (let i = raw.indexOf("\n", start); i !== -1 && i < end; i = raw.indexOf("\n", i + 1)) breaks++;
   return endLine - breaks;
 }
 
-function toTableError(error: unknown, text: string, lastRecordEndLine: number): TableError {
+/**
+ * Turns a csv-parse error into a `TableError`. `rowStartLine` returns the line the failing row
+ * starts on (for an unclosed quote, a wrong column count or a row that is too long; csv-parse
+ * itself reports where the row ends, or the end of the file).
+ */
+export function toTableError(error: unknown, rowStartLine: () => number | undefined): TableError {
   if (!(error instanceof CsvError)) {
     const message = error instanceof Error ? error.message : String(error);
     return new TableError("malformed", `The file could not be read as CSV: ${message}`);
@@ -135,8 +154,7 @@ function toTableError(error: unknown, text: string, lastRecordEndLine: number): 
 
   switch (error.code) {
     case "CSV_QUOTE_NOT_CLOSED": {
-      // csv-parse reports the end of the file; the quote opened in the record after the last good one.
-      const line = firstNonEmptyLineAfter(text, lastRecordEndLine) ?? errorLine;
+      const line = rowStartLine() ?? errorLine;
       return new TableError(
         "malformed",
         `A quoted value in the row starting on line ${line} is never closed: a quote (") is missing.`,
@@ -144,16 +162,21 @@ function toTableError(error: unknown, text: string, lastRecordEndLine: number): 
       );
     }
     case "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH": {
-      const line =
-        errorLine === undefined
-          ? undefined
-          : startLine(errorLine, typeof error.raw === "string" ? error.raw : undefined);
+      const line = rowStartLine() ?? errorLine;
       const got = Array.isArray(error.record) ? `${error.record.length} columns` : "a different number of columns";
       const expected = /expect (\d+)/.exec(error.message)?.[1];
       return new TableError(
         "malformed",
         `Line ${line} has ${got}, but the header has ${expected ?? "a different number"}. ` +
           "Check for a missing or extra separator, or a value containing the separator that is not in quotes.",
+        at(line)
+      );
+    }
+    case "CSV_MAX_RECORD_SIZE": {
+      const line = rowStartLine() ?? errorLine;
+      return new TableError(
+        "malformed",
+        `The row starting on line ${line} is far too long. A quote (") that opens a value is probably never closed.`,
         at(line)
       );
     }

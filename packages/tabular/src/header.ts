@@ -23,11 +23,7 @@ export function buildRows(
   rawRows: RawRow[]
 ): { header: string[]; rows: TableRow[] } {
   const names = rawHeader.map(normaliseHeaderName);
-  if (names.every((n) => n === "")) {
-    throw new TableError("no_header", `Line ${headerLine} must contain the column names, but it is empty.`, {
-      line: headerLine,
-    });
-  }
+  if (names.every((n) => n === "")) throw emptyHeaderError(headerLine);
 
   const width = rawRows.reduce((max, r) => Math.max(max, r.values.length), names.length);
   const kept: { index: number; name: string }[] = [];
@@ -36,25 +32,11 @@ export function buildRows(
     const name = names[index] ?? "";
     if (name === "") {
       const rowWithValue = rawRows.find((r) => !isEmpty(r.values[index]));
-      if (rowWithValue) {
-        throw new TableError(
-          "no_header",
-          `Column ${index + 1} has no name in the header (line ${headerLine}), but line ${
-            rowWithValue.line
-          } has a value in it.`,
-          { line: rowWithValue.line }
-        );
-      }
+      if (rowWithValue) throw unnamedColumnError(index, headerLine, rowWithValue.line);
       continue;
     }
     const previous = firstIndexByName.get(name);
-    if (previous !== undefined) {
-      throw new TableError(
-        "duplicate_column",
-        `The column "${name}" appears more than once in the header (columns ${previous + 1} and ${index + 1}).`,
-        { line: headerLine, column: name }
-      );
-    }
+    if (previous !== undefined) throw duplicateColumnError(name, previous, index, headerLine);
     firstIndexByName.set(name, index);
     kept.push({ index, name });
   }
@@ -69,6 +51,30 @@ export function buildRows(
   return { header: kept.map((k) => k.name), rows };
 }
 
-function isEmpty(value: CellValue | undefined): boolean {
+export function emptyHeaderError(headerLine: number): TableError {
+  return new TableError("no_header", `Line ${headerLine} must contain the column names, but it is empty.`, {
+    line: headerLine,
+  });
+}
+
+/** `index` is 0-based. */
+export function unnamedColumnError(index: number, headerLine: number, line: number): TableError {
+  return new TableError(
+    "no_header",
+    `Column ${index + 1} has no name in the header (line ${headerLine}), but line ${line} has a value in it.`,
+    { line }
+  );
+}
+
+/** `previous` and `index` are 0-based. */
+export function duplicateColumnError(name: string, previous: number, index: number, headerLine: number): TableError {
+  return new TableError(
+    "duplicate_column",
+    `The column "${name}" appears more than once in the header (columns ${previous + 1} and ${index + 1}).`,
+    { line: headerLine, column: name }
+  );
+}
+
+export function isEmpty(value: CellValue | undefined): boolean {
   return value === null || value === undefined || value === "";
 }

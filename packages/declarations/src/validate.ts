@@ -1,0 +1,437 @@
+import {
+  parseDecimalCell,
+  type CellValue,
+  type DecimalSeparator,
+  type Delimiter,
+  type RowIssue,
+  type TableRow,
+} from "@jeugdregio/tabular";
+import Decimal from "decimal.js";
+import { elevenTest, normaliseBsn } from "./bsn";
+import { parseReferrer, type ReferrerKey } from "./referrer";
+
+/** Columns that must be in the header (plus `client_key` and/or `client_bsn`). */
+export const REQUIRED_COLUMNS = [
+  "period",
+  "municipality_code",
+  "provider_code",
+  "provider_name",
+  "product_code",
+  "amount",
+] as const;
+export const CLIENT_COLUMNS = ["client_key", "client_bsn"] as const;
+export const OPTIONAL_COLUMNS = ["units", "referrer"] as const;
+/** Every column a declaration file may have, in the documented order. */
+export const DECLARATION_COLUMNS = [
+  "period",
+  "municipality_code",
+  "provider_code",
+  "provider_name",
+  "product_code",
+  "client_key",
+  "client_bsn",
+  "amount",
+  "units",
+  "referrer",
+] as const;
+
+/** Stable codes; the app uses them as translation keys. */
+export type DeclarationIssueCode =
+  | "missing_column"
+  | "extra_column"
+  | "invalid_period"
+  | "invalid_municipality_code"
+  | "unknown_municipality"
+  | "invalid_provider_code"
+  | "invalid_provider_name"
+  | "invalid_product_code"
+  | "missing_client"
+  | "both_client_key_and_bsn"
+  | "invalid_client_key"
+  | "invalid_bsn"
+  | "invalid_amount"
+  | "amount_out_of_range"
+  | "invalid_units"
+  | "invalid_referrer";
+
+export interface DeclarationIssue extends RowIssue {
+  code: DeclarationIssueCode;
+}
+
+/** One valid declaration line, ready to store. */
+export interface DeclarationLine {
+  line: number;
+  /** Service month, `YYYY-MM`. */
+  period: string;
+  /** First day of the service month, `YYYY-MM-01`. */
+  serviceMonth: string;
+  municipalityCode: string;
+  /** AGB code, 8 digits. */
+  providerCode: string;
+  providerName: string;
+  productCode: string;
+  /** The file's client key, or the pseudonym of its BSN: never a BSN. */
+  clientKey: string;
+  /** Euros, 2 decimals, e.g. `"-234.56"`. */
+  amount: string;
+  /** Decimal string without trailing zeros, e.g. `"12"`, `"1.5"`; null when not given. */
+  units: string | null;
+  referrer: ReferrerKey | null;
+}
+
+export type RowResult = { ok: true; line: DeclarationLine } | { ok: false; errors: DeclarationIssue[] };
+
+export interface DeclarationValidatorOptions {
+  knownMunicipalities: ReadonlySet<string>;
+  /** How text amounts and units are written in this file (XLSX number cells are exact regardless). */
+  decimal: DecimalSeparator;
+  /** Turns a valid 9-digit BSN into the stored client key (a keyed hash; must be deterministic). */
+  pseudonymise: (bsn: string) => string;
+}
+
+export interface DeclarationValidator {
+  checkHeader(header: readonly string[]): { errors: DeclarationIssue[]; notices: DeclarationIssue[] };
+  validateRow(row: TableRow): RowResult;
+}
+
+/** The decimal separator Dutch Excel pairs with each CSV delimiter: `;` → comma, `,` → point. */
+export function defaultDecimalFor(delimiter: Delimiter): DecimalSeparator {
+  return delimiter === ";" ? "comma" : "point";
+}
+
+const HEADER_LINE = 1;
+const MIN_YEAR = 2000;
+const MAX_YEAR = 2100;
+/** Amounts must be below this in absolute value (the database allows more; a sanity bound). */
+const AMOUNT_LIMIT = new Decimal("1000000000");
+const UNITS_LIMIT = new Decimal("1000000000");
+const MAX_DECIMALS = 2;
+const MAX_NAME_LENGTH = 200;
+const MAX_CLIENT_KEY_LENGTH = 64;
+
+/**
+ * Validates declaration files line by line, so that a big file can be streamed: check the
+ * header once, then each row. Every problem in a row is reported, not just the first.
+ * A BSN never appears in an issue (not in `message`, not in `value`) nor in a result.
+ */
+export function createDeclarationValidator(options: DeclarationValidatorOptions): DeclarationValidator {
+  const { knownMunicipalities, decimal, pseudonymise } = options;
+
+  function checkHeader(header: readonly string[]) {
+    const present = new Set(header.map((h) => h.trim().toLowerCase()));
+    const errors: DeclarationIssue[] = [];
+    for (const column of REQUIRED_COLUMNS) {
+      if (!present.has(column)) {
+        errors.push({
+          line: HEADER_LINE,
+          column,
+          code: "missing_column",
+          message: `The required column "${column}" is missing from the header.`,
+        });
+      }
+    }
+    if (!CLIENT_COLUMNS.some((c) => present.has(c))) {
+      errors.push({
+        line: HEADER_LINE,
+        column: "client_key",
+        code: "missing_column",
+        message: 'The header needs a "client_key" or a "client_bsn" column (or both).',
+      });
+    }
+    const known = new Set<string>(DECLARATION_COLUMNS);
+    const notices: DeclarationIssue[] = header
+      .filter((name) => !known.has(name.trim().toLowerCase()))
+      .map((column) => ({
+        line: HEADER_LINE,
+        column,
+        code: "extra_column" as const,
+        message: `The column "${column}" is not used and will be ignored.`,
+      }));
+    return { errors, notices };
+  }
+
+  function validateRow(row: TableRow): RowResult {
+    const { line, cells } = row;
+    const cell = (name: string): CellValue => cells[name] ?? null;
+    const errors: DeclarationIssue[] = [];
+    const fail = (column: string, code: DeclarationIssueCode, message: string, value?: CellValue) => {
+      const issue: DeclarationIssue = { line, column, code, message: `Line ${line}: ${message}` };
+      if (value !== undefined && value !== null) issue.value = String(value);
+      errors.push(issue);
+    };
+
+    // period
+    const periodCell = cell("period");
+    const period = parsePeriod(periodCell);
+    if (period === null) {
+      fail(
+        "period",
+        "invalid_period",
+        periodCell === null
+          ? "the period is empty."
+          : `"${String(periodCell)}" is not a valid period; expected year and month as YYYY-MM (e.g. 2024-01), with a year from ${MIN_YEAR} to ${MAX_YEAR}.`,
+        periodCell
+      );
+    }
+
+    // municipality
+    const municipalityCell = cell("municipality_code");
+    let municipalityCode: string | null = null;
+    if (typeof municipalityCell === "string" && /^GM\d{4}$/.test(municipalityCell)) {
+      if (knownMunicipalities.has(municipalityCell)) municipalityCode = municipalityCell;
+      else
+        fail(
+          "municipality_code",
+          "unknown_municipality",
+          `municipality ${municipalityCell} is not a known municipality.`,
+          municipalityCell
+        );
+    } else {
+      fail(
+        "municipality_code",
+        "invalid_municipality_code",
+        municipalityCell === null
+          ? "the municipality code is empty."
+          : `"${String(municipalityCell)}" is not a valid municipality code; expected "GM" followed by 4 digits, e.g. GM0014.`,
+        municipalityCell
+      );
+    }
+
+    // provider
+    const providerCell = cell("provider_code");
+    const providerCode = parseProviderCode(providerCell);
+    if (providerCode === null) {
+      fail(
+        "provider_code",
+        "invalid_provider_code",
+        providerCell === null
+          ? "the provider code (AGB code) is empty."
+          : `"${String(providerCell)}" is not a valid AGB code; expected exactly 8 digits. ` +
+              "If Excel dropped a leading zero, format the column as text.",
+        providerCell
+      );
+    }
+    const nameCell = cell("provider_name");
+    const providerName = nameCell === null ? null : String(nameCell);
+    if (providerName === null || [...providerName].length > MAX_NAME_LENGTH) {
+      fail(
+        "provider_name",
+        "invalid_provider_name",
+        providerName === null
+          ? "the provider name is empty."
+          : `the provider name is longer than ${MAX_NAME_LENGTH} characters.`,
+        providerName === null ? null : `${[...providerName].slice(0, 50).join("")}…`
+      );
+    }
+
+    // product
+    const productCell = cell("product_code");
+    const productCode = parseProductCode(productCell);
+    if (productCode === null) {
+      fail(
+        "product_code",
+        "invalid_product_code",
+        productCell === null
+          ? "the product code is empty."
+          : `"${String(productCell)}" is not a valid product code; expected 2 digits and 3 capital letters or digits, e.g. 45A51.`,
+        productCell
+      );
+    }
+
+    // client: exactly one of client_key / client_bsn
+    const keyCell = cell("client_key");
+    const bsnCell = cell("client_bsn");
+    let clientKey: string | null = null;
+    if (keyCell !== null && bsnCell !== null) {
+      fail(
+        "client_bsn",
+        "both_client_key_and_bsn",
+        "both a client key and a BSN are filled in; fill in exactly one of them."
+      );
+    } else if (keyCell === null && bsnCell === null) {
+      fail("client_key", "missing_client", "no client: fill in the client key or the BSN.");
+    } else if (keyCell !== null) {
+      const key = String(keyCell);
+      if (looksLikeBsn(keyCell)) {
+        // Never store (or echo) a BSN that was put in the key column.
+        fail(
+          "client_key",
+          "invalid_client_key",
+          "the client key looks like a BSN. Put BSNs in the client_bsn column, so they are replaced by a pseudonym."
+        );
+      } else if ([...key].length > MAX_CLIENT_KEY_LENGTH || /[\u0000-\u001f\u007f]/.test(key)) {
+        fail(
+          "client_key",
+          "invalid_client_key",
+          `the client key must be 1 to ${MAX_CLIENT_KEY_LENGTH} characters without line breaks or tabs.`,
+          `${[...key].slice(0, MAX_CLIENT_KEY_LENGTH).join("")}${[...key].length > MAX_CLIENT_KEY_LENGTH ? "…" : ""}`
+        );
+      } else {
+        clientKey = key;
+      }
+    } else if (bsnCell !== null) {
+      const bsn = normaliseBsn(bsnCell);
+      // No `value`, and a message without the number: the BSN must not leak into reports or logs.
+      if (bsn === null) fail("client_bsn", "invalid_bsn", "invalid BSN: it must have 9 digits and pass the eleven-test.");
+      else clientKey = pseudonymise(bsn);
+    }
+
+    // amount
+    const amountCell = cell("amount");
+    const amount = parseDecimalValue(amountCell, decimal);
+    if (amount === null) {
+      fail(
+        "amount",
+        "invalid_amount",
+        amountCell === null
+          ? "the amount is empty."
+          : `"${String(amountCell)}" is not a valid amount for this file; expected a number with a decimal ${
+              decimal === "comma" ? "comma (e.g. 1234,56 or 1.234,56)" : "point (e.g. 1234.56 or 1,234.56)"
+            } and at most ${MAX_DECIMALS} decimals.`,
+        amountCell
+      );
+    } else if (amount.abs().gte(AMOUNT_LIMIT)) {
+      fail(
+        "amount",
+        "amount_out_of_range",
+        `the amount ${String(amountCell)} is out of range; amounts must be below 1,000,000,000 euros.`,
+        amountCell
+      );
+    }
+
+    // units (optional)
+    const unitsCell = cell("units");
+    let units: Decimal | null = null;
+    if (unitsCell !== null) {
+      units = parseDecimalValue(unitsCell, decimal);
+      if (units === null || units.abs().gte(UNITS_LIMIT)) {
+        fail(
+          "units",
+          "invalid_units",
+          `"${String(unitsCell)}" is not a valid number of units; expected a number with a decimal ${
+            decimal === "comma" ? "comma" : "point"
+          }, at most ${MAX_DECIMALS} decimals.`,
+          unitsCell
+        );
+        units = null;
+      }
+    }
+
+    // referrer (optional)
+    const referrerCell = cell("referrer");
+    let referrer: ReferrerKey | null = null;
+    if (referrerCell !== null) {
+      referrer = parseReferrer(referrerCell);
+      if (referrer === null) {
+        fail(
+          "referrer",
+          "invalid_referrer",
+          `"${String(referrerCell)}" is not a known referrer; expected local team, GP, youth doctor, ` +
+            "medical specialist, certified institution or other (Dutch or English), or an iJw code 01–06.",
+          referrerCell
+        );
+      }
+    }
+
+    if (
+      errors.length > 0 ||
+      period === null ||
+      municipalityCode === null ||
+      providerCode === null ||
+      providerName === null ||
+      productCode === null ||
+      clientKey === null ||
+      amount === null
+    ) {
+      return { ok: false, errors };
+    }
+    return {
+      ok: true,
+      line: {
+        line,
+        period,
+        serviceMonth: `${period}-01`,
+        municipalityCode,
+        providerCode,
+        providerName,
+        productCode,
+        clientKey,
+        amount: amount.toFixed(MAX_DECIMALS),
+        units: units === null ? null : units.toFixed(),
+        referrer,
+      },
+    };
+  }
+
+  return { checkHeader, validateRow };
+}
+
+/**
+ * `YYYY-MM`; also a date `YYYY-MM-DD` (Excel turns a typed "2024-01" into a date, which
+ * arrives as 2024-01-01; any real date counts for its month) and an XLSX number `YYYYMM`.
+ */
+export function parsePeriod(value: CellValue): string | null {
+  let year: number;
+  let month: number;
+  if (typeof value === "number") {
+    if (!Number.isInteger(value) || value < 100000 || value > 999999) return null;
+    year = Math.floor(value / 100);
+    month = value % 100;
+  } else if (typeof value === "string") {
+    const match = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(value.trim());
+    if (!match) return null;
+    year = Number(match[1]);
+    month = Number(match[2]);
+    if (match[3] !== undefined) {
+      const day = Number(match[3]);
+      if (day < 1 || day > daysInMonth(year, month)) return null;
+    }
+  } else {
+    return null;
+  }
+  if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12) return null;
+  return `${year}-${String(month).padStart(2, "0")}`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** 8 digits; an XLSX number gets back the leading zeros Excel dropped. */
+function parseProviderCode(value: CellValue): string | null {
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value) || value < 0 || value > 99_999_999) return null;
+    return String(value).padStart(8, "0");
+  }
+  return typeof value === "string" && /^\d{8}$/.test(value) ? value : null;
+}
+
+/** Two digits and three capitals/digits; an XLSX number such as 54001 is read as "54001". */
+function parseProductCode(value: CellValue): string | null {
+  const text = typeof value === "number" ? (Number.isSafeInteger(value) ? String(value) : "") : value;
+  return typeof text === "string" && /^\d{2}[A-Z0-9]{3}$/.test(text) ? text : null;
+}
+
+/** A client key that is a valid BSN (8 or 9 digits passing the eleven-test) is almost certainly one. */
+function looksLikeBsn(value: string | number): boolean {
+  const text = typeof value === "number" ? String(value) : value.trim();
+  return /^\d{8,9}$/.test(text) && elevenTest(text.padStart(9, "0"));
+}
+
+/**
+ * A decimal with at most 2 decimals. Text must fit the file's separator. XLSX number cells are
+ * binary doubles: a computed 0.30000000000000004 is read as 0.30 when it is within 1e-9 of
+ * a value with 2 decimals.
+ */
+function parseDecimalValue(value: CellValue, separator: DecimalSeparator): Decimal | null {
+  const text = parseDecimalCell(value, separator);
+  if (text === null) return null;
+  let parsed = new Decimal(text);
+  if (parsed.decimalPlaces() > MAX_DECIMALS) {
+    if (typeof value !== "number") return null;
+    const rounded = parsed.toDecimalPlaces(MAX_DECIMALS, Decimal.ROUND_HALF_UP);
+    if (rounded.minus(parsed).abs().gt("1e-9")) return null;
+    parsed = rounded;
+  }
+  return parsed.isZero() ? new Decimal(0) : parsed; // no "-0"
+}
