@@ -86,7 +86,77 @@ export interface AuditEventTable {
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+export interface ProductTable {
+  code: string;
+  name_nl: string;
+  name_en: string;
+  category_code: string;
+}
+
+export interface ProductMappingTable {
+  id: Generated<number>;
+  product_code: string;
+  /** null: a known product that belongs to no segment. */
+  segment_key: string | null;
+  /** null: the regional default; set: that municipality's override. */
+  municipality_code: string | null;
+  valid_from: string;
+  /** Inclusive; null is open-ended. */
+  valid_to: string | null;
+}
+
+export interface ProviderTable {
+  code: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface ImportBatchTable {
+  id: Generated<string>;
+  kind: "declarations";
+  file_name: string;
+  file_hash: string;
+  mode: "append" | "replace";
+  status: "committed" | "rolled_back";
+  line_count: number;
+  total_amount: string;
+  imported_by: string | null;
+  imported_by_label: string;
+  imported_at: Generated<Date>;
+  rolled_back_at: Date | null;
+  rolled_back_by_label: string | null;
+}
+
+export interface ImportBatchMunicipalityTable {
+  municipality_code: string;
+  batch_id: string;
+  line_count: number;
+  total_amount: string;
+  months: string[];
+}
+
+export interface DeclarationTable {
+  municipality_code: string;
+  batch_id: string;
+  line_no: number;
+  /** First day of the service month. */
+  service_month: string;
+  provider_code: string;
+  product_code: string;
+  client_key: string;
+  amount: string;
+  units: string | null;
+  referrer: string | null;
+  superseded_by: string | null;
+}
+
 export interface Database {
+  product: ProductTable;
+  product_mapping: ProductMappingTable;
+  provider: ProviderTable;
+  import_batch: ImportBatchTable;
+  import_batch_municipality: ImportBatchMunicipalityTable;
+  declaration: DeclarationTable;
   municipality: MunicipalityTable;
   population: PopulationTable;
   segment: SegmentTable;

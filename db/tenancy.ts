@@ -5,14 +5,15 @@
  * (test/db/tenancy-schema.test.ts) checks the live schema against this list, so the
  * schema can be distributed by municipality (Citus) without redesign.
  */
-export const TENANT_TABLES = ["population"] as const;
+export const TENANT_TABLES = ["population", "import_batch_municipality", "declaration"] as const;
 
 /**
  * Tables that carry a municipality code but are not owned by one tenant: the
  * municipality list itself (a reference table), user accounts (managed by
- * admins across tenants) and the audit log (one regional log).
+ * admins across tenants), the audit log (one regional log) and the catalogue's
+ * mapping rows, whose optional municipality is an override maintained by RIGG.
  */
-export const GLOBAL_TABLES_WITH_MUNICIPALITY = ["municipality", "app_user", "audit_event"] as const;
+export const GLOBAL_TABLES_WITH_MUNICIPALITY = ["municipality", "app_user", "audit_event", "product_mapping"] as const;
 
 /** The database role every request runs as: not the owner, no BYPASSRLS. */
 export const APP_ROLE = "jeugdregio_app";

@@ -8,6 +8,11 @@ import { migrateDatabase } from "~/server/bootstrap.server";
 import { ConfigError, loadConfig, type AppConfig } from "~/server/config.server";
 import { createLogger, type Logger } from "~/server/logger.server";
 import { importPopulation } from "~/modules/population/population-import.server";
+import { importCatalog } from "~/modules/catalog/catalog.server";
+import { importDeclarations, rollBackBatch, type DeclarationImportResult } from "~/modules/declarations/declaration-import.server";
+import { segmentReport } from "~/modules/reports/segment-report.server";
+import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
+import { createReadStream, statSync } from "node:fs";
 import { createUser, listUsers, resetPassword, setUserDisabled, UserError, type Actor } from "~/modules/users/users.server";
 import { seedDemo } from "~seeds/demo";
 import { seedReferenceData } from "~seeds/reference";
@@ -187,6 +192,140 @@ importCommand
       if (!result.ok) {
         for (const error of result.errors) process.stderr.write(`error: ${describeIssue(error)}\n`);
         throw new CliFailure(`${file}: not imported (${result.errors.length} errors); nothing was stored.`);
+      }
+    }),
+  );
+
+importCommand
+  .command("catalog")
+  .description("import the product catalogue with its segment mapping (CSV or XLSX: product_code, name_nl, name_en, segment, municipality_code, valid_from, valid_to); replaces the mapping rows of the products it lists")
+  .argument("<file>", "CSV or XLSX file")
+  .addOption(formatOption())
+  .action((file: string, options: { format: OutputFormat }) =>
+    withRuntime(async ({ handle }) => {
+      const bytes = await readFile(file);
+      const result = await withTenantScope(handle.db, ALL_TENANTS, (trx) => importCatalog(trx, CLI_ACTOR, { name: path.basename(file), bytes }));
+      if (options.format === "json") process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else if (result.ok) process.stdout.write(`Imported ${result.products} products with ${result.mappings} mapping rows.\n`);
+      for (const notice of result.notices) process.stderr.write(`notice: ${describeIssue(notice)}\n`);
+      if (!result.ok) {
+        for (const error of result.errors) process.stderr.write(`error: ${describeIssue(error)}\n`);
+        throw new CliFailure(`${file}: not imported (${result.errors.length} errors); nothing was stored.`);
+      }
+    }),
+  );
+
+importCommand
+  .command("declarations")
+  .description("import a declaration file (CSV or XLSX) as one batch, all or nothing")
+  .argument("<file>", "CSV or XLSX file")
+  .option("--replace", "replace the lines already loaded for the (municipality, month) pairs in the file")
+  .addOption(new Option("--decimal <separator>", "decimal separator of amounts (default: comma for ;-files, point for ,-files)").choices(["comma", "point"]))
+  .addOption(formatOption())
+  .action((file: string, options: { replace?: boolean; decimal?: "comma" | "point"; format: OutputFormat }) =>
+    withRuntime(async ({ handle, config }) => {
+      const size = statSync(file).size;
+      if (size > config.importMaxBytes) throw new CliFailure(`${file}: larger than the import limit (${Math.round(config.importMaxBytes / 1048576)} MB, IMPORT_MAX_MB).`);
+      let lastReport = 0;
+      const result = await importDeclarations(
+        handle.db,
+        CLI_ACTOR,
+        { name: path.basename(file), size, open: () => createReadStream(file) },
+        {
+          mode: options.replace ? "replace" : "append",
+          decimal: options.decimal,
+          pseudonymKey: config.pseudonymKey,
+          onProgress: (p) => {
+            if (Date.now() - lastReport < 1000 && p.phase !== "done") return;
+            lastReport = Date.now();
+            const pct = p.totalBytes ? ` ${Math.round((100 * p.bytesRead) / p.totalBytes)}%` : "";
+            process.stderr.write(`${p.phase}${pct} ${p.rows} rows\n`);
+          },
+        },
+      );
+      printImportResult(result, options.format);
+      if (!result.ok) throw new CliFailure(`${file}: not imported (${result.errors.total} errors); nothing was stored.`);
+    }),
+  );
+
+function printImportResult(result: DeclarationImportResult, format: OutputFormat) {
+  if (format === "json") {
+    const { allErrors: _full, ...rest } = result.ok ? { ...result, allErrors: [] } : result;
+    process.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
+  } else if (result.ok) {
+    process.stdout.write(`Batch ${result.batchId}: ${result.lines} lines, total ${result.totalAmount} (${result.mode}${result.replacedLines ? `, replaced ${result.replacedLines} lines` : ""})\n`);
+    printRecords(result.perMunicipality.map((m) => ({ municipality: m.municipalityCode, lines: m.lines, amount: m.amount })), "table");
+    if (result.unknownProducts.length) process.stderr.write(`warning: unknown products (unassigned until the catalogue maps them): ${result.unknownProducts.join(", ")}\n`);
+    if (result.newProviders) process.stderr.write(`${result.newProviders} new providers\n`);
+  }
+  for (const notice of result.notices) process.stderr.write(`notice: ${describeIssue(notice)}\n`);
+  if (!result.ok) {
+    for (const [code, count] of Object.entries(result.errors.countsByCode)) process.stderr.write(`${code}: ${count}\n`);
+    for (const error of result.allErrors) process.stderr.write(`error: ${describeIssue(error)}\n`);
+  }
+}
+
+const batch = program.command("batch").description("declaration import batches");
+batch
+  .command("list")
+  .description("list import batches, newest first")
+  .addOption(formatOption())
+  .action((options: { format: OutputFormat }) =>
+    withRuntime(async ({ handle }) => {
+      const rows = await withTenantScope(handle.db, ALL_TENANTS, (trx) =>
+        trx.selectFrom("import_batch").selectAll().orderBy("imported_at", "desc").execute(),
+      );
+      printRecords(
+        rows.map((b) => ({ id: b.id, file: b.file_name, status: b.status, mode: b.mode, lines: b.line_count, total: b.total_amount, by: b.imported_by_label, at: b.imported_at.toISOString() })),
+        options.format,
+      );
+    }),
+  );
+batch
+  .command("rollback")
+  .description("take a batch out of every figure (the lines it replaced count again)")
+  .argument("<batch-id>")
+  .action((batchId: string) =>
+    withRuntime(async ({ handle }) => {
+      const done = await withTenantScope(handle.db, ALL_TENANTS, (trx) => rollBackBatch(trx, CLI_ACTOR, batchId));
+      if (!done) throw new CliFailure(`No committed batch ${batchId}.`);
+      process.stderr.write(`Batch ${batchId} rolled back.\n`);
+    }),
+  );
+
+const report = program.command("report").description("reports");
+report
+  .command("segments")
+  .description("the segment table (clients, spending, average, providers, 80%) for a year, for the region or one municipality")
+  .requiredOption("--year <year>", "year", (v) => {
+    if (!/^\d{4}$/.test(v)) throw new CliFailure(`--year must be a year, not ${v}`);
+    return Number(v);
+  })
+  .option("--municipality <code>", "CBS code (GM….); default: the region")
+  .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
+  .action((options: { year: number; municipality?: string; format: "table" | "json" | "csv" }) =>
+    withRuntime(async ({ handle }) => {
+      const result = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
+        if (options.municipality) {
+          const known = await trx.selectFrom("municipality").select("code").where("code", "=", options.municipality).executeTakeFirst();
+          if (!known) throw new CliFailure(`Unknown municipality ${options.municipality}.`);
+        }
+        return segmentReport(trx, options.year, options.municipality ? { kind: "municipality", code: options.municipality } : { kind: "region" });
+      });
+      if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      const measures = ["clients", "spending", "avg_per_client", "providers", "spending_80", "providers_80"] as const;
+      const rows = measures.map((measure) => ({
+        measure,
+        ...Object.fromEntries(SEGMENT_COLUMNS.map((col) => [col, result.segments[col][measure]])),
+      }));
+      if (options.format === "csv") {
+        const lines = [["measure", ...SEGMENT_COLUMNS].join(","), ...rows.map((r) => Object.values(r).map((v) => v ?? "").join(","))];
+        process.stdout.write(`${lines.join("\n")}\n`);
+      } else {
+        printRecords(rows, "table");
       }
     }),
   );

@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default("./.data"),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  PSEUDONYM_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  IMPORT_MAX_MB: z.coerce.number().min(1).max(10_000).default(200),
   SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO: z.enum(["0", "1"]).optional(),
@@ -32,6 +34,9 @@ export interface AppConfig {
   dataDir: string;
   sessionSecret: string;
   sessionTtlHours: number;
+  /** HMAC key that turns a BSN into a client pseudonym; never stored with the data. */
+  pseudonymKey: string;
+  importMaxBytes: number;
   secureCookies: boolean;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   /** Demo accounts are created and listed on the login page. */
@@ -50,9 +55,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const embedded = !e.DATABASE_URL;
   const production = e.NODE_ENV === "production";
-  if (production && !e.SESSION_SECRET) {
-    throw new ConfigError("Invalid configuration:\n  SESSION_SECRET: required in production (at least 32 characters)");
-  }
+  const missing = [
+    production && !e.SESSION_SECRET ? "  SESSION_SECRET: required in production (at least 32 characters)" : null,
+    production && !e.PSEUDONYM_KEY ? "  PSEUDONYM_KEY: required in production (at least 32 characters)" : null,
+  ].filter(Boolean);
+  if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.join("\n")}`);
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -62,7 +69,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { kind: "embedded", dataDir: path.join(dataDir, "pgdata") }
       : { kind: "postgres", url: e.DATABASE_URL!, poolSize: e.DATABASE_POOL_SIZE },
     dataDir,
-    sessionSecret: e.SESSION_SECRET ?? generatedSecret(dataDir),
+    sessionSecret: e.SESSION_SECRET ?? generatedSecret(dataDir, "session-secret"),
+    pseudonymKey: e.PSEUDONYM_KEY ?? generatedSecret(dataDir, "pseudonym-key"),
+    importMaxBytes: Math.round(e.IMPORT_MAX_MB * 1024 * 1024),
     sessionTtlHours: e.SESSION_TTL_HOURS,
     secureCookies: production,
     logLevel: e.LOG_LEVEL,
@@ -77,8 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 /** Outside production a secret is generated once and kept in the data folder. */
-function generatedSecret(dataDir: string): string {
-  const file = path.join(dataDir, "session-secret");
+function generatedSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString("base64url");

@@ -31,6 +31,7 @@ export async function startTestServer(
     NODE_ENV: "test",
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "jr-http-")),
     SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
+    PSEUDONYM_KEY: "test-pseudonym-key-test-pseudonym-key-0123",
     DEMO: "0",
     ...env,
   });

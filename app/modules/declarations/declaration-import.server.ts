@@ -1,0 +1,380 @@
+import { createHash } from "node:crypto";
+import {
+  createDeclarationValidator,
+  defaultDecimalFor,
+  type DeclarationLine,
+} from "@jeugdregio/declarations";
+import { IssueCollector, readTable, streamTable, TableError, type IssueSummary, type RowIssue, type TableRow } from "@jeugdregio/tabular";
+import Decimal from "decimal.js";
+import { sql, type Kysely } from "kysely";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { ImportActor } from "~/modules/population/population-import.server";
+import type { Database } from "~db/schema";
+import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
+import { bsnPseudonymiser } from "./pseudonym.server";
+
+export type ImportPhase = "hashing" | "validating" | "storing" | "done";
+export interface ImportProgress {
+  phase: ImportPhase;
+  bytesRead: number;
+  totalBytes: number | null;
+  rows: number;
+}
+
+export interface DeclarationSource {
+  name: string;
+  /** Called once per pass; the file is read as a stream, never whole (CSV). */
+  open(): AsyncIterable<Uint8Array>;
+  size: number | null;
+}
+
+export interface DeclarationImportOptions {
+  mode: "append" | "replace";
+  decimal?: "comma" | "point";
+  pseudonymKey: string;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Full error list kept for the downloadable report (the summary is always complete in counts). */
+  maxReportedErrors?: number;
+}
+
+export interface MunicipalityTotal {
+  municipalityCode: string;
+  lines: number;
+  amount: string;
+}
+
+export type DeclarationImportResult =
+  | {
+      ok: true;
+      batchId: string;
+      fileName: string;
+      mode: "append" | "replace";
+      lines: number;
+      totalAmount: string;
+      perMunicipality: MunicipalityTotal[];
+      replacedLines: number;
+      unknownProducts: string[];
+      newProviders: number;
+      notices: RowIssue[];
+    }
+  | {
+      ok: false;
+      reason: "invalid" | "duplicate_file";
+      fileName: string;
+      errors: IssueSummary<RowIssue>;
+      /** Every error up to `maxReportedErrors`, for the CSV report. */
+      allErrors: RowIssue[];
+      notices: RowIssue[];
+      duplicateOf?: { batchId: string; importedAt: string; importedBy: string };
+    };
+
+const CHUNK = 5_000;
+const XLSX_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+class Rejected extends Error {
+  constructor(readonly result: Extract<DeclarationImportResult, { ok: false }>) {
+    super("rejected");
+  }
+}
+
+async function sha256(source: DeclarationSource, progress: (bytes: number) => void): Promise<{ hash: string; head: Uint8Array }> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  let head = new Uint8Array(0);
+  for await (const chunk of source.open()) {
+    if (head.length < 8) head = new Uint8Array([...head, ...chunk.subarray(0, 8)]);
+    hash.update(chunk);
+    bytes += chunk.length;
+    progress(bytes);
+  }
+  return { hash: hash.digest("hex"), head };
+}
+
+async function collect(source: DeclarationSource): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of source.open()) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Imports a declaration file as one batch, all or nothing: every row is
+ * validated, valid rows are bulk-inserted as the file streams by, and any error
+ * rolls the whole transaction back. The same file (by content hash) counts once,
+ * even when uploaded twice at the same moment (a unique index decides). In
+ * replace mode the batch supersedes the existing lines of exactly the
+ * (municipality, month) pairs it contains.
+ */
+export async function importDeclarations(
+  db: Kysely<Database>,
+  actor: ImportActor,
+  source: DeclarationSource,
+  options: DeclarationImportOptions,
+): Promise<DeclarationImportResult> {
+  const report = (p: Omit<ImportProgress, "totalBytes">) => options.onProgress?.({ ...p, totalBytes: source.size });
+  const { hash, head } = await sha256(source, (bytesRead) => report({ phase: "hashing", bytesRead, rows: 0 }));
+  const isXlsx = /\.xlsx$/i.test(source.name) || XLSX_MAGIC.every((b, i) => head[i] === b);
+  const errors = new IssueCollector<RowIssue>(200);
+  const allErrors: RowIssue[] = [];
+  const maxReported = options.maxReportedErrors ?? 100_000;
+  const notices: RowIssue[] = [];
+  const reject = (reason: "invalid" | "duplicate_file", extra: Partial<Extract<DeclarationImportResult, { ok: false }>> = {}) =>
+    new Rejected({ ok: false, reason, fileName: source.name, errors: errors.summary(), allErrors, notices, ...extra });
+  const addError = (issue: RowIssue) => {
+    errors.add(issue);
+    if (allErrors.length < maxReported) allErrors.push(issue);
+  };
+
+  try {
+    const result = await withTenantScope(db, ALL_TENANTS, async (trx) => {
+      const duplicate = await trx
+        .selectFrom("import_batch")
+        .select(["id", "imported_at", "imported_by_label"])
+        .where("kind", "=", "declarations")
+        .where("file_hash", "=", hash)
+        .where("status", "=", "committed")
+        .executeTakeFirst();
+      if (duplicate) {
+        addError({ line: null, column: null, code: "duplicate_file", message: "This file has already been imported." });
+        throw reject("duplicate_file", {
+          duplicateOf: { batchId: duplicate.id, importedAt: duplicate.imported_at.toISOString(), importedBy: duplicate.imported_by_label },
+        });
+      }
+
+      // Open the table: XLSX whole (first sheet), CSV as a stream.
+      let header: string[];
+      let rows: AsyncIterable<TableRow> | TableRow[];
+      let delimiter: ";" | "," | undefined;
+      let bytesRead: () => number;
+      try {
+        if (isXlsx) {
+          const table = await readTable(await collect(source), { fileName: source.name });
+          header = table.header;
+          rows = table.rows;
+          bytesRead = () => source.size ?? 0;
+        } else {
+          const table = await streamTable(() => source.open(), { fileName: source.name });
+          header = table.header;
+          rows = table.rows;
+          delimiter = table.delimiter;
+          bytesRead = table.bytesRead;
+        }
+      } catch (error) {
+        if (!(error instanceof TableError)) throw error;
+        addError({ line: error.line ?? null, column: error.column ?? null, code: error.code, message: error.message });
+        throw reject("invalid");
+      }
+
+      const municipalities = await trx.selectFrom("municipality").select("code").execute();
+      const validator = createDeclarationValidator({
+        knownMunicipalities: new Set(municipalities.map((m) => m.code)),
+        decimal: options.decimal ?? (delimiter ? defaultDecimalFor(delimiter) : "point"),
+        pseudonymise: bsnPseudonymiser(options.pseudonymKey),
+      });
+      const headerCheck = validator.checkHeader(header);
+      notices.push(...headerCheck.notices);
+      if (headerCheck.errors.length) {
+        headerCheck.errors.forEach(addError);
+        throw reject("invalid");
+      }
+
+      const batch = await insertBatch(trx, actor, source.name, hash, options.mode);
+      const totals = new Map<string, { lines: number; amount: Decimal; months: Set<string> }>();
+      const knownProviders = new Set((await trx.selectFrom("provider").select("code").execute()).map((p) => p.code));
+      const knownProducts = new Set((await trx.selectFrom("product").select("code").execute()).map((p) => p.code));
+      const unknownProducts = new Set<string>();
+      let newProviders = 0;
+      let buffer: DeclarationLine[] = [];
+      let rowCount = 0;
+      let total = new Decimal(0);
+
+      const flush = async () => {
+        if (!buffer.length) return;
+        const fresh = new Map<string, string>();
+        for (const line of buffer) {
+          if (!knownProviders.has(line.providerCode)) fresh.set(line.providerCode, line.providerName);
+        }
+        if (fresh.size) {
+          await sql`insert into provider (code, name)
+            select * from unnest(${[...fresh.keys()]}::text[], ${[...fresh.values()]}::text[])
+            on conflict (code) do nothing`.execute(trx);
+          for (const code of fresh.keys()) knownProviders.add(code);
+          newProviders += fresh.size;
+        }
+        await insertLines(trx, batch, buffer);
+        buffer = [];
+      };
+
+      for await (const row of rows) {
+        rowCount++;
+        const result = validator.validateRow(row);
+        if (!result.ok) {
+          result.errors.forEach(addError);
+        } else if (errors.total === 0) {
+          const line = result.line;
+          buffer.push(line);
+          const t = totals.get(line.municipalityCode) ?? { lines: 0, amount: new Decimal(0), months: new Set<string>() };
+          t.lines++;
+          t.amount = t.amount.plus(line.amount);
+          t.months.add(line.period);
+          totals.set(line.municipalityCode, t);
+          total = total.plus(line.amount);
+          if (!knownProducts.has(line.productCode)) unknownProducts.add(line.productCode);
+          if (buffer.length >= CHUNK) await flush();
+        }
+        if (rowCount % 10_000 === 0) report({ phase: errors.total ? "validating" : "storing", bytesRead: bytesRead(), rows: rowCount });
+      }
+      if (errors.total > 0) throw reject("invalid");
+      if (rowCount === 0) {
+        addError({ line: null, column: null, code: "no_rows", message: "The file has no declaration lines." });
+        throw reject("invalid");
+      }
+      await flush();
+
+      const perMunicipality = [...totals.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([municipalityCode, t]) => ({ municipalityCode, lines: t.lines, amount: t.amount.toFixed(2), months: [...t.months].sort() }));
+      await trx
+        .insertInto("import_batch_municipality")
+        .values(perMunicipality.map((m) => ({ municipality_code: m.municipalityCode, batch_id: batch, line_count: m.lines, total_amount: m.amount, months: m.months })))
+        .execute();
+
+      let replacedLines = 0;
+      if (options.mode === "replace") {
+        const replaced = await sql`
+          update declaration d set superseded_by = ${batch}
+          from unnest(${perMunicipality.flatMap((m) => m.months.map(() => m.municipalityCode))}::text[],
+                      ${perMunicipality.flatMap((m) => m.months.map((month) => `${month}-01`))}::date[]) as p(municipality_code, service_month)
+          where d.municipality_code = p.municipality_code and d.service_month = p.service_month
+            and d.superseded_by is null and d.batch_id <> ${batch}`.execute(trx);
+        replacedLines = Number(replaced.numAffectedRows ?? 0);
+      } else {
+        const overlapping = await sql<{ municipality_code: string; service_month: string }>`
+          select distinct d.municipality_code, to_char(d.service_month, 'YYYY-MM') as service_month
+          from declaration d
+          join unnest(${perMunicipality.flatMap((m) => m.months.map(() => m.municipalityCode))}::text[],
+                      ${perMunicipality.flatMap((m) => m.months.map((month) => `${month}-01`))}::date[]) as p(municipality_code, service_month)
+            on d.municipality_code = p.municipality_code and d.service_month = p.service_month
+          where d.superseded_by is null and d.batch_id <> ${batch}
+          order by 1, 2 limit 20`.execute(trx);
+        if (overlapping.rows.length) {
+          notices.push({
+            line: null,
+            column: "period",
+            code: "months_already_loaded",
+            message: `Months already loaded (added to, not replaced): ${overlapping.rows.map((r) => `${r.municipality_code} ${r.service_month}`).join(", ")}. Use replace mode for a re-delivery.`,
+          });
+        }
+      }
+      await trx
+        .updateTable("import_batch")
+        .set({ line_count: rowCount, total_amount: total.toFixed(2) })
+        .where("id", "=", batch)
+        .execute();
+      await recordAudit(trx, {
+        actorUserId: actor.userId,
+        actorLabel: actor.label,
+        action: "declarations.import",
+        subject: source.name,
+        ip: actor.ip,
+        details: { batchId: batch, lines: rowCount, total: total.toFixed(2), mode: options.mode, replacedLines, municipalities: perMunicipality.length },
+      });
+      report({ phase: "done", bytesRead: bytesRead(), rows: rowCount });
+      return {
+        ok: true as const,
+        batchId: batch,
+        fileName: source.name,
+        mode: options.mode,
+        lines: rowCount,
+        totalAmount: total.toFixed(2),
+        perMunicipality: perMunicipality.map(({ municipalityCode, lines, amount }) => ({ municipalityCode, lines, amount })),
+        replacedLines,
+        unknownProducts: [...unknownProducts].sort(),
+        newProviders,
+        notices,
+      };
+    });
+    return result;
+  } catch (error) {
+    const rejected = error instanceof Rejected ? error : isDuplicateHash(error) ? reject("duplicate_file") : null;
+    if (!rejected) throw error;
+    if (isDuplicateHash(error)) addError({ line: null, column: null, code: "duplicate_file", message: "This file has already been imported." });
+    const result = { ...rejected.result, errors: errors.summary(), allErrors };
+    await withTenantScope(db, ALL_TENANTS, (trx) =>
+      recordAudit(trx, {
+        actorUserId: actor.userId,
+        actorLabel: actor.label,
+        action: "declarations.import",
+        outcome: "failure",
+        subject: source.name,
+        ip: actor.ip,
+        details: { reason: result.reason, errors: result.errors.total, byCode: result.errors.countsByCode },
+      }),
+    );
+    return result;
+  }
+}
+
+function isDuplicateHash(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string } | null;
+  return e?.code === "23505" && (e.constraint === "import_batch_file_once" || /import_batch_file_once/.test(e.message ?? ""));
+}
+
+async function insertBatch(trx: ScopedTransaction, actor: ImportActor, fileName: string, hash: string, mode: "append" | "replace") {
+  const row = await trx
+    .insertInto("import_batch")
+    .values({
+      kind: "declarations",
+      file_name: fileName,
+      file_hash: hash,
+      mode,
+      status: "committed",
+      line_count: 0,
+      total_amount: "0",
+      imported_by: actor.userId,
+      imported_by_label: actor.label,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** One statement per chunk: arrays in, rows out (PostgreSQL's unnest bulk path). */
+async function insertLines(trx: ScopedTransaction, batchId: string, lines: DeclarationLine[]) {
+  await sql`
+    insert into declaration (municipality_code, batch_id, line_no, service_month, provider_code, product_code, client_key, amount, units, referrer)
+    select m, ${batchId}::uuid, n, s, p, pr, c, a, u, r
+    from unnest(
+      ${lines.map((l) => l.municipalityCode)}::text[],
+      ${lines.map((l) => l.line)}::int[],
+      ${lines.map((l) => l.serviceMonth)}::date[],
+      ${lines.map((l) => l.providerCode)}::text[],
+      ${lines.map((l) => l.productCode)}::text[],
+      ${lines.map((l) => l.clientKey)}::text[],
+      ${lines.map((l) => l.amount)}::numeric[],
+      ${lines.map((l) => l.units)}::numeric[],
+      ${lines.map((l) => l.referrer)}::text[]
+    ) as t(m, n, s, p, pr, c, a, u, r)`.execute(trx);
+}
+
+/** Takes a batch out of every figure: its lines go, the lines it replaced count again. */
+export async function rollBackBatch(trx: ScopedTransaction, actor: ImportActor, batchId: string): Promise<boolean> {
+  const batch = await trx
+    .updateTable("import_batch")
+    .set({ status: "rolled_back", rolled_back_at: new Date(), rolled_back_by_label: actor.label })
+    .where("id", "=", batchId)
+    .where("status", "=", "committed")
+    .returning(["id", "file_name"])
+    .executeTakeFirst();
+  if (!batch) return false;
+  await trx.updateTable("declaration").set({ superseded_by: null }).where("superseded_by", "=", batchId).execute();
+  await trx.deleteFrom("declaration").where("batch_id", "=", batchId).execute();
+  await recordAudit(trx, {
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    action: "declarations.rollback",
+    subject: batch.file_name,
+    ip: actor.ip,
+    details: { batchId },
+  });
+  return true;
+}

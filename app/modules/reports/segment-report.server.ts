@@ -1,0 +1,88 @@
+import { figuresToJson, segmentFigures, SEGMENT_COLUMNS, type SegmentColumn, type SegmentFiguresJson } from "@jeugdregio/metrics";
+import Decimal from "decimal.js";
+import { sql } from "kysely";
+import type { ScopedTransaction } from "~db/tenant-scope";
+
+/**
+ * The segment table of DOMAIN.md for a scope and a year, computed in one place
+ * for every screen, export and CLI report. Each line is assigned by the mapping
+ * row valid on the first day of its service month (a municipality's override
+ * beats the regional default; no row or an empty segment → unassigned), at the
+ * moment of the query, so a changed mapping changes every report at once.
+ */
+
+export interface SegmentReport {
+  year: number;
+  scope: "region" | string;
+  segments: Record<SegmentColumn, SegmentFiguresJson>;
+}
+
+export type ReportScope = { kind: "region" } | { kind: "municipality"; code: string };
+
+/** The lines of a scope and year, each tagged with its segment column. */
+function taggedLines(year: number, scope: ReportScope) {
+  return sql`
+    with lines as (
+      select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount
+      from declaration d
+      where d.superseded_by is null
+        and d.service_month >= make_date(${year}::int, 1, 1) and d.service_month < make_date(${year}::int + 1, 1, 1)
+        ${scope.kind === "municipality" ? sql`and d.municipality_code = ${scope.code}` : sql``}
+    ),
+    keys as (select distinct municipality_code, service_month, product_code from lines),
+    resolved as (
+      select k.municipality_code, k.service_month, k.product_code,
+        (select m.segment_key from product_mapping m
+          where m.product_code = k.product_code
+            and (m.municipality_code = k.municipality_code or m.municipality_code is null)
+            and m.valid_from <= k.service_month and (m.valid_to is null or m.valid_to >= k.service_month)
+          order by m.municipality_code nulls last
+          limit 1) as segment_key
+      from keys k
+    )
+    select l.*, coalesce(r.segment_key, 'unassigned') as col
+    from lines l join resolved r using (municipality_code, service_month, product_code)`;
+}
+
+export async function segmentReport(trx: ScopedTransaction, year: number, scope: ReportScope): Promise<SegmentReport> {
+  const tagged = taggedLines(year, scope);
+  // grouping sets: per column, and (col = null) across all columns for "all".
+  const [providers, clients] = await Promise.all([
+    sql<{ col: string | null; provider_code: string; net: string }>`
+      with t as (${tagged})
+      select col, provider_code, sum(amount)::text as net from t
+      group by grouping sets ((col, provider_code), (provider_code))`.execute(trx),
+    sql<{ col: string | null; clients: number }>`
+      with t as (${tagged}),
+      per_client as (select col, client_key, sum(amount) as net from t group by grouping sets ((col, client_key), (client_key)))
+      select col, count(*) filter (where net > 0)::int as clients from per_client group by col`.execute(trx),
+  ]);
+  const key = (col: string | null): SegmentColumn => (col ?? "all") as SegmentColumn;
+  const providerNets = new Map<SegmentColumn, { providerCode: string; spending: string }[]>();
+  const spending = new Map<SegmentColumn, string>();
+  for (const row of providers.rows) {
+    const list = providerNets.get(key(row.col)) ?? [];
+    list.push({ providerCode: row.provider_code, spending: row.net });
+    providerNets.set(key(row.col), list);
+  }
+  for (const [col, list] of providerNets) {
+    spending.set(col, list.reduce((sum, p) => sum.plus(p.spending), new Decimal(0)).toFixed());
+  }
+  const clientCounts = new Map(clients.rows.map((r) => [key(r.col), Number(r.clients)]));
+  const segments = Object.fromEntries(
+    SEGMENT_COLUMNS.map((col) => [
+      col,
+      figuresToJson(segmentFigures({ clients: clientCounts.get(col) ?? 0, spending: spending.get(col) ?? "0", providers: providerNets.get(col) ?? [] })),
+    ]),
+  ) as Record<SegmentColumn, SegmentFiguresJson>;
+  return { year, scope: scope.kind === "region" ? "region" : scope.code, segments };
+}
+
+/** Years with declaration lines in the scope, newest first. */
+export async function yearsWithData(trx: ScopedTransaction, scope: ReportScope): Promise<number[]> {
+  const rows = await sql<{ year: number }>`
+    select distinct extract(year from service_month)::int as year from declaration
+    where superseded_by is null ${scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``}
+    order by 1 desc`.execute(trx);
+  return rows.rows.map((r) => Number(r.year));
+}
