@@ -31,7 +31,10 @@ interface NavItem {
 
 // Only pages that exist; later features add their entries here.
 const NAV: NavItem[] = [
+  { to: "/segments", labelKey: "nav.segments", permission: "read:segments" },
   { to: "/municipalities", labelKey: "nav.municipalities", permission: "read:municipality" },
+  { to: "/imports", labelKey: "nav.imports", permission: "import:declarations" },
+  { to: "/catalog", labelKey: "nav.catalog", permission: "manage:catalog" },
   { to: "/population/import", labelKey: "nav.populationImport", permission: "import:population" },
   { to: "/admin/users", labelKey: "nav.users", permission: "manage:user" },
   { to: "/audit", labelKey: "nav.audit", permission: "read:audit" },

@@ -20,7 +20,7 @@ export interface SegmentReport {
 export type ReportScope = { kind: "region" } | { kind: "municipality"; code: string };
 
 /** The lines of a scope and year, each tagged with its segment column. */
-function taggedLines(year: number, scope: ReportScope) {
+export function taggedLines(year: number, scope: ReportScope) {
   return sql`
     with lines as (
       select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount

@@ -36,6 +36,15 @@ describe("permission matrix", () => {
     expect(ROLES.filter((role) => can(role, "import:population"))).toEqual(["rigg_analyst"]);
   });
 
+  it("lets only RIGG analysts maintain the catalogue and import declarations", () => {
+    expect(ROLES.filter((role) => can(role, "manage:catalog"))).toEqual(["rigg_analyst"]);
+    expect(ROLES.filter((role) => can(role, "import:declarations"))).toEqual(["rigg_analyst"]);
+  });
+
+  it("shows segment figures to everyone but admins", () => {
+    expect(ROLES.filter((role) => !can(role, "read:segments"))).toEqual(["admin"]);
+  });
+
   it("gives every role at least one permission", () => {
     for (const role of ROLES) expect(permissionsOf(role).length).toBeGreaterThan(0);
   });

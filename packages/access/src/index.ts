@@ -19,14 +19,23 @@ export function isMunicipalRole(role: Role): boolean {
 }
 
 type Action = "read" | "write" | "import" | "manage";
-type Entity = "municipality" | "population" | "user" | "audit";
+type Entity = "municipality" | "population" | "user" | "audit" | "segments" | "catalog" | "declarations";
 export type Permission = `${Action}:${Entity}`;
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  municipal_viewer: ["read:municipality", "read:population"],
-  municipal_editor: ["read:municipality", "read:population"],
-  rigg_analyst: ["read:municipality", "read:population", "import:population", "read:audit"],
-  steering_member: ["read:municipality", "read:population"],
+  municipal_viewer: ["read:municipality", "read:population", "read:segments"],
+  municipal_editor: ["read:municipality", "read:population", "read:segments"],
+  rigg_analyst: [
+    "read:municipality",
+    "read:population",
+    "import:population",
+    "read:audit",
+    "read:segments",
+    "read:catalog",
+    "manage:catalog",
+    "import:declarations",
+  ],
+  steering_member: ["read:municipality", "read:population", "read:segments"],
   admin: ["manage:user", "read:audit"],
 };
 
