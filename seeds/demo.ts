@@ -1,12 +1,22 @@
 import type { Kysely } from "kysely";
 import type { Database } from "~db/schema";
-import { NO_TENANTS, withTenantScope } from "~db/tenant-scope";
+import { ALL_TENANTS, NO_TENANTS, withTenantScope } from "~db/tenant-scope";
+import { importDeclarations } from "~/modules/declarations/declaration-import.server";
+import { demoDeclarationBytes, type DemoOptions } from "./demo-data";
 import { createUser, findUser } from "~/modules/users/users.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
 import type { SeedLog } from "./reference";
 
-/** Demo accounts for each role; existing accounts are left as they are. */
-export async function seedDemo(db: Kysely<Database>, log: SeedLog = () => {}): Promise<void> {
+/**
+ * Demo accounts for each role (existing accounts are left as they are) and, on
+ * a database without declarations, the generated demo declarations, loaded
+ * through the real import path.
+ */
+export async function seedDemo(
+  db: Kysely<Database>,
+  log: SeedLog = () => {},
+  options: { pseudonymKey: string; declarations?: DemoOptions | false } = { pseudonymKey: "demo" },
+): Promise<void> {
   let created = 0;
   await withTenantScope(db, NO_TENANTS, async (trx) => {
     for (const account of DEMO_ACCOUNTS) {
@@ -16,4 +26,19 @@ export async function seedDemo(db: Kysely<Database>, log: SeedLog = () => {}): P
     }
   });
   log(`demo accounts: ${created} created, ${DEMO_ACCOUNTS.length - created} already present`);
+  if (options.declarations === false) return;
+
+  const hasData = await withTenantScope(db, ALL_TENANTS, (trx) =>
+    trx.selectFrom("import_batch").select("id").limit(1).executeTakeFirst(),
+  );
+  if (hasData) return;
+  const demoOptions = options.declarations ?? {};
+  const result = await importDeclarations(
+    db,
+    { userId: null, label: "seed --demo" },
+    { name: "demo-declaraties-2022-2026.csv", size: null, open: () => demoDeclarationBytes(demoOptions) },
+    { mode: "append", pseudonymKey: options.pseudonymKey },
+  );
+  if (!result.ok) throw new Error(`Demo declarations rejected: ${JSON.stringify(result.errors.shown.slice(0, 3))}`);
+  log(`demo declarations: ${result.lines} lines, total € ${result.totalAmount}`);
 }

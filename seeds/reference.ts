@@ -6,6 +6,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "~db/schema";
 import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importPopulation } from "~/modules/population/population-import.server";
+import { importCatalog } from "~/modules/catalog/catalog.server";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REFERENCE_DIR = path.join(HERE, "reference");
@@ -80,6 +81,16 @@ export async function seedReferenceData(db: Kysely<Database>, log: SeedLog = () 
   );
   if (!result.ok) throw new Error(`Seed file ${file} is invalid: ${result.errors.map((e) => e.message).join("; ")}`);
   log(`population: ${result.inserted} missing years filled from the starting file`);
+
+  // The starting catalogue only fills an empty catalogue: RIGG's later edits stand.
+  await withTenantScope(db, ALL_TENANTS, async (trx) => {
+    const existing = await trx.selectFrom("product").select("code").limit(1).executeTakeFirst();
+    if (existing) return;
+    const catalog = "catalog.csv";
+    const imported = await importCatalog(trx, { userId: null, label: "seed" }, { name: catalog, bytes: await readFile(path.join(REFERENCE_DIR, catalog)) });
+    if (!imported.ok) throw new Error(`Seed file ${catalog} is invalid: ${imported.errors.map((e) => e.message).join("; ")}`);
+    log(`catalogue: ${imported.products} products with ${imported.mappings} mapping rows`);
+  });
 }
 
 export async function countRows(db: Kysely<Database>, table: "municipality" | "segment" | "product_category" | "process_step") {

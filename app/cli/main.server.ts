@@ -85,10 +85,10 @@ program
   .description("load reference data (municipalities, population, categories, segments, process steps)")
   .option("--demo", "also add the demo accounts and demo data")
   .action((options: { demo?: boolean }) =>
-    withRuntime(async ({ handle }) => {
+    withRuntime(async ({ handle, config }) => {
       const log = (message: string) => process.stderr.write(`${message}\n`);
       await seedReferenceData(handle.db, log);
-      if (options.demo) await seedDemo(handle.db, log);
+      if (options.demo) await seedDemo(handle.db, log, { pseudonymKey: config.pseudonymKey });
     }),
   );
 

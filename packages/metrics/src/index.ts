@@ -106,3 +106,4 @@ export function figuresToJson(figures: SegmentFigures): SegmentFiguresJson {
     providers_80: figures.providers80,
   };
 }
+export { segmentTableFromLines, type SegmentLine, type SegmentLineScope, type SegmentTable } from "./lines";
