@@ -204,7 +204,16 @@ export async function importDeclarations(
         buffer = [];
       };
 
-      for await (const row of rows) {
+      const readRows = async function* () {
+        try {
+          yield* rows;
+        } catch (error) {
+          // A malformed row (wrong column count, unclosed quote) ends the file.
+          if (!(error instanceof TableError)) throw error;
+          addError({ line: error.line ?? null, column: error.column ?? null, code: error.code, message: error.message });
+        }
+      };
+      for await (const row of readRows()) {
         rowCount++;
         const result = validator.validateRow(row);
         if (!result.ok) {
