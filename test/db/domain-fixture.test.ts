@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Decimal from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DOMAIN_2023_EXPECTED, generateDomain2023Fixture, writeFixtureCsv } from "~seeds/fixtures/domain-2023";
+import { DOMAIN_2023_EXPECTED, generateDomain2023Fixture, writeFixtureCsv, type CatalogRow } from "~seeds/fixtures/domain-2023";
 import { createTestDatabase, testServerUrl, type TestDatabase } from "../support/database";
 
 /**
@@ -93,11 +93,11 @@ describe("the DOMAIN.md 2023 table", () => {
     const before = await report();
     // Move one wonen product to HSJ from 2023-07-01 on (a new mapping row).
     const moved = fixture.catalog.find((row) => row.segment === "wonen")!;
-    const revised = fixture.catalog.flatMap((row) =>
+    const revised = fixture.catalog.flatMap((row): CatalogRow[] =>
       row.product_code === moved.product_code
         ? [
             { ...row, valid_to: "2023-06-30" },
-            { ...row, segment: "hsj", valid_from: "2023-07-01", valid_to: "" },
+            { ...row, segment: "hsj" as CatalogRow["segment"], valid_from: "2023-07-01", valid_to: "" },
           ]
         : [row],
     );

@@ -1,0 +1,155 @@
+import { AxisBottom, AxisLeft } from "@visx/axis";
+import { Group } from "@visx/group";
+import { scaleBand, scaleLinear } from "@visx/scale";
+import { BarStack } from "@visx/shape";
+import { TooltipWithBounds, useTooltip } from "@visx/tooltip";
+import type { MouseEvent } from "react";
+
+export interface StackedBarDatum<K extends string> {
+  /** The bar's label on the x axis (e.g. a year). */
+  label: string;
+  /** Exact values per stack as decimal strings (money): shown as given, never rounded through a float. */
+  values: Record<K, string>;
+  /** The bar's exact total (for the tooltip). */
+  total: string;
+}
+
+export interface StackedBarChartProps<K extends string> {
+  width: number;
+  height: number;
+  data: readonly StackedBarDatum<K>[];
+  /** Stack order, bottom to top. */
+  keys: readonly K[];
+  color: (key: K) => string;
+  keyLabel: (key: K) => string;
+  /** Formats an exact value for the tooltip. */
+  formatValue: (value: string) => string;
+  /** Formats an axis tick (a pixel-scale number, not a figure from the data). */
+  formatTick: (value: number) => string;
+  totalLabel: string;
+}
+
+interface TooltipData {
+  index: number;
+  key: string;
+}
+
+const MARGIN = { top: 12, right: 12, bottom: 32, left: 112 };
+const AXIS_COLOR = "#57606a";
+const LABEL_COLOR = "#1b1f24";
+
+/**
+ * Bar height in pixels needs a number: the decimal string becomes a float for
+ * geometry only, never for a displayed figure. A negative net (more credits than
+ * declarations) has no height in a stack; the tooltip still shows the exact value.
+ */
+function magnitude(value: string | undefined): number {
+  const n = Number(value ?? 0);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/**
+ * A stacked bar chart. The SVG is decorative for assistive technology
+ * (`aria-hidden`): the caller renders the same numbers as a table.
+ */
+export function StackedBarChart<K extends string>({
+  width,
+  height,
+  data,
+  keys,
+  color,
+  keyLabel,
+  formatValue,
+  formatTick,
+  totalLabel,
+}: StackedBarChartProps<K>) {
+  const { tooltipOpen, tooltipData, tooltipLeft, tooltipTop, showTooltip, hideTooltip } = useTooltip<TooltipData>();
+  const innerWidth = width - MARGIN.left - MARGIN.right;
+  const innerHeight = height - MARGIN.top - MARGIN.bottom;
+  if (innerWidth <= 0 || innerHeight <= 0) return null;
+
+  const xScale = scaleBand<string>({ domain: data.map((d) => d.label), range: [0, innerWidth], padding: 0.35 });
+  const largest = Math.max(1, ...data.map((d) => keys.reduce((sum, key) => sum + magnitude(d.values[key]), 0)));
+  const yScale = scaleLinear<number>({ domain: [0, largest], range: [innerHeight, 0], nice: true });
+
+  const show = (event: MouseEvent<SVGRectElement>, index: number, key: string) => {
+    const svg = event.currentTarget.ownerSVGElement;
+    if (!svg) return;
+    const box = svg.getBoundingClientRect();
+    showTooltip({ tooltipData: { index, key }, tooltipLeft: event.clientX - box.left, tooltipTop: event.clientY - box.top });
+  };
+
+  const hovered = tooltipData ? data[tooltipData.index] : undefined;
+  const hoveredKey = tooltipData?.key as K | undefined;
+
+  return (
+    <div className="chart-canvas" style={{ width, height }}>
+      <svg width={width} height={height} aria-hidden="true" focusable="false">
+        <Group left={MARGIN.left} top={MARGIN.top}>
+          {yScale.ticks(5).map((tick) => (
+            <line key={tick} x1={0} x2={innerWidth} y1={yScale(tick)} y2={yScale(tick)} stroke="#d0d7de" strokeWidth={1} />
+          ))}
+          <BarStack<StackedBarDatum<K>, K>
+            data={[...data]}
+            keys={[...keys]}
+            x={(d) => d.label}
+            value={(d, key) => magnitude(d.values[key])}
+            xScale={xScale}
+            yScale={yScale}
+            color={(key) => color(key)}
+          >
+            {(stacks) =>
+              stacks.map((stack) =>
+                stack.bars.map((bar) =>
+                  bar.height > 0 ? (
+                    <rect
+                      key={`${stack.key}-${bar.index}`}
+                      className="chart-bar"
+                      x={bar.x}
+                      y={bar.y}
+                      width={bar.width}
+                      height={bar.height}
+                      fill={bar.color}
+                      stroke="#1b1f24"
+                      strokeWidth={1}
+                      opacity={tooltipOpen && (tooltipData?.index !== bar.index || tooltipData?.key !== stack.key) ? 0.75 : 1}
+                      onMouseMove={(event) => show(event, bar.index, stack.key)}
+                      onMouseLeave={hideTooltip}
+                    />
+                  ) : null,
+                ),
+              )
+            }
+          </BarStack>
+          <AxisLeft
+            scale={yScale}
+            numTicks={5}
+            tickFormat={(value) => formatTick(Number(value))}
+            stroke={AXIS_COLOR}
+            tickStroke={AXIS_COLOR}
+            tickLabelProps={{ fill: LABEL_COLOR, fontSize: 12, textAnchor: "end", dy: "0.33em" }}
+          />
+          <AxisBottom
+            top={innerHeight}
+            scale={xScale}
+            stroke={AXIS_COLOR}
+            tickStroke={AXIS_COLOR}
+            tickLabelProps={{ fill: LABEL_COLOR, fontSize: 12, textAnchor: "middle" }}
+          />
+        </Group>
+      </svg>
+      {tooltipOpen && hovered && hoveredKey ? (
+        <TooltipWithBounds left={tooltipLeft} top={tooltipTop} className="chart-tooltip" unstyled applyPositionStyle>
+          <strong>{hovered.label}</strong>
+          <span className="chart-tooltip-row">
+            <span className="chart-swatch" style={{ background: color(hoveredKey) }} aria-hidden="true" />
+            {keyLabel(hoveredKey)}: {formatValue(hovered.values[hoveredKey])}
+          </span>
+          <span className="chart-tooltip-row">
+            {totalLabel}: {formatValue(hovered.total)}
+          </span>
+        </TooltipWithBounds>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+import { Form, useSearchParams } from "@remix-run/react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { ChangeEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { segmentReportQuery, spendingSeriesQuery, yearParam, type SegmentReportJson, type SpendingSeriesJson } from "./api";
+import { SegmentTable } from "./SegmentTable";
+import { SpendingChart } from "./SpendingChart";
+
+export interface SegmentOverviewData {
+  /** Regional roles choose a scope; municipal users always see their own municipality. */
+  regional: boolean;
+  /** The scope the loader resolved: `region` or a municipality code. */
+  scope: string;
+  /** Name of the loader's scope; null for the region. */
+  scopeName: string | null;
+  /** Scope options for regional roles (empty for municipal users). */
+  municipalities: { code: string; name: string }[];
+  /** The valid year the URL named, or null for the default (latest with data). */
+  requestedYear: number | null;
+  report: SegmentReportJson;
+  chart: SpendingSeriesJson;
+}
+
+/**
+ * The segment overview: scope and year in a GET form (works without
+ * JavaScript); with JavaScript a change refetches through React Query and
+ * only rewrites the URL. The loader's data seeds the first render.
+ */
+export function SegmentOverview({ initial }: { initial: SegmentOverviewData }) {
+  const { t } = useTranslation();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const scope = initial.regional ? searchParams.get("scope")?.trim() || "region" : initial.scope;
+  const year = yearParam(searchParams.get("year"));
+  const isInitialScope = scope === initial.scope;
+
+  const reportQuery = useQuery({
+    ...segmentReportQuery(scope, year),
+    initialData: isInitialScope && year === initial.requestedYear ? initial.report : undefined,
+    placeholderData: keepPreviousData,
+  });
+  const chartQuery = useQuery({
+    ...spendingSeriesQuery(scope),
+    initialData: isInitialScope ? initial.chart : undefined,
+    placeholderData: keepPreviousData,
+  });
+  const report = reportQuery.data ?? initial.report;
+  const chart = chartQuery.data ?? initial.chart;
+  const fetching = reportQuery.isFetching || chartQuery.isFetching;
+  const failed = reportQuery.isError || chartQuery.isError;
+
+  const nameOf = (key: string) =>
+    key === "region" ? t("segments.region") : (initial.municipalities.find((m) => m.code === key)?.name ?? initial.scopeName ?? key);
+  const shownName = nameOf(report.scope);
+  const years = chart.years.includes(report.year) ? chart.years : [...chart.years, report.year].sort((a, b) => b - a);
+
+  const change = (name: "scope" | "year") => (event: ChangeEvent<HTMLSelectElement>) => {
+    const next = new URLSearchParams(searchParams);
+    next.set(name, event.target.value);
+    if (!initial.regional) next.delete("scope");
+    setSearchParams(next, { replace: true, preventScrollReset: true });
+  };
+
+  return (
+    <>
+      <Form method="get" action="/segments" className="filters" data-testid="segments-filters">
+        {initial.regional ? (
+          <label>
+            {t("segments.scope")}
+            <select name="scope" value={scope} onChange={change("scope")} data-testid="scope-select">
+              <option value="region">{t("segments.region")}</option>
+              {initial.municipalities.map((m) => (
+                <option key={m.code} value={m.code}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <p className="filters-scope">
+            <span className="filters-label">{t("segments.scope")}</span>
+            <span className="filters-value" data-testid="scope-name">
+              {initial.scopeName}
+            </span>
+          </p>
+        )}
+        {years.length ? (
+          <label>
+            {t("segments.year")}
+            <select name="year" value={String(report.year)} onChange={change("year")} data-testid="year-select">
+              {years.map((y) => (
+                <option key={y} value={y}>
+                  {y}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <button type="submit" className="secondary">
+          {t("segments.show")}
+        </button>
+      </Form>
+
+      <p role="status" className="status-line" data-testid="segments-status">
+        {fetching ? t("segments.loading") : ""}
+      </p>
+      {failed ? (
+        <div className="message error" role="alert">
+          {t("segments.loadFailed")}{" "}
+          <button type="button" onClick={() => void Promise.all([reportQuery.refetch(), chartQuery.refetch()])}>
+            {t("segments.retry")}
+          </button>
+        </div>
+      ) : null}
+
+      <div className={fetching ? "segments-body is-loading" : "segments-body"} aria-busy={fetching}>
+        {!chart.years.length ? (
+          <p className="empty" data-testid="segments-empty">
+            {t("segments.noData", { scope: shownName })}
+          </p>
+        ) : (
+          <>
+            {chart.years.includes(report.year) ? (
+              <SegmentTable report={report} scopeName={shownName} />
+            ) : (
+              <p className="empty" data-testid="segments-empty-year">
+                {t("segments.noDataForYear", { scope: shownName, year: report.year })}
+              </p>
+            )}
+            <SpendingChart chart={chart} scopeName={nameOf(chart.scope)} />
+          </>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import type { SegmentColumn, SegmentFiguresJson } from "@jeugdregio/metrics";
+
+/** The JSON of `/api/segments` (the CLI's `report segments --format json`). */
+export interface SegmentReportJson {
+  year: number;
+  scope: string;
+  segments: Record<SegmentColumn, SegmentFiguresJson>;
+}
+
+/** The JSON of `/api/segments/series`. */
+export interface SpendingSeriesJson {
+  scope: string;
+  years: number[];
+  series: { year: number; spending: Record<SegmentColumn, string> }[];
+}
+
+export class SegmentsFetchError extends Error {
+  constructor(readonly status: number) {
+    super(`segments request failed: ${status}`);
+  }
+}
+
+async function getJson<T>(path: string, signal: AbortSignal): Promise<T> {
+  const response = await fetch(path, { headers: { accept: "application/json" }, credentials: "same-origin", signal });
+  if (response.status === 401) {
+    // The session ended: back to the login page, then here again.
+    window.location.assign(`/login?redirectTo=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
+  if (!response.ok) throw new SegmentsFetchError(response.status);
+  return (await response.json()) as T;
+}
+
+export function segmentReportQuery(scope: string, year: number | null) {
+  const params = new URLSearchParams({ scope });
+  if (year !== null) params.set("year", String(year));
+  return {
+    queryKey: ["segments", "report", scope, year] as const,
+    queryFn: ({ signal }: { signal: AbortSignal }) => getJson<SegmentReportJson>(`/api/segments?${params}`, signal),
+  };
+}
+
+export function spendingSeriesQuery(scope: string) {
+  return {
+    queryKey: ["segments", "series", scope] as const,
+    queryFn: ({ signal }: { signal: AbortSignal }) =>
+      getJson<SpendingSeriesJson>(`/api/segments/series?${new URLSearchParams({ scope })}`, signal),
+  };
+}
+
+/** The same rule as the server's `parseYear`: a four-digit year in 2000–2100, else null (the default). */
+export function yearParam(value: string | null): number | null {
+  if (!value || !/^\d{4}$/.test(value)) return null;
+  const year = Number(value);
+  return year >= 2000 && year <= 2100 ? year : null;
+}
+
+/** Query string for links that keep the chosen year and scope. */
+export function scopeQuery(scope: string, year: number): string {
+  return `?${new URLSearchParams({ year: String(year), scope })}`;
+}

@@ -1,0 +1,264 @@
+import { SEGMENT_COLUMNS, type SegmentColumn } from "@jeugdregio/metrics";
+import { json, type AppLoadContext } from "@remix-run/node";
+import Decimal from "decimal.js";
+import { sql } from "kysely";
+import { requireAccess, type RequestAccess } from "~/modules/access/access.server";
+import type { ScopedTransaction } from "~db/tenant-scope";
+import { segmentReport, taggedLines, yearsWithData, type ReportScope, type SegmentReport } from "./segment-report.server";
+
+/**
+ * The segment overview and its drill-downs: which scope and year a request
+ * asks for (within what the user may see), the spending series for the chart,
+ * and the product and provider lists behind a column. Every figure comes from
+ * `taggedLines`, so the lists always add up to the segment table.
+ */
+
+/** A scope a request may ask for: `region` or a municipality code. */
+export interface SegmentScope {
+  /** `region` or the municipality code, as used in URLs and the JSON. */
+  key: string;
+  report: ReportScope;
+  /** The municipality's name; null for the region. */
+  name: string | null;
+}
+
+/** Years outside this range are not years of declarations (`?year=1800`). */
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
+
+/**
+ * The scope a request asks for. Regional roles: `region` (default) or any
+ * municipality; municipal users: always their own municipality, and asking for
+ * any other scope (`region` included) is a 404, as if it did not exist.
+ */
+export function resolveSegmentScope(access: RequestAccess, param: string | null): SegmentScope {
+  const requested = param?.trim() || null;
+  if (access.scope.read === "all") {
+    if (!requested || requested === "region") return { key: "region", report: { kind: "region" }, name: null };
+    const municipality = access.requireMunicipality(requested);
+    return { key: municipality.code, report: { kind: "municipality", code: municipality.code }, name: municipality.name };
+  }
+  const own = access.municipalities[0];
+  if (!own || access.municipalities.length !== 1) throw new Response("Not Found", { status: 404 });
+  const municipality = access.requireMunicipality(requested ?? own.code);
+  return { key: municipality.code, report: { kind: "municipality", code: municipality.code }, name: municipality.name };
+}
+
+/** `null` when absent (use the default), `"invalid"` for anything that is not a plausible year. */
+export function parseYear(param: string | null): number | null | "invalid" {
+  if (param === null || param.trim() === "") return null;
+  if (!/^\d{4}$/.test(param.trim())) return "invalid";
+  const year = Number(param.trim());
+  return year >= FIRST_YEAR && year <= LAST_YEAR ? year : "invalid";
+}
+
+/** The column of a drill-down URL, or a 404. */
+export function requireColumn(param: string | undefined): SegmentColumn {
+  const column = SEGMENT_COLUMNS.find((c) => c === param);
+  if (!column) throw new Response("Not Found", { status: 404 });
+  return column;
+}
+
+const PRODUCT_CODE = /^[0-9]{2}[A-Z0-9]{3}$/;
+
+/** The year to show: the one asked for, else the latest with data, else this year. */
+function chooseYear(requested: number | null, years: number[]): number {
+  return requested ?? years[0] ?? new Date().getFullYear();
+}
+
+export interface SpendingSeries {
+  scope: string;
+  /** Years with data in the scope, newest first. */
+  years: number[];
+  /** Spending per column per year, oldest first; money as decimal strings. */
+  series: { year: number; spending: Record<SegmentColumn, string> }[];
+}
+
+/** Spending per segment column for each year with data in the scope: one query over all years. */
+export async function spendingSeries(trx: ScopedTransaction, scope: SegmentScope): Promise<SpendingSeries> {
+  const years = await yearsWithData(trx, scope.report);
+  if (!years.length) return { scope: scope.key, years, series: [] };
+  const perYear = years.map(
+    (year) => sql`select ${year}::int as year, t.col, sum(t.amount)::numeric(16, 2)::text as spending
+      from (${taggedLines(year, scope.report)}) t group by t.col`,
+  );
+  const rows = await sql<{ year: number; col: string; spending: string }>`${sql.join(perYear, sql` union all `)}`.execute(trx);
+  const series = [...years].sort((a, b) => a - b).map((year) => {
+    const own = rows.rows.filter((r) => Number(r.year) === year);
+    const spending = Object.fromEntries(SEGMENT_COLUMNS.map((col) => [col, "0.00"])) as Record<SegmentColumn, string>;
+    let all = new Decimal(0);
+    for (const row of own) {
+      spending[row.col as SegmentColumn] = new Decimal(row.spending).toFixed(2);
+      all = all.plus(row.spending);
+    }
+    spending.all = all.toFixed(2);
+    return { year, spending };
+  });
+  return { scope: scope.key, years, series };
+}
+
+export interface SegmentOverview {
+  report: SegmentReport;
+  chart: SpendingSeries;
+  /** The year the request named (valid), or null when it used the default. */
+  requestedYear: number | null;
+}
+
+/** Everything the overview page shows for a scope and (optional) year. */
+export async function segmentOverview(trx: ScopedTransaction, scope: SegmentScope, requestedYear: number | null): Promise<SegmentOverview> {
+  const chart = await spendingSeries(trx, scope);
+  const report = await segmentReport(trx, chooseYear(requestedYear, chart.years), scope.report);
+  return { report, chart, requestedYear };
+}
+
+/** The segment table for a scope and (optional) year: exactly the CLI's `report segments --format json`. */
+export async function segmentReportFor(trx: ScopedTransaction, scope: SegmentScope, requestedYear: number | null): Promise<SegmentReport> {
+  const year = requestedYear ?? chooseYear(null, await yearsWithData(trx, scope.report));
+  return segmentReport(trx, year, scope.report);
+}
+
+const columnFilter = (column: SegmentColumn) => (column === "all" ? sql`true` : sql`t.col = ${column}`);
+
+export interface ProductLine {
+  productCode: string;
+  nameNl: string | null;
+  nameEn: string | null;
+  /** False for product codes the catalogue does not know (unassigned until it does). */
+  inCatalogue: boolean;
+  spending: string;
+  /** Clients with net spending > 0 on this product in the column. */
+  clients: number;
+}
+
+export interface ProductList {
+  year: number;
+  scope: string;
+  column: SegmentColumn;
+  total: string;
+  products: ProductLine[];
+}
+
+/** The products in a column for a scope and year, largest spending first. */
+export async function productsInColumn(
+  trx: ScopedTransaction,
+  scope: SegmentScope,
+  year: number,
+  column: SegmentColumn,
+): Promise<ProductList> {
+  const rows = await sql<{ product_code: string; name_nl: string | null; name_en: string | null; spending: string; clients: number }>`
+    with t as (${taggedLines(year, scope.report)}),
+    per_client as (
+      select t.product_code, t.client_key, sum(t.amount) as net from t
+      where ${columnFilter(column)}
+      group by t.product_code, t.client_key
+    )
+    select c.product_code, p.name_nl, p.name_en,
+      sum(c.net)::numeric(16, 2)::text as spending,
+      count(*) filter (where c.net > 0)::int as clients
+    from per_client c left join product p on p.code = c.product_code
+    group by c.product_code, p.name_nl, p.name_en
+    order by sum(c.net) desc, c.product_code`.execute(trx);
+  const products = rows.rows.map((r) => ({
+    productCode: r.product_code,
+    nameNl: r.name_nl,
+    nameEn: r.name_en,
+    inCatalogue: r.name_nl !== null,
+    spending: r.spending,
+    clients: Number(r.clients),
+  }));
+  const total = products.reduce((sum, p) => sum.plus(p.spending), new Decimal(0)).toFixed(2);
+  return { year, scope: scope.key, column, total, products };
+}
+
+export interface ProviderLine {
+  providerCode: string;
+  name: string | null;
+  spending: string;
+  clients: number;
+}
+
+export interface ProviderList {
+  year: number;
+  scope: string;
+  column: SegmentColumn;
+  product: { code: string; nameNl: string | null; nameEn: string | null; inCatalogue: boolean };
+  total: string;
+  providers: ProviderLine[];
+}
+
+/**
+ * The providers of one product in a column for a scope and year, largest
+ * spending first. A malformed code, or one that is neither in the catalogue nor
+ * in the scope's lines, is a 404.
+ */
+export async function providersForProduct(
+  trx: ScopedTransaction,
+  scope: SegmentScope,
+  year: number,
+  column: SegmentColumn,
+  productCode: string,
+): Promise<ProviderList> {
+  if (!PRODUCT_CODE.test(productCode)) throw new Response("Not Found", { status: 404 });
+  const [product, rows] = await Promise.all([
+    trx.selectFrom("product").select(["code", "name_nl", "name_en"]).where("code", "=", productCode).executeTakeFirst(),
+    sql<{ provider_code: string; name: string | null; spending: string; clients: number }>`
+      with t as (${taggedLines(year, scope.report)}),
+      per_client as (
+        select t.provider_code, t.client_key, sum(t.amount) as net from t
+        where ${columnFilter(column)} and t.product_code = ${productCode}
+        group by t.provider_code, t.client_key
+      )
+      select c.provider_code, pv.name,
+        sum(c.net)::numeric(16, 2)::text as spending,
+        count(*) filter (where c.net > 0)::int as clients
+      from per_client c left join provider pv on pv.code = c.provider_code
+      group by c.provider_code, pv.name
+      order by sum(c.net) desc, c.provider_code`.execute(trx),
+  ]);
+  if (!product && !rows.rows.length) throw new Response("Not Found", { status: 404 });
+  const providers = rows.rows.map((r) => ({ providerCode: r.provider_code, name: r.name, spending: r.spending, clients: Number(r.clients) }));
+  return {
+    year,
+    scope: scope.key,
+    column,
+    product: { code: productCode, nameNl: product?.name_nl ?? null, nameEn: product?.name_en ?? null, inCatalogue: Boolean(product) },
+    total: providers.reduce((sum, p) => sum.plus(p.spending), new Decimal(0)).toFixed(2),
+    providers,
+  };
+}
+
+/** The year of a drill-down: the one asked for (a bad value falls back), else the latest with data. */
+export async function drilldownYear(trx: ScopedTransaction, scope: SegmentScope, param: string | null): Promise<number> {
+  const requested = parseYear(param);
+  if (typeof requested === "number") return requested;
+  return chooseYear(null, await yearsWithData(trx, scope.report));
+}
+
+/**
+ * `requireAccess` for JSON resource routes: the same checks, answered in JSON.
+ * Not logged in is a 401 (not the login redirect a page gets), no permission a
+ * 403, a scope out of reach a 404.
+ */
+export async function requireApiAccess(request: Request, context: AppLoadContext): Promise<RequestAccess> {
+  try {
+    return await requireAccess(request, context, "read:segments");
+  } catch (error) {
+    throw asJsonError(error);
+  }
+}
+
+const ERROR_CODES: Record<number, string> = { 400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found" };
+
+/** A thrown Response (redirect to login, 403, 404) as a JSON error; anything else unchanged. */
+export function asJsonError(error: unknown): unknown {
+  if (!(error instanceof Response)) return error;
+  const status = error.status >= 300 && error.status < 400 ? 401 : error.status;
+  const code = ERROR_CODES[status];
+  return code ? jsonError(status, code) : error;
+}
+
+export function jsonError(status: number, error: string): Response {
+  return json({ error }, { status, headers: { "Cache-Control": "private, no-store" } });
+}
+
+export const JSON_HEADERS = { "Cache-Control": "private, no-store" } as const;

@@ -1,0 +1,30 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  asJsonError,
+  JSON_HEADERS,
+  jsonError,
+  parseYear,
+  requireApiAccess,
+  resolveSegmentScope,
+  segmentReportFor,
+} from "~/modules/reports/drilldown.server";
+
+/**
+ * `GET /api/segments?year=2023&scope=region|GM….`: the segment table as JSON,
+ * exactly the shape of `npm run cli -- report segments --format json`.
+ * Without `year`: the latest year with data in the scope. 401 when logged out,
+ * 403 without `read:segments`, 404 for a scope out of reach, 400 for a bad year.
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const access = await requireApiAccess(request, context);
+  const url = new URL(request.url);
+  try {
+    const scope = resolveSegmentScope(access, url.searchParams.get("scope"));
+    const year = parseYear(url.searchParams.get("year"));
+    if (year === "invalid") return jsonError(400, "invalid_year");
+    const report = await access.run((trx) => segmentReportFor(trx, scope, year));
+    return json(report, { headers: JSON_HEADERS });
+  } catch (error) {
+    throw asJsonError(error);
+  }
+}
