@@ -184,6 +184,7 @@ export async function importDeclarations(
       const unknownProducts = new Set<string>();
       let newProviders = 0;
       let buffer: DeclarationLine[] = [];
+      let inFlight: Promise<void> = Promise.resolve();
       let rowCount = 0;
       let total = new Decimal(0);
 
@@ -200,8 +201,12 @@ export async function importDeclarations(
           for (const code of fresh.keys()) knownProviders.add(code);
           newProviders += fresh.size;
         }
-        await insertLines(trx, batch, buffer);
+        // Keep one chunk in flight: the database stores it while the next is parsed.
+        const chunk = buffer;
         buffer = [];
+        await inFlight;
+        inFlight = insertLines(trx, batch, chunk);
+        inFlight.catch(() => undefined); // handled when awaited; no unhandled-rejection crash meanwhile
       };
 
       const readRows = async function* () {
@@ -232,12 +237,14 @@ export async function importDeclarations(
         }
         if (rowCount % 10_000 === 0) report({ phase: errors.total ? "validating" : "storing", bytesRead: bytesRead(), rows: rowCount });
       }
+      await inFlight.catch(() => undefined);
       if (errors.total > 0) throw reject("invalid");
       if (rowCount === 0) {
         addError({ line: null, column: null, code: "no_rows", message: "The file has no declaration lines." });
         throw reject("invalid");
       }
       await flush();
+      await inFlight;
 
       const perMunicipality = [...totals.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
@@ -348,7 +355,7 @@ async function insertBatch(trx: ScopedTransaction, actor: ImportActor, fileName:
 }
 
 /** One statement per chunk: arrays in, rows out (PostgreSQL's unnest bulk path). */
-async function insertLines(trx: ScopedTransaction, batchId: string, lines: DeclarationLine[]) {
+async function insertLines(trx: ScopedTransaction, batchId: string, lines: DeclarationLine[]): Promise<void> {
   await sql`
     insert into declaration (municipality_code, batch_id, line_no, service_month, provider_code, product_code, client_key, amount, units, referrer)
     select m, ${batchId}::uuid, n, s, p, pr, c, a, u, r

@@ -1,0 +1,124 @@
+/**
+ * Import benchmark (`npm run bench` or `npm run bench:import`): a generated file
+ * of N declaration lines (default 1,000,000; BENCH_LINES) imported through the
+ * real import path, into PostgreSQL (BENCH_DATABASE_URL, default the local
+ * server) and into the embedded database, next to a raw COPY of the same file
+ * into a bare table on the same database: the physical limit. Prints lines per
+ * second, the ratio, the core count and the peak memory of this process.
+ */
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import copyStreams from "pg-copy-streams";
+import { openDatabase, type DatabaseHandle } from "~db/connect";
+import { migrateToLatest } from "~db/migrate";
+import { seedReferenceData } from "~seeds/reference";
+import { demoDeclarationBytes } from "~seeds/demo-data";
+import { importDeclarations } from "~/modules/declarations/declaration-import.server";
+
+const LINES_TARGET = Number(process.env.BENCH_LINES ?? 1_000_000);
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const KEY = "bench-pseudonym-key-bench-pseudonym-key-0";
+const work = mkdtempSync(path.join(tmpdir(), "jr-bench-"));
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+
+const BARE_TABLE = `create table bare_declaration (
+  period text, municipality_code text, provider_code text, provider_name text, product_code text,
+  client_key text, amount text, units text, referrer text)`;
+
+async function generate(): Promise<{ file: string; lines: number }> {
+  const file = path.join(work, "declaraties.csv");
+  // ~20k lines a year per 60 trajectories per 1,000 youth: scale the demo shape up.
+  const rate = Math.ceil((LINES_TARGET / 100_000) * 60);
+  await pipeline(Readable.from(demoDeclarationBytes({ trajectoriesPerThousand: rate })), createWriteStream(file));
+  const text = readFileSync(file, "utf8");
+  const lines = text.split("\r\n").length - 2;
+  return { file, lines };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, seconds: (performance.now() - started) / 1000 };
+}
+
+async function importInto(handle: DatabaseHandle, file: string) {
+  await migrateToLatest(handle.db);
+  await seedReferenceData(handle.db);
+  const size = statSync(file).size;
+  const { result, seconds } = await timed(() =>
+    importDeclarations(handle.db, { userId: null, label: "bench" }, { name: path.basename(file), size, open: () => createReadStream(file) }, { mode: "append", pseudonymKey: KEY }),
+  );
+  if (!result.ok) throw new Error(`import rejected: ${JSON.stringify(result.errors.shown.slice(0, 3))}`);
+  return { lines: result.lines, seconds };
+}
+
+async function benchServer(file: string, lines: number) {
+  const name = `jr_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  try {
+    const handle = await openDatabase({ kind: "postgres", url: url.toString() });
+    const ours = await importInto(handle, file);
+    await handle.close();
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    await client.query(BARE_TABLE);
+    const raw = await timed(async () => {
+      const copy = client.query(copyStreams.from("copy bare_declaration from stdin with (format csv, delimiter ';', header true)"));
+      await pipeline(createReadStream(file), copy);
+    });
+    await client.end();
+    return { ours: lines / ours.seconds, raw: lines / raw.seconds, oursSeconds: ours.seconds, rawSeconds: raw.seconds };
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+async function benchEmbedded(file: string, lines: number) {
+  const handle = await openDatabase({ kind: "embedded", dataDir: path.join(work, "pgdata") });
+  const ours = await importInto(handle, file);
+  await handle.close();
+  const bare = await PGlite.create(path.join(work, "pgdata-bare"));
+  await bare.query(BARE_TABLE);
+  const bytes = readFileSync(file);
+  const raw = await timed(() =>
+    bare.query("copy bare_declaration from '/dev/blob' with (format csv, delimiter ';', header true)", [], { blob: new Blob([bytes]) }),
+  );
+  await bare.close();
+  return { ours: lines / ours.seconds, raw: lines / raw.seconds, oursSeconds: ours.seconds, rawSeconds: raw.seconds };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-GB");
+
+async function main() {
+  console.log(`import benchmark · ${new Date().toISOString()} · ${cpus().length} cores · node ${process.version}`);
+  const { file, lines } = await generate();
+  console.log(`file: ${fmt(lines)} lines, ${(statSync(file).size / 1048576).toFixed(1)} MB (; decimal comma, BOM, CRLF)`);
+  for (const [label, run] of [
+    ["PostgreSQL", () => benchServer(file, lines)],
+    ["embedded (PGlite)", () => benchEmbedded(file, lines)],
+  ] as const) {
+    if (label === "PostgreSQL" && process.env.BENCH_SKIP_SERVER === "1") continue;
+    const r = await run();
+    console.log(
+      `${label.padEnd(18)} import ${fmt(r.ours)} lines/s (${r.oursSeconds.toFixed(1)} s) · raw COPY ${fmt(r.raw)} lines/s (${r.rawSeconds.toFixed(1)} s) · ratio ${(r.ours / r.raw).toFixed(2)} (target ≥ 0.25)`,
+    );
+  }
+  console.log(`peak RSS of the importing process: ${Math.round(peakRss / 1048576)} MB`);
+  clearInterval(sampler);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
