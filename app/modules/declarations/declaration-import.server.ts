@@ -235,7 +235,7 @@ export async function importDeclarations(
           if (!knownProducts.has(line.productCode)) unknownProducts.add(line.productCode);
           if (buffer.length >= CHUNK) await flush();
         }
-        if (rowCount % 10_000 === 0) report({ phase: errors.total ? "validating" : "storing", bytesRead: bytesRead(), rows: rowCount });
+        if (rowCount % 2_000 === 0) report({ phase: errors.total ? "validating" : "storing", bytesRead: bytesRead(), rows: rowCount });
       }
       await inFlight.catch(() => undefined);
       if (errors.total > 0) throw reject("invalid");

@@ -1,0 +1,110 @@
+import type { ScopedTransaction } from "~db/tenant-scope";
+
+/** Import batches: what was uploaded, by whom, and whether it still counts. */
+
+export const BATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface BatchSummary {
+  id: string;
+  fileName: string;
+  importedBy: string;
+  importedAt: string;
+  mode: "append" | "replace";
+  lines: number;
+  totalAmount: string;
+  status: "committed" | "rolled_back";
+  rolledBackAt: string | null;
+  rolledBackBy: string | null;
+}
+
+export interface BatchDetail extends BatchSummary {
+  municipalities: { code: string; name: string; lines: number; amount: string; months: string[] }[];
+  /** Lines of this batch that still count (not replaced by a later batch). */
+  currentLines: number;
+}
+
+const COLUMNS = [
+  "id",
+  "file_name",
+  "imported_by_label",
+  "imported_at",
+  "mode",
+  "line_count",
+  "total_amount",
+  "status",
+  "rolled_back_at",
+  "rolled_back_by_label",
+] as const;
+
+type BatchRow = {
+  id: string;
+  file_name: string;
+  imported_by_label: string;
+  imported_at: Date;
+  mode: "append" | "replace";
+  line_count: number;
+  total_amount: string;
+  status: "committed" | "rolled_back";
+  rolled_back_at: Date | null;
+  rolled_back_by_label: string | null;
+};
+
+function toSummary(row: BatchRow): BatchSummary {
+  return {
+    id: row.id,
+    fileName: row.file_name,
+    importedBy: row.imported_by_label,
+    importedAt: new Date(row.imported_at).toISOString(),
+    mode: row.mode,
+    lines: row.line_count,
+    totalAmount: row.total_amount,
+    status: row.status,
+    rolledBackAt: row.rolled_back_at ? new Date(row.rolled_back_at).toISOString() : null,
+    rolledBackBy: row.rolled_back_by_label,
+  };
+}
+
+/** Newest first; `limit + 1` rows are read to tell whether there are more. */
+export async function listBatches(trx: ScopedTransaction, limit = 100): Promise<{ batches: BatchSummary[]; more: boolean }> {
+  const rows = await trx
+    .selectFrom("import_batch")
+    .select(COLUMNS)
+    .where("kind", "=", "declarations")
+    .orderBy("imported_at", "desc")
+    .orderBy("id")
+    .limit(limit + 1)
+    .execute();
+  return { batches: rows.slice(0, limit).map(toSummary), more: rows.length > limit };
+}
+
+export async function findBatch(trx: ScopedTransaction, id: string): Promise<BatchDetail | null> {
+  if (!BATCH_ID.test(id)) return null;
+  const row = await trx.selectFrom("import_batch").select(COLUMNS).where("id", "=", id).executeTakeFirst();
+  if (!row) return null;
+  const [municipalities, current] = await Promise.all([
+    trx
+      .selectFrom("import_batch_municipality as b")
+      .innerJoin("municipality as m", "m.code", "b.municipality_code")
+      .select(["b.municipality_code as code", "m.name", "b.line_count", "b.total_amount", "b.months"])
+      .where("b.batch_id", "=", id)
+      .orderBy("m.name")
+      .execute(),
+    trx
+      .selectFrom("declaration")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("batch_id", "=", id)
+      .where("superseded_by", "is", null)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    ...toSummary(row),
+    municipalities: municipalities.map((m) => ({
+      code: m.code,
+      name: m.name,
+      lines: m.line_count,
+      amount: m.total_amount,
+      months: [...m.months].sort(),
+    })),
+    currentLines: Number(current.n),
+  };
+}

@@ -1,0 +1,58 @@
+import path from "node:path";
+import type { AppLoadContext } from "@remix-run/node";
+import type { RequestAccess } from "~/modules/access/access.server";
+import { DECIMAL_CHOICES, IMPORT_MODES, type UploadProblem } from "./import-view";
+import { startImportJob, type ImportJob } from "./jobs.server";
+import { receiveUploadToDisk, removeStaleUploads, removeUpload, uploadProblemHeaders } from "./upload.server";
+
+/** No upload or import takes this long: an older temporary file was left behind. */
+const STALE_UPLOAD_MS = 6 * 60 * 60 * 1000;
+
+const STATUS: Record<UploadProblem, number> = { noFile: 400, tooLarge: 413, invalidOptions: 400 };
+
+export function uploadDirectory(context: AppLoadContext): string {
+  return path.join(context.config.dataDir, "uploads");
+}
+
+/**
+ * Receives a declaration upload (streamed to a temporary file, at most
+ * IMPORT_MAX_MB) and starts its import as a background job. The caller has
+ * checked the permission already: `access` is the guard's answer.
+ */
+export async function startDeclarationUpload(
+  request: Request,
+  context: AppLoadContext,
+  access: RequestAccess,
+): Promise<{ ok: true; job: ImportJob } | { ok: false; problem: UploadProblem; status: number; headers: HeadersInit }> {
+  const directory = uploadDirectory(context);
+  await removeStaleUploads(directory, STALE_UPLOAD_MS);
+  const received = await receiveUploadToDisk(request, {
+    directory,
+    maxBytes: context.config.importMaxBytes,
+    fields: ["mode", "decimal"],
+  });
+  if (!received.ok) {
+    return {
+      ok: false,
+      problem: received.problem,
+      status: STATUS[received.problem],
+      headers: uploadProblemHeaders(received.problem),
+    };
+  }
+  const mode = received.fields.mode ?? "append";
+  const decimal = received.fields.decimal ?? "auto";
+  if (!(IMPORT_MODES as readonly string[]).includes(mode) || !(DECIMAL_CHOICES as readonly string[]).includes(decimal)) {
+    await removeUpload(received.file);
+    return { ok: false, problem: "invalidOptions", status: STATUS.invalidOptions, headers: {} };
+  }
+  const job = startImportJob({
+    db: context.db,
+    actor: { userId: access.user.id, label: access.user.email, ip: context.clientIp },
+    upload: received.file,
+    mode: mode as (typeof IMPORT_MODES)[number],
+    decimal: decimal === "auto" ? undefined : (decimal as "comma" | "point"),
+    pseudonymKey: context.config.pseudonymKey,
+    logger: context.logger,
+  });
+  return { ok: true, job };
+}
