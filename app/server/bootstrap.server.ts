@@ -13,7 +13,10 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
   logger.info({ database: handle.describe }, "database opened");
   await migrateDatabase(handle.db, logger);
   await seedReferenceData(handle.db, (message) => logger.info(message));
-  if (config.demo) await seedDemo(handle.db, (message) => logger.info(message), { pseudonymKey: config.pseudonymKey });
+  if (config.demo) await seedDemo(handle.db, (message) => logger.info(message), {
+      pseudonymKey: config.pseudonymKey,
+      declarations: config.demoDeclarations ? {} : false,
+    });
   return handle;
 }
 

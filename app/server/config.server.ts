@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO: z.enum(["0", "1"]).optional(),
+  DEMO_DECLARATIONS: z.enum(["0", "1"]).default("1"),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
   LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -41,6 +42,8 @@ export interface AppConfig {
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   /** Demo accounts are created and listed on the login page. */
   demo: boolean;
+  /** With the demo: also load the generated demo declarations into an empty database. */
+  demoDeclarations: boolean;
   loginLimits: { perAccount: number; perIp: number; windowMinutes: number };
 }
 
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     // The embedded database is the demo; on a real server demo data only on request.
     demo: e.DEMO ? e.DEMO === "1" : embedded,
+    demoDeclarations: e.DEMO_DECLARATIONS === "1",
     loginLimits: {
       perAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       perIp: e.LOGIN_MAX_FAILURES_PER_IP,
