@@ -1,5 +1,6 @@
 import {
   json,
+  type HeadersFunction,
   MaxPartSizeExceededError,
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
@@ -12,7 +13,17 @@ import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { importPopulation, MAX_POPULATION_FILE_BYTES } from "~/modules/population/population-import.server";
 
+import { uploadProblemHeaders } from "~/modules/imports/upload.server";
+
 const MAX_MEGABYTES = MAX_POPULATION_FILE_BYTES / (1024 * 1024);
+
+/** A refused upload whose body was not read to the end closes the connection. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const connection = actionHeaders.get("Connection");
+  if (connection) headers.set("Connection", connection);
+  return headers;
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "import:population");
@@ -61,7 +72,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) {
-      return json<ActionResult>({ outcome: "tooLarge" }, { status: 413 });
+      return json<ActionResult>({ outcome: "tooLarge" }, { status: 413, headers: uploadProblemHeaders("tooLarge") });
     }
     // Not a multipart body at all: nothing to import.
     if (error instanceof TypeError) return json<ActionResult>({ outcome: "noFile" }, { status: 400 });

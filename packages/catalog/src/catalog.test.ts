@@ -406,3 +406,15 @@ describe("XLSX catalogue", () => {
     ]);
   });
 });
+
+describe("formula escapes", () => {
+  it("reads back a name that our export escaped with an apostrophe", async () => {
+    const table = await readTable(
+      new TextEncoder().encode("product_code;name_nl;name_en;segment;municipality_code;valid_from;valid_to\n45A51;'=Gezinsbegeleiding;'+Family;basishulp;;2015-01-01;\n"),
+      { fileName: "c.csv" },
+    );
+    const result = validateCatalogTable(table, new Set(["GM0014"]));
+    expect(result.ok && result.products[0]).toMatchObject({ nameNl: "=Gezinsbegeleiding", nameEn: "+Family" });
+  });
+});
+

@@ -162,7 +162,9 @@ export function validateCatalogTable(
       ["name_en", "en", "English"],
     ] as const) {
       const value = cell(column);
-      const text = value === null ? null : String(value);
+      // Our own export escapes formula-like text with a leading apostrophe (as
+      // Excel does); reading it back removes the escape, so the round trip is exact.
+      const text = value === null ? null : String(value).replace(/^'(?=[=+\-@\t\r])/, "");
       if (text === null) {
         fail(column, "missing_name", `the ${language} name is empty.`);
         rowOk = false;
