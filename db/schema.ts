@@ -133,6 +133,7 @@ export interface ImportBatchMunicipalityTable {
   line_count: number;
   total_amount: string;
   months: string[];
+  imported_at: Generated<Date>;
 }
 
 export interface DeclarationTable {

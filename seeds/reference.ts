@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readTable } from "@jeugdregio/tabular";
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "~db/schema";
 import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importPopulation } from "~/modules/population/population-import.server";
@@ -91,9 +91,4 @@ export async function seedReferenceData(db: Kysely<Database>, log: SeedLog = () 
     if (!imported.ok) throw new Error(`Seed file ${catalog} is invalid: ${imported.errors.map((e) => e.message).join("; ")}`);
     log(`catalogue: ${imported.products} products with ${imported.mappings} mapping rows`);
   });
-}
-
-export async function countRows(db: Kysely<Database>, table: "municipality" | "segment" | "product_category" | "process_step") {
-  const result = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db);
-  return Number(result.rows[0]?.n ?? 0);
 }

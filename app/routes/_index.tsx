@@ -17,18 +17,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         .select((eb) => eb.fn.countAll<number>().as("n"))
         .where("disabled_at", "is", null)
         .executeTakeFirstOrThrow();
-      return { activeUsers: Number(row.n), populationUpdated: null, lastPopulationImport: null };
+      return { activeUsers: Number(row.n), populationUpdated: null, lastPopulationImport: null, declarationsImported: null };
     }
-    // Row-level security limits this to the municipalities in scope.
+    // Row-level security limits these to the municipalities in scope.
     const population = await trx
       .selectFrom("population")
       .select((eb) => eb.fn.max("updated_at").as("updated"))
+      .executeTakeFirst();
+    const declarations = await trx
+      .selectFrom("import_batch_municipality as ibm")
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom("declaration as d").select("d.line_no").whereRef("d.batch_id", "=", "ibm.batch_id").whereRef("d.municipality_code", "=", "ibm.municipality_code")),
+      )
+      .select((eb) => eb.fn.max("ibm.imported_at").as("imported"))
       .executeTakeFirst();
     const lastImport = access.can("import:population") ? await latestAuditEvent(trx, "population.import") : undefined;
     return {
       activeUsers: null,
       populationUpdated: population?.updated ? new Date(population.updated as Date).toISOString() : null,
       lastPopulationImport: lastImport ? { when: lastImport.occurred_at.toISOString(), who: lastImport.actor_label } : null,
+      declarationsImported: declarations?.imported ? new Date(declarations.imported as Date).toISOString() : null,
     };
   });
   return json({
@@ -70,7 +78,9 @@ export default function Home() {
             <h2 id="data">{t("home.dataTitle")}</h2>
             <dl className="facts">
               <dt>{t("home.declarationsImported")}</dt>
-              <dd data-testid="declarations-imported">{t("home.noDataYet")}</dd>
+              <dd data-testid="declarations-imported">
+                {data.declarationsImported ? format.dateTime(data.declarationsImported) : t("home.noDataYet")}
+              </dd>
               <dt>{t("home.populationImported")}</dt>
               <dd>
                 {data.lastPopulationImport

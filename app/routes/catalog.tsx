@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FileField } from "~/components/FileField";
 import { IssueTable } from "~/components/imports/IssueTable";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
@@ -207,27 +208,12 @@ export default function Catalog() {
         ) : null}
         {/* Re-mounted after every answer, so the file input is empty again. */}
         <Form method="post" encType="multipart/form-data" className="stacked" key={location.key} replace>
-          <div>
-            <label>
-              {t("catalog.file")}
-              <input
-                type="file"
-                name="file"
-                accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                required
-                aria-invalid={fileProblem || undefined}
-                aria-describedby={fileProblem ? "catalog-file-error catalog-file-hint" : "catalog-file-hint"}
-              />
-            </label>
-            <div className="hint" id="catalog-file-hint">
-              {t("catalog.fileHint", { max: maxMegabytes })}
-            </div>
-            {fileProblem ? (
-              <div className="message error" id="catalog-file-error" role="alert">
-                {result.outcome === "tooLarge" ? t("catalog.tooLarge", { max: maxMegabytes }) : t("catalog.noFile")}
-              </div>
-            ) : null}
-          </div>
+          <FileField
+            id="catalog-file"
+            label={t("catalog.file")}
+            hint={t("catalog.fileHint", { max: maxMegabytes })}
+            problem={fileProblem ? (result.outcome === "tooLarge" ? t("catalog.tooLarge", { max: maxMegabytes }) : t("catalog.noFile")) : null}
+          />
           <div>
             <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
               {t("catalog.submit")}

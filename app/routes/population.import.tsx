@@ -9,6 +9,7 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FileField } from "~/components/FileField";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { importPopulation, MAX_POPULATION_FILE_BYTES } from "~/modules/population/population-import.server";
@@ -158,28 +159,13 @@ export default function PopulationImport() {
 
       {/* Re-mounted after every answer, so the file input is empty again. */}
       <Form method="post" encType="multipart/form-data" className="stacked" key={location.key}>
-        <div>
-          <label>
-            {t("population.file")}
-            <input
-              type="file"
-              name="file"
-              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              required
-              aria-invalid={fileProblem || undefined}
-              aria-describedby={fileProblem ? "file-error file-hint" : "file-hint"}
-              autoFocus={fileProblem || undefined}
-            />
-          </label>
-          <div className="hint" id="file-hint">
-            {t("population.fileHint", { max: maxMegabytes })}
-          </div>
-          {fileProblem ? (
-            <div className="message error" id="file-error" role="alert">
-              {result.outcome === "tooLarge" ? t("population.tooLarge", { max: maxMegabytes }) : t("population.noFile")}
-            </div>
-          ) : null}
-        </div>
+        <FileField
+          id="file"
+          label={t("population.file")}
+          hint={t("population.fileHint", { max: maxMegabytes })}
+          problem={fileProblem ? (result.outcome === "tooLarge" ? t("population.tooLarge", { max: maxMegabytes }) : t("population.noFile")) : null}
+          autoFocus
+        />
         <div>
           <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
             {t("population.submit")}

@@ -76,6 +76,8 @@ export async function up(db: Kysely<unknown>) {
        line_count integer not null,
        total_amount numeric(16, 2) not null,
        months text[] not null,
+       -- when the lines arrived, readable in the municipality's own scope
+       imported_at timestamptz not null default now(),
        primary key (municipality_code, batch_id)
      )`,
 

@@ -101,6 +101,21 @@ describe("cli", () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ inserted: 1, updated: 0 });
   });
 
+  it("lists batches and refuses to roll back or report on what does not exist", () => {
+    const list = cli(["batch", "list", "--format", "json"]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(Array.isArray(JSON.parse(list.stdout))).toBe(true);
+    const rollback = cli(["batch", "rollback", "00000000-0000-4000-8000-000000000000"]);
+    expect(rollback.code).toBe(1);
+    expect(rollback.stderr).toMatch(/No committed batch/);
+    const report = cli(["report", "segments", "--year", "2024", "--municipality", "GM9999"]);
+    expect(report.code).toBe(1);
+    expect(report.stderr).toMatch(/Unknown municipality GM9999/);
+    const missingFile = cli(["import", "declarations", "/nonexistent/declaraties.csv"]);
+    expect(missingFile.code).toBe(1);
+    expect(missingFile.stdout).toBe("");
+  });
+
   it("explains each command with --help", () => {
     for (const args of [["--help"], ["user", "create", "--help"], ["import", "population", "--help"], ["seed", "--help"]]) {
       const help = cli(args);

@@ -1,8 +1,9 @@
 import { extraColumns, requireColumns, type CellValue, type RowIssue, type Table } from "@jeugdregio/tabular";
 
-/** The region's segments (DOMAIN.md); the same keys as `@jeugdregio/metrics`. */
-export const SEGMENT_KEYS = ["basishulp", "aanvullende_hulp", "onderwijs", "hsj", "wonen"] as const;
-export type SegmentKey = (typeof SEGMENT_KEYS)[number];
+import { SEGMENT_KEYS, type SegmentKey } from "@jeugdregio/metrics";
+
+/** The region's segments (DOMAIN.md), defined once with the figures that use them. */
+export { SEGMENT_KEYS, type SegmentKey };
 
 /** Columns of a catalogue file, in file (and export) order. */
 export const CATALOG_COLUMNS = [
