@@ -4,6 +4,9 @@ import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import copyStreams from "pg-copy-streams";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Database } from "./schema";
 
 export type DatabaseTarget =
@@ -16,6 +19,26 @@ export interface DatabaseHandle {
   /** A human-readable location without credentials, for logs. */
   describe: string;
   close(): Promise<void>;
+  /** PostgreSQL's bulk paths (COPY) on connections of their own, for imports. */
+  bulk: BulkLoader;
+}
+
+/**
+ * A connection for bulk loading. It runs as the connecting role, not as the
+ * application role: use it only to fill tables no reader can see yet (partitions
+ * attached later in a tenant-scoped transaction) and for temporary tables.
+ */
+export interface BulkSession {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  /** `COPY <target> FROM STDIN WITH (<options>)` fed with `bytes`; returns the rows copied. */
+  copyFrom(target: string, options: string, bytes: AsyncIterable<Uint8Array>): Promise<number>;
+}
+
+export interface BulkLoader {
+  /** True when COPY needs its input in memory (embedded): callers then copy in pieces of bounded size. */
+  piecewise: boolean;
+  /** Runs `work` on a connection of its own (embedded: the single connection, held meanwhile). */
+  session<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
 }
 
 const INT8 = 20;
@@ -43,7 +66,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db); // fail early with the driver's own message
-    return { db, kind: "postgres", describe: redactUrl(target.url), close: () => db.destroy() };
+    return { db, kind: "postgres", describe: redactUrl(target.url), close: () => db.destroy(), bulk: pgBulkLoader(pool) };
   }
   const dataDir = target.dataDir.startsWith("memory://") ? target.dataDir : path.resolve(target.dataDir);
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
@@ -51,7 +74,65 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     parsers: { [pgliteTypes.INT8]: parseInt8, [pgliteTypes.DATE]: keepDate },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
-  return { db, kind: "embedded", describe: `embedded PostgreSQL in ${dataDir}`, close: () => db.destroy() };
+  return {
+    db,
+    kind: "embedded",
+    describe: `embedded PostgreSQL in ${dataDir}`,
+    close: () => db.destroy(),
+    bulk: pgliteBulkLoader(db, client),
+  };
+}
+
+function pgBulkLoader(pool: pg.Pool): BulkLoader {
+  return {
+    piecewise: false,
+    async session(work) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        return await work({
+          async query(text, params) {
+            const result = await client.query(text, params as unknown[] | undefined);
+            return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+          },
+          async copyFrom(target, options, bytes) {
+            const stream = client.query(copyStreams.from(`copy ${target} from stdin with (${options})`));
+            await pipeline(Readable.from(bytes), stream);
+            return stream.rowCount ?? 0;
+          },
+        });
+      } catch (error) {
+        broken = true;
+        throw error;
+      } finally {
+        // A connection that failed mid-COPY is not handed to the next user.
+        client.release(broken);
+      }
+    },
+  };
+}
+
+function pgliteBulkLoader(db: Kysely<Database>, client: PGlite): BulkLoader {
+  return {
+    piecewise: true,
+    // Holding Kysely's single connection keeps requests from interleaving with the load.
+    session: (work) =>
+      db.connection().execute(() =>
+        work({
+          async query(text, params) {
+            const result = await client.query(text, params as unknown[] | undefined);
+            return { rows: result.rows as never[], rowCount: result.affectedRows ?? result.rows.length };
+          },
+          async copyFrom(target, options, bytes) {
+            // PGlite copies from an in-memory file: callers pass pieces of bounded size.
+            const chunks: Uint8Array[] = [];
+            for await (const chunk of bytes) chunks.push(chunk);
+            const result = await client.query(`copy ${target} from '/dev/blob' with (${options})`, [], { blob: new Blob(chunks as BlobPart[]) });
+            return result.affectedRows ?? 0;
+          },
+        }),
+      ),
+  };
 }
 
 export function redactUrl(url: string): string {

@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from "kysely";
 import * as foundation from "./migrations/0001_foundation";
 import * as declarations from "./migrations/0002_declarations";
+import * as declarationPartitions from "./migrations/0003_declaration_partitions";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
 const migrations: Record<string, Migration> = {
   "0001_foundation": foundation,
   "0002_declarations": declarations,
+  "0003_declaration_partitions": declarationPartitions,
 };
 
 export function createMigrator(db: Kysely<Database>) {

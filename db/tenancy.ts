@@ -21,3 +21,10 @@ export const APP_ROLE = "jeugdregio_app";
 /** Per-transaction settings that the RLS policies read. */
 export const READ_SCOPE_SETTING = "jeugdregio.read_scope";
 export const WRITE_SCOPE_SETTING = "jeugdregio.write_scope";
+
+/**
+ * Where the partitions of `declaration` live (one or more per import batch). The
+ * application role has no usage on this schema: it reaches the lines only through
+ * `declaration`, where row-level security applies.
+ */
+export const DECLARATION_LINES_SCHEMA = "declaration_lines";

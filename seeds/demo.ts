@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import { ALL_TENANTS, NO_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importDeclarations } from "~/modules/declarations/declaration-import.server";
@@ -15,7 +16,7 @@ import type { SeedLog } from "./reference";
 export async function seedDemo(
   db: Kysely<Database>,
   log: SeedLog = () => {},
-  options: { pseudonymKey: string; declarations?: DemoOptions | false } = { pseudonymKey: "demo" },
+  options: { pseudonymKey: string; declarations?: DemoOptions | false; bulk?: BulkLoader } = { pseudonymKey: "demo" },
 ): Promise<void> {
   let created = 0;
   await withTenantScope(db, NO_TENANTS, async (trx) => {
@@ -37,7 +38,7 @@ export async function seedDemo(
     db,
     { userId: null, label: "seed --demo" },
     { name: "demo-declaraties-2022-2026.csv", size: null, open: () => demoDeclarationBytes(demoOptions) },
-    { mode: "append", pseudonymKey: options.pseudonymKey },
+    { mode: "append", pseudonymKey: options.pseudonymKey, bulk: options.bulk },
   );
   if (!result.ok) throw new Error(`Demo declarations rejected: ${JSON.stringify(result.errors.shown.slice(0, 3))}`);
   log(`demo declarations: ${result.lines} lines, total € ${result.totalAmount}`);

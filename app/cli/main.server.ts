@@ -88,7 +88,7 @@ program
     withRuntime(async ({ handle, config }) => {
       const log = (message: string) => process.stderr.write(`${message}\n`);
       await seedReferenceData(handle.db, log);
-      if (options.demo) await seedDemo(handle.db, log, { pseudonymKey: config.pseudonymKey });
+      if (options.demo) await seedDemo(handle.db, log, { pseudonymKey: config.pseudonymKey, bulk: handle.bulk });
     }),
   );
 
@@ -233,6 +233,7 @@ importCommand
         { name: path.basename(file), size, open: () => createReadStream(file) },
         {
           mode: options.replace ? "replace" : "append",
+          bulk: handle.bulk,
           decimal: options.decimal,
           pseudonymKey: config.pseudonymKey,
           onProgress: (p) => {

@@ -5,6 +5,7 @@ import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
+import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import type { AppConfig } from "./config.server";
 import "./context.server";
@@ -13,6 +14,7 @@ import type { Logger } from "./logger.server";
 export interface ServerAppOptions {
   config: AppConfig;
   db: Kysely<Database>;
+  bulk?: BulkLoader;
   logger: Logger;
   build: ServerBuild;
   publicDir?: string;
@@ -21,7 +23,7 @@ export interface ServerAppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 
 /** The Express app around the Remix build: static files, request ids, logs, health. */
-export function createServerApp({ config, db, logger, build, publicDir = "public" }: ServerAppOptions) {
+export function createServerApp({ config, db, bulk, logger, build, publicDir = "public" }: ServerAppOptions) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -68,6 +70,7 @@ export function createServerApp({ config, db, logger, build, publicDir = "public
       mode: config.env === "production" ? "production" : "development",
       getLoadContext: (req, res): AppLoadContext => ({
         db,
+        bulk,
         config,
         logger: logger.child({ requestId: res.locals.requestId }),
         requestId: res.locals.requestId as string,

@@ -15,6 +15,7 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
   await seedReferenceData(handle.db, (message) => logger.info(message));
   if (config.demo) await seedDemo(handle.db, (message) => logger.info(message), {
       pseudonymKey: config.pseudonymKey,
+      bulk: handle.bulk,
       declarations: config.demoDeclarations ? {} : false,
     });
   return handle;

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import type { AppConfig } from "./config.server";
 import type { Logger } from "./logger.server";
@@ -6,6 +7,8 @@ import type { Logger } from "./logger.server";
 /** What the HTTP server hands every loader and action. */
 export interface ServerContext {
   db: Kysely<Database>;
+  /** COPY-based loading for imports (absent: imports validate and store row by row). */
+  bulk?: BulkLoader;
   config: AppConfig;
   logger: Logger;
   requestId: string;

@@ -23,7 +23,7 @@ async function main() {
   const handle = await prepareDatabase(config, logger);
   const buildPath = path.resolve("build/index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
-  const app = createServerApp({ config, db: handle.db, logger, build });
+  const app = createServerApp({ config, db: handle.db, bulk: handle.bulk, logger, build });
   const server = app.listen(config.port, config.host, () => {
     logger.info(
       {

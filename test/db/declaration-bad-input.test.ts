@@ -29,6 +29,7 @@ async function load(content: string | Uint8Array, options: { name?: string; deci
     mode: options.mode ?? "append",
     decimal: options.decimal,
     pseudonymKey: KEY,
+    bulk: database.bulk, // every rejection below must also come through the bulk path's fallback
   });
 }
 

@@ -58,7 +58,7 @@ describe("tenant-owned tables", () => {
     const rows = await sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean; policies: number }>`
       select c.relname, c.relrowsecurity, c.relforcerowsecurity,
              (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
-      from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'`.execute(database.db);
+      from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')`.execute(database.db);
     const byName = new Map(rows.rows.map((r) => [r.relname, r]));
     for (const table of TENANT_TABLES) {
       expect(byName.get(table)).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });

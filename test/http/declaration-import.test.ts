@@ -47,7 +47,7 @@ const GOOD_BSN = "111222333";
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = await startTestServer(database.db, { DATA_DIR: dataDir });
+  server = await startTestServer(database.db, { DATA_DIR: dataDir }, { bulk: database.bulk });
   small = await startTestServer(database.db, { DATA_DIR: smallDataDir, IMPORT_MAX_MB: "1" });
   for (const user of Object.values(users)) await addUser(database.db, user);
 });

@@ -5,6 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import type { Kysely } from "kysely";
+import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import { NO_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { createServerApp } from "~/server/app.server";
@@ -23,7 +24,7 @@ export interface TestServer {
 export async function startTestServer(
   db: Kysely<Database>,
   env: Record<string, string> = {},
-  options: { logFd?: number } = {},
+  options: { logFd?: number; bulk?: BulkLoader } = {},
 ): Promise<TestServer> {
   const buildPath = path.resolve("build/index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
@@ -36,7 +37,7 @@ export async function startTestServer(
     ...env,
   });
   const logger = options.logFd === undefined ? createLogger("silent") : createLogger("info", options.logFd);
-  const app = createServerApp({ config, db, logger, build });
+  const app = createServerApp({ config, db, bulk: options.bulk, logger, build });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const { port } = server.address() as AddressInfo;

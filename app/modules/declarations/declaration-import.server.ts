@@ -1,16 +1,27 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   createDeclarationValidator,
   defaultDecimalFor,
   type DeclarationLine,
 } from "@jeugdregio/declarations";
-import { IssueCollector, readTable, streamTable, TableError, type IssueSummary, type RowIssue, type TableRow } from "@jeugdregio/tabular";
+import {
+  IssueCollector,
+  readTable,
+  streamTable,
+  TableError,
+  type IssueSummary,
+  type RowIssue,
+  type TableRow,
+  type TextEncoding,
+} from "@jeugdregio/tabular";
 import Decimal from "decimal.js";
 import { sql, type Kysely } from "kysely";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
+import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
+import { dropParts, loadDeclarationLines, type LoadedPart, type Skipped } from "./bulk-load.server";
 import { bsnPseudonymiser } from "./pseudonym.server";
 
 export type ImportPhase = "hashing" | "validating" | "storing" | "done";
@@ -35,7 +46,19 @@ export interface DeclarationImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Full error list kept for the downloadable report (the summary is always complete in counts). */
   maxReportedErrors?: number;
+  /**
+   * PostgreSQL's bulk path (COPY into new partitions). Without it, or for a file it does not
+   * take (XLSX, unusual quoting, any invalid row), lines are validated and stored row by row.
+   */
+  bulk?: BulkLoader;
+  /** Told how the bulk path went: for the log, and for tests. */
+  onBulk?: (event: BulkEvent) => void;
 }
+
+export type BulkEvent =
+  | { kind: "loaded"; lines: number }
+  /** The file took the row-by-row path, and why. */
+  | { kind: "skipped"; reason: string };
 
 export interface MunicipalityTotal {
   municipalityCode: string;
@@ -111,8 +134,6 @@ export async function importDeclarations(
   options: DeclarationImportOptions,
 ): Promise<DeclarationImportResult> {
   const report = (p: Omit<ImportProgress, "totalBytes">) => options.onProgress?.({ ...p, totalBytes: source.size });
-  const { hash, head } = await sha256(source, (bytesRead) => report({ phase: "hashing", bytesRead, rows: 0 }));
-  const isXlsx = /\.xlsx$/i.test(source.name) || XLSX_MAGIC.every((b, i) => head[i] === b);
   const errors = new IssueCollector<RowIssue>(200);
   const allErrors: RowIssue[] = [];
   const maxReported = options.maxReportedErrors ?? 100_000;
@@ -125,6 +146,13 @@ export async function importDeclarations(
   };
 
   try {
+    if (options.bulk && !/\.xlsx?$/i.test(source.name)) {
+      const bulkResult = await importInBulk(db, options.bulk, actor, source, options, report);
+      if ("ok" in bulkResult) return bulkResult;
+      options.onBulk?.({ kind: "skipped", reason: bulkResult.skipped });
+    }
+    const { hash, head } = await sha256(source, (bytesRead) => report({ phase: "hashing", bytesRead, rows: 0 }));
+    const isXlsx = /\.xlsx$/i.test(source.name) || XLSX_MAGIC.every((b, i) => head[i] === b);
     const result = await withTenantScope(db, ALL_TENANTS, async (trx) => {
       const duplicate = await trx
         .selectFrom("import_batch")
@@ -178,6 +206,7 @@ export async function importDeclarations(
       }
 
       const batch = await insertBatch(trx, actor, source.name, hash, options.mode);
+      await sql`select jeugdregio_open_declaration_lines(${batch}::uuid)`.execute(trx);
       const totals = new Map<string, { lines: number; amount: Decimal; months: Set<string> }>();
       const knownProviders = new Set((await trx.selectFrom("provider").select("code").execute()).map((p) => p.code));
       const knownProducts = new Set((await trx.selectFrom("product").select("code").execute()).map((p) => p.code));
@@ -192,7 +221,8 @@ export async function importDeclarations(
         if (!buffer.length) return;
         const fresh = new Map<string, string>();
         for (const line of buffer) {
-          if (!knownProviders.has(line.providerCode)) fresh.set(line.providerCode, line.providerName);
+          // A new provider is named as on its first line.
+          if (!knownProviders.has(line.providerCode) && !fresh.has(line.providerCode)) fresh.set(line.providerCode, line.providerName);
         }
         if (fresh.size) {
           await sql`insert into provider (code, name)
@@ -254,33 +284,7 @@ export async function importDeclarations(
         .values(perMunicipality.map((m) => ({ municipality_code: m.municipalityCode, batch_id: batch, line_count: m.lines, total_amount: m.amount, months: m.months })))
         .execute();
 
-      let replacedLines = 0;
-      if (options.mode === "replace") {
-        const replaced = await sql`
-          update declaration d set superseded_by = ${batch}
-          from unnest(${perMunicipality.flatMap((m) => m.months.map(() => m.municipalityCode))}::text[],
-                      ${perMunicipality.flatMap((m) => m.months.map((month) => `${month}-01`))}::date[]) as p(municipality_code, service_month)
-          where d.municipality_code = p.municipality_code and d.service_month = p.service_month
-            and d.superseded_by is null and d.batch_id <> ${batch}`.execute(trx);
-        replacedLines = Number(replaced.numAffectedRows ?? 0);
-      } else {
-        const overlapping = await sql<{ municipality_code: string; service_month: string }>`
-          select distinct d.municipality_code, to_char(d.service_month, 'YYYY-MM') as service_month
-          from declaration d
-          join unnest(${perMunicipality.flatMap((m) => m.months.map(() => m.municipalityCode))}::text[],
-                      ${perMunicipality.flatMap((m) => m.months.map((month) => `${month}-01`))}::date[]) as p(municipality_code, service_month)
-            on d.municipality_code = p.municipality_code and d.service_month = p.service_month
-          where d.superseded_by is null and d.batch_id <> ${batch}
-          order by 1, 2 limit 20`.execute(trx);
-        if (overlapping.rows.length) {
-          notices.push({
-            line: null,
-            column: "period",
-            code: "months_already_loaded",
-            message: `Months already loaded (added to, not replaced): ${overlapping.rows.map((r) => `${r.municipality_code} ${r.service_month}`).join(", ")}. Use replace mode for a re-delivery.`,
-          });
-        }
-      }
+      const replacedLines = await applyMode(trx, batch, options.mode, perMunicipality, notices);
       await trx
         .updateTable("import_batch")
         .set({ line_count: rowCount, total_amount: total.toFixed(2) })
@@ -335,10 +339,18 @@ function isDuplicateHash(error: unknown): boolean {
   return e?.code === "23505" && (e.constraint === "import_batch_file_once" || /import_batch_file_once/.test(e.message ?? ""));
 }
 
-async function insertBatch(trx: ScopedTransaction, actor: ImportActor, fileName: string, hash: string, mode: "append" | "replace") {
+async function insertBatch(
+  trx: ScopedTransaction,
+  actor: ImportActor,
+  fileName: string,
+  hash: string,
+  mode: "append" | "replace",
+  id?: string,
+) {
   const row = await trx
     .insertInto("import_batch")
     .values({
+      ...(id ? { id } : {}),
       kind: "declarations",
       file_name: fileName,
       file_hash: hash,
@@ -393,4 +405,203 @@ export async function rollBackBatch(trx: ScopedTransaction, actor: ImportActor, 
     details: { batchId },
   });
   return true;
+}
+
+interface MunicipalityBatchTotal extends MunicipalityTotal {
+  months: string[];
+}
+
+/**
+ * Replace mode: this batch supersedes the lines already loaded for exactly its (municipality,
+ * month) pairs. Append mode: a notice when some of those months were already loaded.
+ */
+async function applyMode(
+  trx: ScopedTransaction,
+  batch: string,
+  mode: "append" | "replace",
+  perMunicipality: readonly MunicipalityBatchTotal[],
+  notices: RowIssue[],
+): Promise<number> {
+  const codes = perMunicipality.flatMap((m) => m.months.map(() => m.municipalityCode));
+  const months = perMunicipality.flatMap((m) => m.months.map((month) => `${month}-01`));
+  if (mode === "replace") {
+    const replaced = await sql`
+      update declaration d set superseded_by = ${batch}
+      from unnest(${codes}::text[], ${months}::date[]) as p(municipality_code, service_month)
+      where d.municipality_code = p.municipality_code and d.service_month = p.service_month
+        and d.superseded_by is null and d.batch_id <> ${batch}`.execute(trx);
+    return Number(replaced.numAffectedRows ?? 0);
+  }
+  const overlapping = await sql<{ municipality_code: string; service_month: string }>`
+    select distinct d.municipality_code, to_char(d.service_month, 'YYYY-MM') as service_month
+    from declaration d
+    join unnest(${codes}::text[], ${months}::date[]) as p(municipality_code, service_month)
+      on d.municipality_code = p.municipality_code and d.service_month = p.service_month
+    where d.superseded_by is null and d.batch_id <> ${batch}
+    order by 1, 2 limit 20`.execute(trx);
+  if (overlapping.rows.length) {
+    notices.push({
+      line: null,
+      column: "period",
+      code: "months_already_loaded",
+      message: `Months already loaded (added to, not replaced): ${overlapping.rows.map((r) => `${r.municipality_code} ${r.service_month}`).join(", ")}. Use replace mode for a re-delivery.`,
+    });
+  }
+  return 0;
+}
+
+/**
+ * The bulk path (see bulk-load.server.ts): loads the file into new partitions, then, in one
+ * tenant-scoped transaction, records the batch and attaches them. Returns null when the file
+ * is not for the bulk path; the caller then validates it row by row.
+ */
+async function importInBulk(
+  db: Kysely<Database>,
+  bulk: BulkLoader,
+  actor: ImportActor,
+  source: DeclarationSource,
+  options: DeclarationImportOptions,
+  report: (p: Omit<ImportProgress, "totalBytes">) => void,
+): Promise<DeclarationImportResult | Skipped> {
+  let table;
+  try {
+    // The header alone; a body that is not UTF-8 shows up while loading.
+    table = await streamTable(() => source.open(), { fileName: source.name, encoding: "utf-8" });
+    await table.close();
+  } catch (error) {
+    return { skipped: `header: ${(error as Error).message}` };
+  }
+  const municipalities = await withTenantScope(db, ALL_TENANTS, async (trx) =>
+    (await trx.selectFrom("municipality").select("code").execute()).map((m) => m.code),
+  );
+  const decimal = options.decimal ?? defaultDecimalFor(table.delimiter);
+  const pseudonymise = bsnPseudonymiser(options.pseudonymKey);
+  const validator = createDeclarationValidator({ knownMunicipalities: new Set(municipalities), decimal, pseudonymise });
+  const headerCheck = validator.checkHeader(table.header);
+  if (headerCheck.errors.length) return { skipped: "header errors" };
+
+  const batchId = randomUUID();
+  const load = (encoding: TextEncoding) =>
+    loadDeclarationLines(
+      bulk,
+      {
+        batchId,
+        encoding,
+        delimiter: table.delimiter,
+        decimal,
+        fieldCount: table.fieldCount,
+        columns: new Map(table.columns.map((c) => [c.name, c.index])),
+        unnamedColumns: table.unnamedColumns,
+        headerFields: table.headerFields,
+        open: () => source.open(),
+      },
+      { knownMunicipalities: new Set(municipalities), pseudonymKey: options.pseudonymKey },
+      (bytesRead) => report({ phase: "storing", bytesRead, rows: 0 }),
+    );
+  report({ phase: "storing", bytesRead: 0, rows: 0 });
+  let loaded = await load("utf-8");
+  if ("skipped" in loaded && loaded.notUtf8) loaded = await load("windows-1252");
+  if ("skipped" in loaded) return loaded;
+  options.onBulk?.({ kind: "loaded", lines: loaded.lines });
+  const parts = [loaded];
+  let attached = false;
+  try {
+    const duplicate = await withTenantScope(db, ALL_TENANTS, (trx) =>
+      trx
+        .selectFrom("import_batch")
+        .select("id")
+        .where("kind", "=", "declarations")
+        .where("file_hash", "=", loaded.hash)
+        .where("status", "=", "committed")
+        .executeTakeFirst(),
+    );
+    if (duplicate) return { skipped: "already imported" }; // the row-by-row path reports it
+    const result = await withTenantScope(db, ALL_TENANTS, (trx) =>
+      recordBulkBatch(trx, actor, source.name, loaded.hash, batchId, parts, options.mode, [...headerCheck.notices]),
+    );
+    attached = true;
+    report({ phase: "done", bytesRead: source.size ?? 0, rows: result.lines });
+    return result;
+  } finally {
+    if (!attached) await dropParts(bulk, parts);
+  }
+}
+
+async function recordBulkBatch(
+  trx: ScopedTransaction,
+  actor: ImportActor,
+  fileName: string,
+  hash: string,
+  batchId: string,
+  parts: readonly LoadedPart[],
+  mode: "append" | "replace",
+  notices: RowIssue[],
+): Promise<Extract<DeclarationImportResult, { ok: true }>> {
+  const batch = await insertBatch(trx, actor, fileName, hash, mode, batchId);
+
+  const providers = new Map<string, { name: string; line: number }>();
+  for (const part of parts) {
+    for (const [code, p] of part.providers) {
+      const known = providers.get(code);
+      if (!known || known.line > p.line) providers.set(code, p);
+    }
+  }
+  const codes = [...providers.keys()];
+  const existing = new Set(
+    (await trx.selectFrom("provider").select("code").where("code", "in", codes.length ? codes : [""]).execute()).map((p) => p.code),
+  );
+  const fresh = codes.filter((code) => !existing.has(code));
+  if (fresh.length) {
+    await sql`insert into provider (code, name)
+      select * from unnest(${fresh}::text[], ${fresh.map((code) => providers.get(code)!.name)}::text[])
+      on conflict (code) do nothing`.execute(trx);
+  }
+
+  const byMunicipality = new Map<string, { lines: number; amount: Decimal; months: Set<string> }>();
+  for (const part of parts) {
+    for (const t of part.totals) {
+      const sum = byMunicipality.get(t.municipalityCode) ?? { lines: 0, amount: new Decimal(0), months: new Set<string>() };
+      sum.lines += t.lines;
+      sum.amount = sum.amount.plus(t.amount);
+      t.months.forEach((m) => sum.months.add(m));
+      byMunicipality.set(t.municipalityCode, sum);
+    }
+  }
+  const perMunicipality = [...byMunicipality.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([municipalityCode, t]) => ({ municipalityCode, lines: t.lines, amount: t.amount.toFixed(2), months: [...t.months].sort() }));
+  const lines = perMunicipality.reduce((n, m) => n + m.lines, 0);
+  const total = perMunicipality.reduce((sum, m) => sum.plus(m.amount), new Decimal(0));
+  await trx
+    .insertInto("import_batch_municipality")
+    .values(perMunicipality.map((m) => ({ municipality_code: m.municipalityCode, batch_id: batch, line_count: m.lines, total_amount: m.amount, months: m.months })))
+    .execute();
+  const replacedLines = await applyMode(trx, batch, mode, perMunicipality, notices);
+  for (const part of parts) {
+    await sql`select jeugdregio_attach_declaration_lines(${part.table}, ${batch}::uuid)`.execute(trx);
+  }
+  await trx.updateTable("import_batch").set({ line_count: lines, total_amount: total.toFixed(2) }).where("id", "=", batch).execute();
+  await recordAudit(trx, {
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    action: "declarations.import",
+    subject: fileName,
+    ip: actor.ip,
+    details: { batchId: batch, lines, total: total.toFixed(2), mode, replacedLines, municipalities: perMunicipality.length, path: "bulk" },
+  });
+  const catalogue = new Set((await trx.selectFrom("product").select("code").execute()).map((p) => p.code));
+  const unknownProducts = [...new Set(parts.flatMap((p) => [...p.products]))].filter((code) => !catalogue.has(code)).sort();
+  return {
+    ok: true,
+    batchId: batch,
+    fileName,
+    mode,
+    lines,
+    totalAmount: total.toFixed(2),
+    perMunicipality: perMunicipality.map(({ municipalityCode, lines: n, amount }) => ({ municipalityCode, lines: n, amount })),
+    replacedLines,
+    unknownProducts,
+    newProviders: fresh.length,
+    notices,
+  };
 }

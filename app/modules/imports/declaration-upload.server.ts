@@ -47,6 +47,7 @@ export async function startDeclarationUpload(
   }
   const job = startImportJob({
     db: context.db,
+    bulk: context.bulk,
     actor: { userId: access.user.id, label: access.user.email, ip: context.clientIp },
     upload: received.file,
     mode: mode as (typeof IMPORT_MODES)[number],

@@ -9,6 +9,7 @@ import {
 } from "~/modules/declarations/declaration-import.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
 import type { Logger } from "~/server/logger.server";
+import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import type { JobStatus } from "./import-view";
 import { removeUpload, type StoredUpload } from "./upload.server";
@@ -61,6 +62,7 @@ function sweep(now = Date.now()) {
 
 export interface StartImportJob {
   db: Kysely<Database>;
+  bulk?: BulkLoader;
   actor: ImportActor & { userId: string };
   upload: StoredUpload;
   mode: "append" | "replace";
@@ -95,6 +97,7 @@ export function startImportJob(input: StartImportJob): ImportJob {
         { name: upload.name, size: upload.size, open: () => createReadStream(upload.path) },
         {
           mode: input.mode,
+          bulk: input.bulk,
           decimal: input.decimal,
           pseudonymKey: input.pseudonymKey,
           onProgress: (progress) => {

@@ -106,8 +106,8 @@ const MAX_YEAR = 2100;
 const AMOUNT_LIMIT = new Decimal("1000000000");
 const UNITS_LIMIT = new Decimal("1000000000");
 const MAX_DECIMALS = 2;
-const MAX_NAME_LENGTH = 200;
-const MAX_CLIENT_KEY_LENGTH = 64;
+export const MAX_NAME_LENGTH = 200;
+export const MAX_CLIENT_KEY_LENGTH = 64;
 
 /**
  * Validates declaration files line by line, so that a big file can be streamed: check the
@@ -398,7 +398,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** 8 digits; an XLSX number gets back the leading zeros Excel dropped. */
-function parseProviderCode(value: CellValue): string | null {
+export function parseProviderCode(value: CellValue): string | null {
   if (typeof value === "number") {
     if (!Number.isSafeInteger(value) || value < 0 || value > 99_999_999) return null;
     return String(value).padStart(8, "0");
@@ -407,7 +407,7 @@ function parseProviderCode(value: CellValue): string | null {
 }
 
 /** Two digits and three capitals/digits; an XLSX number such as 54001 is read as "54001". */
-function parseProductCode(value: CellValue): string | null {
+export function parseProductCode(value: CellValue): string | null {
   const text = typeof value === "number" ? (Number.isSafeInteger(value) ? String(value) : "") : value;
   return typeof text === "string" && /^\d{2}[A-Z0-9]{3}$/.test(text) ? text : null;
 }

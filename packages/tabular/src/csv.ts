@@ -205,3 +205,8 @@ function firstNonEmptyLineAfter(text: string, afterLine: number): number | undef
   }
   return undefined;
 }
+
+/** Windows-1252 bytes to text, every byte one character (so any byte range decodes on its own). */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  return fixWindows1252C1(new TextDecoder("windows-1252").decode(bytes));
+}

@@ -6,3 +6,5 @@ export { requireColumns, extraColumns } from "./columns";
 export { parseDecimal, parseDecimalCell, parseInteger, type DecimalSeparator } from "./numbers";
 export { streamTable, type StreamTableOptions, type StreamedTable } from "./stream";
 export { IssueCollector, summariseIssues, type IssueSummary, type RowIssue } from "./issues";
+export { splitPlainLine } from "./plain-line";
+export { decodeWindows1252, toCell } from "./csv";

@@ -21,6 +21,8 @@ export interface StreamTableOptions {
    * as one value; past the bound the row is reported as `malformed`.
    */
   maxRowLength?: number;
+  /** Skips the encoding pass when the caller already knows it (e.g. from its own pass over the file). */
+  encoding?: TextEncoding;
 }
 
 export interface StreamedTable {
@@ -29,6 +31,14 @@ export interface StreamedTable {
   encoding: TextEncoding;
   /** Column names, trimmed and lower-cased, in file order (unnamed empty columns dropped). */
   header: string[];
+  /** Where each named column is among the header's fields (0-based). */
+  columns: { index: number; name: string }[];
+  /** Positions of header fields without a name (their values must stay empty). */
+  unnamedColumns: number[];
+  /** Number of fields in the header line. */
+  fieldCount: number;
+  /** Every header field, trimmed and lower-cased, unnamed ones as "". */
+  headerFields: string[];
   /**
    * The data rows, with the same line numbers and cell rules as `readTable`. Can be iterated
    * once. Throws `TableError` (e.g. `malformed`) when it reaches a row that cannot be read;
@@ -65,7 +75,7 @@ export async function streamTable(
   const name = options.fileName?.trim().toLowerCase() ?? "";
   if (name.endsWith(".xlsx") || name.endsWith(".xls")) throw excelError(name.endsWith(".xls"));
 
-  const encoding = await detectEncoding(open);
+  const encoding = options.encoding ?? (await detectEncoding(open));
   const reader = new RowReader(open, encoding, options);
   try {
     await reader.readHeader();
@@ -78,6 +88,10 @@ export async function streamTable(
     delimiter: reader.delimiter,
     encoding,
     header: reader.header,
+    columns: reader.columns(),
+    unnamedColumns: reader.unnamedColumns(),
+    fieldCount: reader.fieldCount,
+    headerFields: [...reader.headerFields],
     rows: reader.rowsOnce(),
     bytesRead: () => reader.bytesRead,
     close: () => reader.close(),
@@ -151,6 +165,8 @@ interface ParseContext {
 class RowReader {
   delimiter: Delimiter = ",";
   header: string[] = [];
+  fieldCount = 0;
+  headerFields: string[] = [];
   bytesRead = 0;
 
   private readonly source: AsyncIterator<Uint8Array>;
@@ -217,6 +233,8 @@ class RowReader {
     if (headerRecord === null) throw new TableError("empty", "The file is empty.");
     this.headerLine = headerRecord.line;
     const names = headerRecord.fields.map(normaliseHeaderName);
+    this.fieldCount = names.length;
+    this.headerFields = names;
     if (names.every((n) => n === "")) {
       // readTable calls a file of only blanks "empty"; look at the rest of the text to tell.
       while (!this.sawNonWhitespace && (await this.nextText()) !== null) {
@@ -238,6 +256,14 @@ class RowReader {
       this.kept.push({ index, name });
     });
     this.header = this.kept.map((k) => k.name);
+  }
+
+  columns(): { index: number; name: string }[] {
+    return this.kept.map((k) => ({ ...k }));
+  }
+
+  unnamedColumns(): number[] {
+    return [...this.unnamed];
   }
 
   rowsOnce(): AsyncIterable<TableRow> {
