@@ -23,8 +23,15 @@ export const READ_SCOPE_SETTING = "jeugdregio.read_scope";
 export const WRITE_SCOPE_SETTING = "jeugdregio.write_scope";
 
 /**
- * Where the partitions of `declaration` live (one or more per import batch). The
- * application role has no usage on this schema: it reaches the lines only through
- * `declaration`, where row-level security applies.
+ * Where the partitions of `declaration` live (one per import batch). The application
+ * role has no privileges on them: it reaches the lines only through `declaration`,
+ * where row-level security applies.
  */
 export const DECLARATION_LINES_SCHEMA = "declaration_lines";
+
+/**
+ * Transaction-level advisory lock that every import's final transaction takes first:
+ * attaching a partition locks the tables its foreign keys reference, so two imports
+ * finishing at once must queue rather than deadlock.
+ */
+export const DECLARATION_IMPORT_LOCK = 7_405_169;

@@ -15,8 +15,8 @@ const REGIONAL_WRITE_ONLY = `
  * partition in schema `declaration_lines`. A bulk import loads and indexes its partition while
  * it is detached (COPY, then one sorted pass per index) and attaches it in the import's
  * transaction, so readers see all of a batch or none of it, and a rollback could drop it whole.
- * The application role cannot reach the partitions directly (no usage on the schema): it reads
- * and writes through `declaration`, where row-level security applies.
+ * The application role cannot read the partitions directly (no privileges on them): it reads and
+ * writes through `declaration`, where row-level security applies.
  */
 export async function up(db: Kysely<unknown>) {
   await run(db, [
@@ -59,26 +59,36 @@ export async function up(db: Kysely<unknown>) {
        using (jeugdregio_in_scope('${WRITE_SCOPE_SETTING}', municipality_code))`,
     `grant select, insert, update, delete on declaration to ${APP_ROLE}`,
 
-    // A partition for all of a batch's lines, for imports that insert row by row.
-    `create function jeugdregio_open_declaration_lines(batch uuid) returns void
+    // The table a row-by-row import inserts into (CREATE TABLE … PARTITION OF would lock every
+    // reader of declaration out until the import commits; attaching only blocks other writers).
+    `create function jeugdregio_open_declaration_lines(batch uuid) returns text
        language plpgsql security definer set search_path = public, pg_temp as $$
+       declare
+         part text := 'b_' || replace(batch::text, '-', '') || '_load';
        begin
          ${REGIONAL_WRITE_ONLY}
-         execute format('create table ${DECLARATION_LINES_SCHEMA}.%I partition of declaration for values in (%L)',
-                        'b_' || replace(batch::text, '-', ''), batch);
+         execute format('create table ${DECLARATION_LINES_SCHEMA}.%I (like declaration including defaults including constraints)', part);
+         execute format('alter table ${DECLARATION_LINES_SCHEMA}.%I alter column batch_id set default %L, add check (batch_id = %L),
+                           add primary key (municipality_code, batch_id, line_no)', part, batch, batch);
+         execute format('grant insert on ${DECLARATION_LINES_SCHEMA}.%I to ${APP_ROLE}', part);
+         return part;
        end $$`,
-    // Attaches a partition a bulk import loaded and indexed while detached; checks run here.
+    // Attaches a batch's loaded table as its partition: all of the batch becomes visible at once.
     `create function jeugdregio_attach_declaration_lines(part text, batch uuid) returns void
        language plpgsql security definer set search_path = public, pg_temp as $$
+       declare
+         partition text := 'b_' || replace(batch::text, '-', '');
        begin
          ${REGIONAL_WRITE_ONLY}
-         if part <> 'b_' || replace(batch::text, '-', '') || '_load' then
+         if part <> partition || '_load' then
            raise exception 'not the loading table of batch %', batch using errcode = '22023';
          end if;
-         execute format('alter table ${DECLARATION_LINES_SCHEMA}.%I rename to %I', part, 'b_' || replace(batch::text, '-', ''));
-         execute format('alter table declaration attach partition ${DECLARATION_LINES_SCHEMA}.%I for values in (%L)',
-                        'b_' || replace(batch::text, '-', ''), batch);
+         execute format('revoke all on ${DECLARATION_LINES_SCHEMA}.%I from ${APP_ROLE}', part);
+         execute format('alter table ${DECLARATION_LINES_SCHEMA}.%I rename to %I', part, partition);
+         execute format('alter table declaration attach partition ${DECLARATION_LINES_SCHEMA}.%I for values in (%L)', partition, batch);
        end $$`,
+    // Usage only, for inserting into a loading table it was granted; partitions stay unreadable.
+    `grant usage on schema ${DECLARATION_LINES_SCHEMA} to ${APP_ROLE}`,
     `revoke all on function jeugdregio_open_declaration_lines(uuid) from public`,
     `revoke all on function jeugdregio_attach_declaration_lines(text, uuid) from public`,
     `grant execute on function jeugdregio_open_declaration_lines(uuid) to ${APP_ROLE}`,

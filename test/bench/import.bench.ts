@@ -4,7 +4,8 @@
  * real import path, into PostgreSQL (BENCH_DATABASE_URL, default the local
  * server) and into the embedded database, next to a raw COPY of the same file
  * into a bare table on the same database: the physical limit. Prints lines per
- * second, the ratio, the core count and the peak memory of this process.
+ * second (medians of BENCH_RUNS runs, default 3), the ratio, the core count and
+ * the peak memory of this process.
  */
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -21,6 +22,8 @@ import { demoDeclarationBytes } from "~seeds/demo-data";
 import { importDeclarations } from "~/modules/declarations/declaration-import.server";
 
 const LINES_TARGET = Number(process.env.BENCH_LINES ?? 1_000_000);
+/** Each figure is the median of this many runs (COPY on a busy 2-core machine varies by ±20%). */
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const KEY = "bench-pseudonym-key-bench-pseudonym-key-0";
 const work = mkdtempSync(path.join(tmpdir(), "jr-bench-"));
@@ -60,44 +63,84 @@ async function importInto(handle: DatabaseHandle, file: string) {
   return { lines: result.lines, seconds };
 }
 
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+
 async function benchServer(file: string, lines: number) {
-  const name = `jr_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
+  const database = async <T>(work: (url: string) => Promise<T>): Promise<T> => {
+    const name = `jr_bench_${Date.now()}`;
+    await admin.query(`create database ${name}`);
+    const url = new URL(SERVER_URL);
+    url.pathname = `/${name}`;
+    try {
+      return await work(url.toString());
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+    }
+  };
   try {
-    const handle = await openDatabase({ kind: "postgres", url: url.toString() });
-    const ours = await importInto(handle, file);
-    await handle.close();
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    await client.query(BARE_TABLE);
-    const raw = await timed(async () => {
-      const copy = client.query(copyStreams.from("copy bare_declaration from stdin with (format csv, delimiter ';', header true)"));
-      await pipeline(createReadStream(file), copy);
+    const ours: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      ours.push(
+        await database(async (url) => {
+          const handle = await openDatabase({ kind: "postgres", url });
+          try {
+            return (await importInto(handle, file)).seconds;
+          } finally {
+            await handle.close();
+          }
+        }),
+      );
+    }
+    const raw = await database(async (url) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(BARE_TABLE);
+      const times: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        await client.query("truncate bare_declaration");
+        const { seconds } = await timed(async () => {
+          const copy = client.query(copyStreams.from("copy bare_declaration from stdin with (format csv, delimiter ';', header true)"));
+          await pipeline(createReadStream(file), copy);
+        });
+        times.push(seconds);
+      }
+      await client.end();
+      return times;
     });
-    await client.end();
-    return { ours: lines / ours.seconds, raw: lines / raw.seconds, oursSeconds: ours.seconds, rawSeconds: raw.seconds };
+    return result(lines, ours, raw);
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
 }
 
 async function benchEmbedded(file: string, lines: number) {
-  const handle = await openDatabase({ kind: "embedded", dataDir: path.join(work, "pgdata") });
-  const ours = await importInto(handle, file);
-  await handle.close();
+  const ours: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const handle = await openDatabase({ kind: "embedded", dataDir: path.join(work, `pgdata-${run}`) });
+    ours.push((await importInto(handle, file)).seconds);
+    await handle.close();
+  }
   const bare = await PGlite.create(path.join(work, "pgdata-bare"));
   await bare.query(BARE_TABLE);
   const bytes = readFileSync(file);
-  const raw = await timed(() =>
-    bare.query("copy bare_declaration from '/dev/blob' with (format csv, delimiter ';', header true)", [], { blob: new Blob([bytes]) }),
-  );
+  const raw: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await bare.query("truncate bare_declaration");
+    const { seconds } = await timed(() =>
+      bare.query("copy bare_declaration from '/dev/blob' with (format csv, delimiter ';', header true)", [], { blob: new Blob([bytes]) }),
+    );
+    raw.push(seconds);
+  }
   await bare.close();
-  return { ours: lines / ours.seconds, raw: lines / raw.seconds, oursSeconds: ours.seconds, rawSeconds: raw.seconds };
+  return result(lines, ours, raw);
+}
+
+function result(lines: number, ours: number[], raw: number[]) {
+  const oursSeconds = median(ours);
+  const rawSeconds = median(raw);
+  return { ours: lines / oursSeconds, raw: lines / rawSeconds, oursSeconds, rawSeconds };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-GB");
@@ -105,7 +148,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-GB");
 async function main() {
   console.log(`import benchmark · ${new Date().toISOString()} · ${cpus().length} cores · node ${process.version}`);
   const { file, lines } = await generate();
-  console.log(`file: ${fmt(lines)} lines, ${(statSync(file).size / 1048576).toFixed(1)} MB (; decimal comma, BOM, CRLF)`);
+  console.log(`file: ${fmt(lines)} lines, ${(statSync(file).size / 1048576).toFixed(1)} MB (; decimal comma, BOM, CRLF); medians of ${RUNS} runs`);
   for (const [label, run] of [
     ["PostgreSQL", () => benchServer(file, lines)],
     ["embedded (PGlite)", () => benchEmbedded(file, lines)],

@@ -20,6 +20,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
 import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
+import { DECLARATION_IMPORT_LOCK, DECLARATION_LINES_SCHEMA } from "~db/tenancy";
 import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import { dropParts, loadDeclarationLines, type LoadedPart, type Skipped } from "./bulk-load.server";
 import { bsnPseudonymiser } from "./pseudonym.server";
@@ -154,6 +155,7 @@ export async function importDeclarations(
     const { hash, head } = await sha256(source, (bytesRead) => report({ phase: "hashing", bytesRead, rows: 0 }));
     const isXlsx = /\.xlsx$/i.test(source.name) || XLSX_MAGIC.every((b, i) => head[i] === b);
     const result = await withTenantScope(db, ALL_TENANTS, async (trx) => {
+      await sql`select pg_advisory_xact_lock(${DECLARATION_IMPORT_LOCK})`.execute(trx);
       const duplicate = await trx
         .selectFrom("import_batch")
         .select(["id", "imported_at", "imported_by_label"])
@@ -206,7 +208,7 @@ export async function importDeclarations(
       }
 
       const batch = await insertBatch(trx, actor, source.name, hash, options.mode);
-      await sql`select jeugdregio_open_declaration_lines(${batch}::uuid)`.execute(trx);
+      const table = (await sql<{ part: string }>`select jeugdregio_open_declaration_lines(${batch}::uuid) as part`.execute(trx)).rows[0]!.part;
       const totals = new Map<string, { lines: number; amount: Decimal; months: Set<string> }>();
       const knownProviders = new Set((await trx.selectFrom("provider").select("code").execute()).map((p) => p.code));
       const knownProducts = new Set((await trx.selectFrom("product").select("code").execute()).map((p) => p.code));
@@ -235,7 +237,7 @@ export async function importDeclarations(
         const chunk = buffer;
         buffer = [];
         await inFlight;
-        inFlight = insertLines(trx, batch, chunk);
+        inFlight = insertLines(trx, table, chunk);
         inFlight.catch(() => undefined); // handled when awaited; no unhandled-rejection crash meanwhile
       };
 
@@ -285,6 +287,7 @@ export async function importDeclarations(
         .execute();
 
       const replacedLines = await applyMode(trx, batch, options.mode, perMunicipality, notices);
+      await sql`select jeugdregio_attach_declaration_lines(${table}, ${batch}::uuid)`.execute(trx);
       await trx
         .updateTable("import_batch")
         .set({ line_count: rowCount, total_amount: total.toFixed(2) })
@@ -366,11 +369,11 @@ async function insertBatch(
   return row.id;
 }
 
-/** One statement per chunk: arrays in, rows out (PostgreSQL's unnest bulk path). */
-async function insertLines(trx: ScopedTransaction, batchId: string, lines: DeclarationLine[]): Promise<void> {
+/** One statement per chunk into the batch's loading table: arrays in, rows out (PostgreSQL's unnest bulk path). */
+async function insertLines(trx: ScopedTransaction, table: string, lines: DeclarationLine[]): Promise<void> {
   await sql`
-    insert into declaration (municipality_code, batch_id, line_no, service_month, provider_code, product_code, client_key, amount, units, referrer)
-    select m, ${batchId}::uuid, n, s, p, pr, c, a, u, r
+    insert into ${sql.table(`${DECLARATION_LINES_SCHEMA}.${table}`)} (municipality_code, line_no, service_month, provider_code, product_code, client_key, amount, units, referrer)
+    select m, n, s, p, pr, c, a, u, r
     from unnest(
       ${lines.map((l) => l.municipalityCode)}::text[],
       ${lines.map((l) => l.line)}::int[],
@@ -537,6 +540,7 @@ async function recordBulkBatch(
   mode: "append" | "replace",
   notices: RowIssue[],
 ): Promise<Extract<DeclarationImportResult, { ok: true }>> {
+  await sql`select pg_advisory_xact_lock(${DECLARATION_IMPORT_LOCK})`.execute(trx);
   const batch = await insertBatch(trx, actor, fileName, hash, mode, batchId);
 
   const providers = new Map<string, { name: string; line: number }>();
