@@ -11,6 +11,7 @@ import { importPopulation } from "~/modules/population/population-import.server"
 import { importCatalog } from "~/modules/catalog/catalog.server";
 import { importDeclarations, rollBackBatch, type DeclarationImportResult } from "~/modules/declarations/declaration-import.server";
 import { segmentReport } from "~/modules/reports/segment-report.server";
+import { compareReport, concentrationReport } from "~/modules/reports/concentration.server";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { createReadStream, statSync } from "node:fs";
 import { createUser, listUsers, resetPassword, setUserDisabled, UserError, type Actor } from "~/modules/users/users.server";
@@ -328,6 +329,72 @@ report
       } else {
         printRecords(rows, "table");
       }
+    }),
+  );
+
+const yearOption = (v: string) => {
+  if (!/^\d{4}$/.test(v)) throw new CliFailure(`--year must be a year, not ${v}`);
+  return Number(v);
+};
+
+/** CSV as the other reports print it: comma-separated, a header row, values quoted when needed. */
+function writeCsv(records: Record<string, unknown>[]): void {
+  if (!records.length) return;
+  const columns = Object.keys(records[0]!);
+  const cell = (value: unknown) => {
+    const text = value === null || value === undefined ? "" : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  process.stdout.write(`${[columns.join(","), ...records.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n")}\n`);
+}
+
+report
+  .command("concentration")
+  .description("providers by spending with share, cumulative share, clients and the 80% set; providers covering 80%, top-10 share, HHI")
+  .requiredOption("--year <year>", "year", yearOption)
+  .option("--municipality <code>", "CBS code (GM….); default: the region")
+  .addOption(new Option("--segment <segment>", "segment column").choices([...SEGMENT_COLUMNS]).default("all"))
+  .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
+  .action((options: { year: number; municipality?: string; segment: (typeof SEGMENT_COLUMNS)[number]; format: "table" | "json" | "csv" }) =>
+    withRuntime(async ({ handle }) => {
+      const result = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
+        if (options.municipality) {
+          const known = await trx.selectFrom("municipality").select("code").where("code", "=", options.municipality).executeTakeFirst();
+          if (!known) throw new CliFailure(`Unknown municipality ${options.municipality}.`);
+        }
+        const scope = options.municipality ? { kind: "municipality" as const, code: options.municipality } : { kind: "region" as const };
+        return concentrationReport(trx, options.year, scope, options.segment);
+      });
+      if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      const rows = result.rows as unknown as Record<string, unknown>[];
+      if (options.format === "csv") return writeCsv(rows);
+      process.stderr.write(
+        `${result.scope} ${result.segment} ${result.year}: spending ${result.spending}, providers ${result.providers}, providers covering 80% ${result.providers_80}, top-10 share ${result.top10_share}, HHI ${result.hhi}\n`,
+      );
+      printRecords(rows, "table");
+    }),
+  );
+
+report
+  .command("compare")
+  .description("municipalities (and the region, last) by segment: clients, spending, average, providers covering 80%, per inhabitant aged 0-17")
+  .requiredOption("--year <year>", "year", yearOption)
+  .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
+  .action((options: { year: number; format: "table" | "json" | "csv" }) =>
+    withRuntime(async ({ handle }) => {
+      const result = await withTenantScope(handle.db, ALL_TENANTS, (trx) => compareReport(trx, options.year));
+      if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify({ year: result.year, rows: result.rows })}\n`);
+        return;
+      }
+      const records = result.rows.flatMap((row) =>
+        SEGMENT_COLUMNS.map((segment) => ({ scope: row.scope, name: row.name, inhabitants_0_17: row.inhabitants_0_17, segment, ...row.segments[segment] })),
+      );
+      if (options.format === "csv") return writeCsv(records);
+      printRecords(records, "table");
     }),
   );
 

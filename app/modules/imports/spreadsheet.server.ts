@@ -14,15 +14,17 @@ export function escapeFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-function csvCell(cell: ExportCell): string {
+function csvCell(cell: ExportCell, decimalComma: boolean): string {
   if (cell === null) return "";
-  if (typeof cell === "number") return Number.isFinite(cell) ? String(cell) : "";
+  if (typeof cell === "number") return Number.isFinite(cell) ? (decimalComma ? String(cell).replace(".", ",") : String(cell)) : "";
   const text = escapeFormula(cell);
   return /[;"\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(rows: readonly (readonly ExportCell[])[]): string {
-  return `\uFEFF${rows.map((row) => row.map(csvCell).join(";")).join("\r\n")}\r\n`;
+/** `decimalComma`: numbers as Dutch Excel reads them (`1234,56`); never thousands separators. */
+export function toCsv(rows: readonly (readonly ExportCell[])[], options: { decimalComma?: boolean } = {}): string {
+  const decimalComma = options.decimalComma ?? false;
+  return `\uFEFF${rows.map((row) => row.map((cell) => csvCell(cell, decimalComma)).join(";")).join("\r\n")}\r\n`;
 }
 
 export async function toXlsx(rows: readonly (readonly ExportCell[])[], sheetName: string): Promise<Uint8Array<ArrayBuffer>> {

@@ -107,3 +107,16 @@ export function figuresToJson(figures: SegmentFigures): SegmentFiguresJson {
   };
 }
 export { segmentTableFromLines, type SegmentLine, type SegmentLineScope, type SegmentTable } from "./lines";
+export {
+  concentration,
+  overlap,
+  perInhabitants,
+  sharedProviders,
+  SMALL_COUNT,
+  smallCountMask,
+  type Concentration,
+  type ConcentrationRow,
+  type Overlap,
+  type ProviderFigures,
+  type SharedProvider,
+} from "./concentration";

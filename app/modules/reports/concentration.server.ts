@@ -1,0 +1,214 @@
+import {
+  concentration,
+  perInhabitants,
+  segmentFigures,
+  sharedProviders,
+  money,
+  SEGMENT_COLUMNS,
+  type SegmentColumn,
+} from "@jeugdregio/metrics";
+import Decimal from "decimal.js";
+import { sql } from "kysely";
+import type { ScopedTransaction } from "~db/tenant-scope";
+import { taggedLines, type ReportScope } from "./segment-report.server";
+
+/**
+ * Providers covering 80% of spending, per scope, segment and year; the comparison of
+ * municipalities; the providers their 80% sets share. One computation for pages, exports
+ * and the CLI (`report concentration`, `report compare`).
+ */
+
+export interface ConcentrationRowJson {
+  rank: number;
+  provider_code: string;
+  provider_name: string;
+  spending: string;
+  /** Shares as fractions with 6 decimals (0.123456 = 12.3456%). */
+  share: string;
+  cumulative_share: string;
+  clients: number;
+  in_80: boolean;
+}
+
+export interface ConcentrationReport {
+  year: number;
+  scope: "region" | string;
+  segment: SegmentColumn;
+  spending: string;
+  providers: number;
+  providers_80: number;
+  top10_share: string;
+  /** Herfindahl–Hirschman index on shares in percent (0–10,000), 2 decimals. */
+  hhi: string;
+  rows: ConcentrationRowJson[];
+}
+
+const share = (value: Decimal) => value.toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toFixed(6);
+
+export async function concentrationReport(
+  trx: ScopedTransaction,
+  year: number,
+  scope: ReportScope,
+  segment: SegmentColumn,
+): Promise<ConcentrationReport> {
+  const rows = await sql<{ provider_code: string; provider_name: string; net: string; clients: number }>`
+    with t as (${taggedLines(year, scope)}),
+    per_client as (
+      select provider_code, client_key, sum(amount) as net from t
+      where ${segment === "all" ? sql`true` : sql`col = ${segment}`}
+      group by provider_code, client_key)
+    select c.provider_code, coalesce(p.name, c.provider_code) as provider_name, sum(c.net)::text as net,
+           count(*) filter (where c.net > 0)::int as clients
+    from per_client c left join provider p on p.code = c.provider_code
+    group by c.provider_code, p.name`.execute(trx);
+  const names = new Map(rows.rows.map((r) => [r.provider_code, r.provider_name]));
+  const result = concentration(rows.rows.map((r) => ({ providerCode: r.provider_code, spending: r.net, clients: Number(r.clients) })));
+  return {
+    year,
+    scope: scope.kind === "region" ? "region" : scope.code,
+    segment,
+    spending: money(result.spending),
+    providers: result.providers,
+    providers_80: result.providers80,
+    top10_share: share(result.top10Share),
+    hhi: result.hhi.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2),
+    rows: result.rows.map((r) => ({
+      rank: r.rank,
+      provider_code: r.providerCode,
+      provider_name: names.get(r.providerCode) ?? r.providerCode,
+      spending: money(r.spending),
+      share: share(r.share),
+      cumulative_share: share(r.cumulativeShare),
+      clients: r.clients,
+      in_80: r.inCoverageSet,
+    })),
+  };
+}
+
+export interface ConcentrationTrendPoint {
+  year: number;
+  segment: SegmentColumn;
+  providers_80: number;
+  hhi: string;
+}
+
+/** Providers covering 80% and HHI per segment, for every year with data in the scope. */
+export async function concentrationTrend(trx: ScopedTransaction, scope: ReportScope, years: readonly number[]): Promise<ConcentrationTrendPoint[]> {
+  const points: ConcentrationTrendPoint[] = [];
+  for (const year of [...years].sort()) {
+    const nets = await sql<{ col: string | null; provider_code: string; net: string }>`
+      with t as (${taggedLines(year, scope)})
+      select col, provider_code, sum(amount)::text as net from t group by grouping sets ((col, provider_code), (provider_code))`.execute(trx);
+    for (const col of SEGMENT_COLUMNS) {
+      const providers = nets.rows.filter((r) => (r.col ?? "all") === col).map((r) => ({ providerCode: r.provider_code, spending: r.net, clients: 0 }));
+      const result = concentration(providers);
+      points.push({ year, segment: col, providers_80: result.providers80, hhi: result.hhi.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2) });
+    }
+  }
+  return points;
+}
+
+export interface CompareCell {
+  clients: number;
+  spending: string;
+  avg_per_client: string | null;
+  providers_80: number;
+  /** Spending per inhabitant aged 0–17; null without a population figure. */
+  spending_per_inhabitant: string | null;
+  /** Clients per 1,000 inhabitants aged 0–17; null without a population figure. */
+  clients_per_1000: string | null;
+}
+
+export interface CompareRow {
+  scope: "region" | string;
+  name: string;
+  inhabitants_0_17: number | null;
+  segments: Record<SegmentColumn, CompareCell>;
+}
+
+export interface CompareReport {
+  year: number;
+  rows: CompareRow[];
+  /** Per segment column: municipality → codes of the providers in its 80% set. */
+  coverageSets: Record<SegmentColumn, Record<string, string[]>>;
+}
+
+/**
+ * Every municipality in the transaction's read scope, and the region (the last row), per
+ * segment column, for a year: from two grouped queries. Inhabitants: 1 January of the year.
+ */
+export async function compareReport(trx: ScopedTransaction, year: number): Promise<CompareReport> {
+  const tagged = taggedLines(year, { kind: "region" });
+  const [nets, clients, municipalities, population] = await Promise.all([
+    sql<{ municipality_code: string | null; col: string | null; provider_code: string; net: string }>`
+      with t as (${tagged})
+      select municipality_code, col, provider_code, sum(amount)::text as net from t
+      group by grouping sets ((municipality_code, col, provider_code), (municipality_code, provider_code), (col, provider_code), (provider_code))`.execute(trx),
+    sql<{ municipality_code: string | null; col: string | null; clients: number }>`
+      with t as (${tagged}),
+      per_client as (
+        select municipality_code, col, client_key, sum(amount) as net from t
+        group by grouping sets ((municipality_code, col, client_key), (municipality_code, client_key), (col, client_key), (client_key)))
+      select municipality_code, col, count(*) filter (where net > 0)::int as clients from per_client group by municipality_code, col`.execute(trx),
+    trx.selectFrom("municipality").select(["code", "name"]).orderBy("name").execute(),
+    trx.selectFrom("population").select(["municipality_code", "inhabitants_0_17"]).where("year", "=", year).execute(),
+  ]);
+  const key = (municipality: string | null, col: string | null) => `${municipality ?? "region"}|${col ?? "all"}`;
+  const providerNets = new Map<string, { providerCode: string; spending: string }[]>();
+  for (const row of nets.rows) {
+    const k = key(row.municipality_code, row.col);
+    providerNets.set(k, [...(providerNets.get(k) ?? []), { providerCode: row.provider_code, spending: row.net }]);
+  }
+  const clientCounts = new Map(clients.rows.map((r) => [key(r.municipality_code, r.col), Number(r.clients)]));
+  const inhabitants = new Map(population.map((p) => [p.municipality_code, Number(p.inhabitants_0_17)]));
+  // The region's population only when every municipality in it has one.
+  const seen = municipalities.filter((m) => nets.rows.some((r) => r.municipality_code === m.code) || inhabitants.has(m.code));
+  const regionInhabitants = municipalities.every((m) => inhabitants.has(m.code))
+    ? municipalities.reduce((sum, m) => sum + inhabitants.get(m.code)!, 0)
+    : null;
+
+  const coverageSets = Object.fromEntries(SEGMENT_COLUMNS.map((col) => [col, {} as Record<string, string[]>])) as CompareReport["coverageSets"];
+  const cell = (scope: string | null, col: SegmentColumn, population: number | null): CompareCell => {
+    const providers = providerNets.get(key(scope, col === "all" ? null : col)) ?? [];
+    const spending = providers.reduce((sum, p) => sum.plus(p.spending), new Decimal(0));
+    const count = clientCounts.get(key(scope, col === "all" ? null : col)) ?? 0;
+    const figures = segmentFigures({ clients: count, spending, providers });
+    if (scope) {
+      coverageSets[col][scope] = concentration(providers.map((p) => ({ ...p, clients: 0 })))
+        .rows.filter((r) => r.inCoverageSet)
+        .map((r) => r.providerCode);
+    }
+    const perCapita = perInhabitants(spending, population);
+    const perThousand = perInhabitants(count, population, 1000);
+    return {
+      clients: count,
+      spending: money(spending),
+      avg_per_client: figures.avgPerClient ? money(figures.avgPerClient) : null,
+      providers_80: figures.providers80,
+      spending_per_inhabitant: perCapita ? money(perCapita) : null,
+      clients_per_1000: perThousand ? perThousand.toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed(1) : null,
+    };
+  };
+  const row = (scope: string | null, name: string, population: number | null): CompareRow => ({
+    scope: scope ?? "region",
+    name,
+    inhabitants_0_17: population,
+    segments: Object.fromEntries(SEGMENT_COLUMNS.map((col) => [col, cell(scope, col, population)])) as Record<SegmentColumn, CompareCell>,
+  });
+  return {
+    year,
+    rows: [...seen.map((m) => row(m.code, m.name, inhabitants.get(m.code) ?? null)), row(null, "region", regionInhabitants)],
+    coverageSets,
+  };
+}
+
+/** Providers in the 80% set of at least `min` municipalities for a segment column, with names. */
+export async function sharedProvidersReport(trx: ScopedTransaction, report: CompareReport, segment: SegmentColumn, min: number) {
+  const sets = new Map(Object.entries(report.coverageSets[segment]).map(([m, codes]) => [m, new Set(codes)]));
+  const shared = sharedProviders(sets, min);
+  const codes = shared.map((s) => s.providerCode);
+  const names = new Map(
+    codes.length ? (await trx.selectFrom("provider").select(["code", "name"]).where("code", "in", codes).execute()).map((p) => [p.code, p.name]) : [],
+  );
+  return shared.map((s) => ({ provider_code: s.providerCode, provider_name: names.get(s.providerCode) ?? s.providerCode, municipalities: s.municipalities }));
+}

@@ -1,0 +1,180 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "~/i18n/useFormat";
+import { requireAccess } from "~/modules/access/access.server";
+import { compareView, COMPARE_METRICS, parseMetric } from "~/modules/reports/concentration-view.server";
+
+export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+
+/** `/compare?year=&metric=&segment=&min=`: municipalities × segments, as the CLI's `report compare`. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const access = await requireAccess(request, context, "read:segments");
+  const url = new URL(request.url);
+  const view = await compareView(access, context, url);
+  return json({ ...view, metric: parseMetric(url.searchParams.get("metric")) });
+}
+
+/** Background lightness from 96% (lowest in the column) to 40% (highest): readable in greyscale too. */
+function heat(value: number | null, low: number, high: number): { backgroundColor?: string; color?: string } {
+  if (value === null || !Number.isFinite(value) || high <= low) return {};
+  const lightness = 96 - ((value - low) / (high - low)) * 56;
+  return { backgroundColor: `hsl(210 45% ${lightness.toFixed(0)}%)`, color: lightness < 60 ? "#ffffff" : "#1b1f24" };
+}
+
+export default function ComparePage() {
+  const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const format = useFormat();
+  const metric = data.metric;
+  const value = (cell: (typeof data.rows)[number]["segments"]["all"]): string | number | null => cell[metric];
+  const show = (raw: string | number | null, hidden: boolean) => {
+    if (hidden) return t("compare.hidden");
+    if (raw === null) return t("compare.notAvailable");
+    if (metric === "providers_80") return format.number(raw);
+    if (metric === "clients_per_1000") return format.number(raw, 1);
+    return format.money(String(raw));
+  };
+  const municipalRows = data.rows.filter((r) => r.scope !== "region");
+  const query = new URLSearchParams({ metric, ...(data.year ? { year: String(data.year) } : {}) });
+  return (
+    <>
+      <h1>{t("compare.title")}</h1>
+      <p className="hint">{t("compare.intro")}</p>
+      <Form method="get" className="filters" data-testid="compare-filters">
+        <label>
+          {t("compare.metric")}
+          <select name="metric" defaultValue={metric} data-testid="metric-select">
+            {COMPARE_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {t(`compare.metrics.${m}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {data.years.length ? (
+          <label>
+            {t("segments.year")}
+            <select name="year" defaultValue={String(data.year)} data-testid="year-select">
+              {data.years.map((y) => (
+                <option key={y} value={y}>
+                  {y}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <button type="submit" className="secondary">
+          {t("segments.show")}
+        </button>
+      </Form>
+      {data.rows.length === 0 ? (
+        <p>{t("concentration.noData")}</p>
+      ) : (
+        <>
+          <p className="downloads">
+            {t("concentration.download")}:{" "}
+            <a href={`/compare/export?${query}&format=csv`} download data-testid="download-csv">
+              {t("concentration.csv")}
+            </a>{" "}
+            <a href={`/compare/export?${query}&format=xlsx`} download data-testid="download-xlsx">
+              {t("concentration.xlsx")}
+            </a>
+          </p>
+          <table className="data heat" data-testid="compare-matrix">
+            <caption>{t(`compare.metrics.${metric}`)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("compare.municipality")}</th>
+                {SEGMENT_COLUMNS.map((col) => (
+                  <th scope="col" key={col}>
+                    {t(`segments.columns.${col}`)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.rows.map((row) => (
+                <tr key={row.scope} data-scope={row.scope} className={row.scope === "region" ? "total" : row.own ? "own" : undefined}>
+                  <th scope="row">{row.scope === "region" ? t("compare.region") : row.name}</th>
+                  {SEGMENT_COLUMNS.map((col) => {
+                    const numbers = municipalRows.map((r) => Number(value(r.segments[col]))).filter((n) => Number.isFinite(n));
+                    const cell = row.segments[col];
+                    const raw = value(cell);
+                    const hidden = cell.clients === null && (metric === "clients_per_1000" || metric === "avg_per_client");
+                    const style = row.scope === "region" || hidden || raw === null ? {} : heat(Number(raw), Math.min(...numbers), Math.max(...numbers));
+                    return (
+                      <td key={col} className="num" style={style} data-column={col}>
+                        {show(raw, hidden)}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {data.viewer !== "analyst" ? <p className="hint">{t("compare.hiddenHint")}</p> : null}
+        </>
+      )}
+
+      {data.shared ? (
+        <section aria-labelledby="shared-title" data-testid="shared-providers">
+          <h2 id="shared-title">{t("compare.sharedTitle")}</h2>
+          <p className="hint">{t("compare.sharedIntro")}</p>
+          <Form method="get" className="filters">
+            <input type="hidden" name="metric" value={metric} />
+            {data.year ? <input type="hidden" name="year" value={data.year} /> : null}
+            <label>
+              {t("concentration.segment")}
+              <select name="segment" defaultValue={data.shared.segment}>
+                {SEGMENT_COLUMNS.map((col) => (
+                  <option key={col} value={col}>
+                    {t(`segments.columns.${col}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t("compare.minMunicipalities")}
+              <input type="number" name="min" min={1} max={10} defaultValue={data.shared.min} />
+            </label>
+            <button type="submit" className="secondary">
+              {t("segments.show")}
+            </button>
+          </Form>
+          {data.shared.providers.length === 0 ? (
+            <p>{t("compare.noShared")}</p>
+          ) : (
+            <table className="data grid">
+              <thead>
+                <tr>
+                  <th scope="col">{t("compare.provider")}</th>
+                  <th scope="col">{t("compare.count")}</th>
+                  {data.shared.municipalities.map((code) => (
+                    <th scope="col" key={code}>
+                      {data.rows.find((r) => r.scope === code)?.name ?? code}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {data.shared.providers.map((p) => (
+                  <tr key={p.provider_code}>
+                    <th scope="row">{p.provider_name}</th>
+                    <td className="num">{p.municipalities.length}</td>
+                    {data.shared!.municipalities.map((code) => (
+                      <td key={code} className="mark" title={p.municipalities.includes(code) ? t("compare.inSet") : undefined}>
+                        {p.municipalities.includes(code) ? t("compare.inSetMark") : null}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,216 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { ParentSize } from "@visx/responsive";
+import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
+import { useTranslation } from "react-i18next";
+import { ParetoChart, type ParetoDatum } from "~/components/charts/ParetoChart";
+import { useFormat } from "~/i18n/useFormat";
+import { requireAccess } from "~/modules/access/access.server";
+import { concentrationView } from "~/modules/reports/concentration-view.server";
+
+export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+
+/** `/concentration?year=&scope=region|GM…&segment=`: providers covering 80%, as the CLI's `report concentration`. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const access = await requireAccess(request, context, "read:segments");
+  const view = await concentrationView(access, new URL(request.url));
+  return json({ ...view, municipalities: access.scope.read === "all" ? access.municipalities : [] });
+}
+
+const BARS = 60;
+const CHART_HEIGHT = 320;
+
+export default function ConcentrationPage() {
+  const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const format = useFormat();
+  const query = new URLSearchParams({ scope: data.scope, segment: data.segment, ...(data.year ? { year: String(data.year) } : {}) });
+  const rows = data.rows ?? [];
+  // The first 60 providers as bars, the long tail as one.
+  const chartData: ParetoDatum[] = rows.slice(0, BARS).map((r) => ({
+    label: r.provider_name,
+    spending: r.spending,
+    cumulativeShare: r.cumulative_share,
+    inCoverageSet: r.in_80,
+  }));
+  const tail = rows.slice(BARS);
+  if (tail.length) {
+    const last = tail[tail.length - 1]!;
+    chartData.push({
+      label: t("concentration.others", { count: tail.length }),
+      spending: tail.reduce((sum, r) => sum + Number(r.spending), 0).toFixed(2), // geometry only; the table has exact figures
+      cumulativeShare: last.cumulative_share,
+      inCoverageSet: false,
+    });
+  }
+  return (
+    <>
+      <h1>{t("concentration.title")}</h1>
+      <p className="hint">{t("concentration.intro")}</p>
+      <Form method="get" className="filters" data-testid="concentration-filters">
+        {data.municipalities.length ? (
+          <label>
+            {t("segments.scope")}
+            <select name="scope" defaultValue={data.scope} data-testid="scope-select">
+              <option value="region">{t("segments.region")}</option>
+              {data.municipalities.map((m) => (
+                <option key={m.code} value={m.code}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <p className="filters-scope">
+            <span className="filters-label">{t("segments.scope")}</span>
+            <span className="filters-value">{data.scopeName}</span>
+          </p>
+        )}
+        <label>
+          {t("concentration.segment")}
+          <select name="segment" defaultValue={data.segment} data-testid="segment-select">
+            {SEGMENT_COLUMNS.map((col) => (
+              <option key={col} value={col}>
+                {t(`segments.columns.${col}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {data.years.length ? (
+          <label>
+            {t("segments.year")}
+            <select name="year" defaultValue={String(data.year)} data-testid="year-select">
+              {data.years.map((y) => (
+                <option key={y} value={y}>
+                  {y}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <button type="submit" className="secondary">
+          {t("segments.show")}
+        </button>
+      </Form>
+
+      {!data.summary ? (
+        <p data-testid="concentration-empty">{t("concentration.noData")}</p>
+      ) : (
+        <>
+          <section aria-labelledby="concentration-summary">
+            <h2 id="concentration-summary">{t("concentration.summary")}</h2>
+            <dl className="figures" data-testid="concentration-summary">
+              <div>
+                <dt>{t("concentration.spending")}</dt>
+                <dd data-figure="spending">{format.money(data.summary.spending)}</dd>
+              </div>
+              <div>
+                <dt>{t("concentration.providers")}</dt>
+                <dd data-figure="providers">{format.number(data.summary.providers)}</dd>
+              </div>
+              <div>
+                <dt>{t("concentration.providers80")}</dt>
+                <dd data-figure="providers_80">{format.number(data.summary.providers_80)}</dd>
+              </div>
+              <div>
+                <dt>{t("concentration.top10Share")}</dt>
+                <dd data-figure="top10_share">{format.percent(data.summary.top10_share)}</dd>
+              </div>
+              <div>
+                <dt title={t("concentration.hhiHint")}>{t("concentration.hhi")}</dt>
+                <dd data-figure="hhi">{format.number(data.summary.hhi, 0)}</dd>
+              </div>
+            </dl>
+          </section>
+
+          {data.rows === null ? (
+            <p className="hint" data-testid="provider-list-hidden">
+              {t("concentration.listHidden")}
+            </p>
+          ) : (
+            <>
+              <section className="chart" aria-labelledby="pareto-title">
+                <h2 id="pareto-title">{t("concentration.chartTitle")}</h2>
+                <p className="hint">{t("concentration.chartHint")}</p>
+                <div className="chart-frame" style={{ height: CHART_HEIGHT }}>
+                  <ParentSize initialSize={{ width: 800, height: CHART_HEIGHT }} debounceTime={50}>
+                    {({ width }) => (
+                      <ParetoChart
+                        width={width}
+                        height={CHART_HEIGHT}
+                        data={chartData}
+                        formatMoney={(value) => format.money(value)}
+                        formatPercent={(value) => format.percent(value)}
+                        formatTick={(value) => format.money(value, { cents: false })}
+                        cumulativeLabel={t("concentration.cumulative")}
+                        line80Label={t("concentration.line80")}
+                      />
+                    )}
+                  </ParentSize>
+                </div>
+              </section>
+              <p className="downloads">
+                {t("concentration.download")}:{" "}
+                <a href={`/concentration/export?${query}&format=csv`} download data-testid="download-csv">
+                  {t("concentration.csv")}
+                </a>{" "}
+                <a href={`/concentration/export?${query}&format=xlsx`} download data-testid="download-xlsx">
+                  {t("concentration.xlsx")}
+                </a>
+              </p>
+              <table className="data" data-testid="concentration-table">
+                <thead>
+                  <tr>
+                    {(["rank", "provider_name", "provider_code", "spending", "share", "cumulative_share", "clients", "in_80"] as const).map((c) => (
+                      <th scope="col" key={c}>
+                        {t(`concentration.columns.${c}`)}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r) => (
+                    <tr key={r.provider_code} className={r.in_80 ? "in-set" : undefined} data-provider={r.provider_code}>
+                      <td className="num">{r.rank}</td>
+                      <td>{r.provider_name}</td>
+                      <td>{r.provider_code}</td>
+                      <td className="num">{format.money(r.spending)}</td>
+                      <td className="num">{format.percent(r.share)}</td>
+                      <td className="num">{format.percent(r.cumulative_share)}</td>
+                      <td className="num" data-clients>
+                        {r.clients === null ? t("concentration.fewerThan5") : format.number(r.clients)}
+                      </td>
+                      <td>{r.in_80 ? t("concentration.yes") : t("concentration.no")}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+
+          <section aria-labelledby="trend-title">
+            <h2 id="trend-title">{t("concentration.trendTitle")}</h2>
+            <table className="data" data-testid="concentration-trend">
+              <thead>
+                <tr>
+                  <th scope="col">{t("concentration.columns.year")}</th>
+                  <th scope="col">{t("concentration.columns.providers_80")}</th>
+                  <th scope="col">{t("concentration.columns.hhi")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.trend.map((p) => (
+                  <tr key={p.year}>
+                    <td>{p.year}</td>
+                    <td className="num">{format.number(p.providers_80)}</td>
+                    <td className="num">{format.number(p.hhi, 0)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </>
+      )}
+    </>
+  );
+}
