@@ -116,7 +116,7 @@ describe("providers covering 80%", () => {
     expect(text).toMatch(/;1500;/);
     const xlsx = await (await as("analyst")).request("/concentration/export?year=2023&scope=GM1966&format=xlsx");
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()));
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
     const sheet = workbook.worksheets[0]!;
     expect(sheet.getRow(2).getCell(4).value).toBe(1500);
     expect(sheet.getRow(2).getCell(3).value).toBe("Hogeland Zorg");
