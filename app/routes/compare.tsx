@@ -37,6 +37,7 @@ export default function ComparePage() {
     return format.money(String(raw));
   };
   const municipalRows = data.rows.filter((r) => r.scope !== "region");
+  const nameOf = (code: string) => data.rows.find((r) => r.scope === code)?.name ?? code;
   const query = new URLSearchParams({ metric, ...(data.year ? { year: String(data.year) } : {}) });
   return (
     <>
@@ -73,15 +74,7 @@ export default function ComparePage() {
         <p>{t("concentration.noData")}</p>
       ) : (
         <>
-          <p className="downloads">
-            {t("concentration.download")}:{" "}
-            <a href={`/compare/export?${query}&format=csv`} download data-testid="download-csv">
-              {t("concentration.csv")}
-            </a>{" "}
-            <a href={`/compare/export?${query}&format=xlsx`} download data-testid="download-xlsx">
-              {t("concentration.xlsx")}
-            </a>
-          </p>
+          <Downloads query={query} table="matrix" />
           <table className="data heat" data-testid="compare-matrix">
             <caption>{t(`compare.metrics.${metric}`)}</caption>
             <thead>
@@ -143,6 +136,7 @@ export default function ComparePage() {
               {t("segments.show")}
             </button>
           </Form>
+          <Downloads query={new URLSearchParams({ ...Object.fromEntries(query), segment: data.shared.segment, min: String(data.shared.min) })} table="shared" />
           {data.shared.providers.length === 0 ? (
             <p>{t("compare.noShared")}</p>
           ) : (
@@ -173,8 +167,68 @@ export default function ComparePage() {
               </tbody>
             </table>
           )}
+          <h3>{t("compare.pairTitle")}</h3>
+          <Form method="get" className="filters">
+            <input type="hidden" name="metric" value={metric} />
+            <input type="hidden" name="segment" value={data.shared.segment} />
+            <input type="hidden" name="min" value={data.shared.min} />
+            {data.year ? <input type="hidden" name="year" value={data.year} /> : null}
+            {(["first", "second"] as const).map((which) => (
+              <label key={which}>
+                {t(`compare.${which}`)}
+                <select name={which} defaultValue={data.shared?.pair?.[which] ?? ""}>
+                  {data.shared!.municipalities.map((code) => (
+                    <option key={code} value={code}>
+                      {data.rows.find((r) => r.scope === code)?.name ?? code}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+            <button type="submit" className="secondary">
+              {t("segments.show")}
+            </button>
+          </Form>
+          {data.shared.pair ? (
+            <div className="overlap" data-testid="pair-overlap">
+              {(
+                [
+                  [t("compare.both"), data.shared.pair.shared],
+                  [t("compare.onlyIn", { name: nameOf(data.shared.pair.first) }), data.shared.pair.onlyFirst],
+                  [t("compare.onlyIn", { name: nameOf(data.shared.pair.second) }), data.shared.pair.onlySecond],
+                ] as const
+              ).map(([title, names]) => (
+                <section key={title}>
+                  <h4>
+                    {title} ({names.length})
+                  </h4>
+                  <ul>
+                    {names.map((name) => (
+                      <li key={name}>{name}</li>
+                    ))}
+                  </ul>
+                </section>
+              ))}
+            </div>
+          ) : null}
         </section>
       ) : null}
     </>
+  );
+}
+
+/** CSV and XLSX links for one table of the page (same rules as the page). */
+function Downloads({ query, table }: { query: URLSearchParams; table: "matrix" | "shared" }) {
+  const { t } = useTranslation();
+  return (
+    <p className="downloads">
+      {t("concentration.download")}:{" "}
+      <a href={`/compare/export?${query}&table=${table}&format=csv`} download data-testid={`download-${table}-csv`}>
+        {t("concentration.csv")}
+      </a>{" "}
+      <a href={`/compare/export?${query}&table=${table}&format=xlsx`} download data-testid={`download-${table}-xlsx`}>
+        {t("concentration.xlsx")}
+      </a>
+    </p>
   );
 }

@@ -7,7 +7,7 @@ import { notFound } from "~/modules/http.server";
 import { compareView, parseMetric } from "~/modules/reports/concentration-view.server";
 import { spreadsheetAnswer } from "~/modules/reports/report-export.server";
 
-/** `/compare/export?format=csv|xlsx&metric=&year=`: the matrix as shown, under the page's rules. */
+/** `/compare/export?table=matrix|shared&format=csv|xlsx&metric=&year=&segment=&min=`: a table of the page, under its rules. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
   const url = new URL(request.url);
@@ -16,6 +16,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const metric = parseMetric(url.searchParams.get("metric"));
   const language = await detectLanguage(request, access.user.language);
   const t = await i18nServer.getFixedT(language);
+  const table = url.searchParams.get("table") ?? "matrix";
+  if (table === "shared") {
+    if (!view.shared) throw notFound();
+    const names = new Map(view.rows.map((r) => [r.scope, r.name]));
+    const header = [String(t("compare.provider")), String(t("compare.count")), ...view.shared.municipalities.map((code) => names.get(code) ?? code)];
+    const rows = view.shared.providers.map((p) => [
+      p.provider_name,
+      p.municipalities.length,
+      ...view.shared!.municipalities.map((code) => (p.municipalities.includes(code) ? String(t("compare.inSetMark")) : null)),
+    ]);
+    return spreadsheetAnswer(url.searchParams.get("format"), language, [header, ...rows], `gedeelde-aanbieders-${view.shared.segment}-${view.year}`);
+  }
+  if (table !== "matrix") throw notFound();
   const header = [String(t("compare.municipality")), ...SEGMENT_COLUMNS.map((col) => String(t(`segments.columns.${col}`)))];
   const rows = view.rows.map((row) => [
     row.scope === "region" ? String(t("compare.region")) : row.name,

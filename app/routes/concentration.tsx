@@ -149,15 +149,7 @@ export default function ConcentrationPage() {
                   </ParentSize>
                 </div>
               </section>
-              <p className="downloads">
-                {t("concentration.download")}:{" "}
-                <a href={`/concentration/export?${query}&format=csv`} download data-testid="download-csv">
-                  {t("concentration.csv")}
-                </a>{" "}
-                <a href={`/concentration/export?${query}&format=xlsx`} download data-testid="download-xlsx">
-                  {t("concentration.xlsx")}
-                </a>
-              </p>
+              <Downloads query={query} table="providers" />
               <table className="data" data-testid="concentration-table">
                 <thead>
                   <tr>
@@ -190,27 +182,107 @@ export default function ConcentrationPage() {
 
           <section aria-labelledby="trend-title">
             <h2 id="trend-title">{t("concentration.trendTitle")}</h2>
-            <table className="data" data-testid="concentration-trend">
-              <thead>
-                <tr>
-                  <th scope="col">{t("concentration.columns.year")}</th>
-                  <th scope="col">{t("concentration.columns.providers_80")}</th>
-                  <th scope="col">{t("concentration.columns.hhi")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.trend.map((p) => (
-                  <tr key={p.year}>
-                    <td>{p.year}</td>
-                    <td className="num">{format.number(p.providers_80)}</td>
-                    <td className="num">{format.number(p.hhi, 0)}</td>
+            <Downloads query={query} table="trend" />
+            {(["providers_80", "hhi"] as const).map((measure) => (
+              <table className="data" key={measure} data-testid={`concentration-trend-${measure}`}>
+                <caption>{t(measure === "hhi" ? "concentration.trendHhi" : "concentration.trendProviders")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("concentration.columns.year")}</th>
+                    {SEGMENT_COLUMNS.map((col) => (
+                      <th scope="col" key={col}>
+                        {t(`segments.columns.${col}`)}
+                      </th>
+                    ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {data.years
+                    .slice()
+                    .sort()
+                    .map((year) => (
+                      <tr key={year}>
+                        <th scope="row">{year}</th>
+                        {SEGMENT_COLUMNS.map((col) => {
+                          const point = data.trend.find((p) => p.year === year && p.segment === col);
+                          return (
+                            <td className="num" key={col}>
+                              {point ? format.number(measure === "hhi" ? point.hhi : point.providers_80, 0) : null}
+                            </td>
+                          );
+                        })}
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            ))}
+          </section>
+
+          <section aria-labelledby="referrers-title">
+            <h2 id="referrers-title">{t("concentration.referrersTitle")}</h2>
+            <p className="hint">{t("concentration.referrersIntro")}</p>
+            {data.referrers.length === 0 ? (
+              <p>{t("concentration.noReferrers")}</p>
+            ) : (
+              <>
+                <Downloads query={query} table="referrers" />
+                <table className="data" data-testid="concentration-referrers">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("concentration.referrer")}</th>
+                      {SEGMENT_COLUMNS.map((col) => (
+                        <th scope="col" key={col}>
+                          {t(`segments.columns.${col}`)}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {[...new Set(data.referrers.map((r) => r.referrer))].map((referrer) => (
+                      <tr key={referrer ?? "none"}>
+                        <th scope="row">{t(`concentration.referrers.${referrer ?? "none"}`)}</th>
+                        {SEGMENT_COLUMNS.map((col) => {
+                          const cell = data.referrers.find((r) => r.referrer === referrer && r.segment === col);
+                          return (
+                            <td className="num" key={col}>
+                              {cell ? (
+                                <>
+                                  {format.money(cell.spending)}
+                                  <br />
+                                  <small>
+                                    {t("concentration.columns.clients")}:{" "}
+                                    {cell.clients === null ? t("concentration.fewerThan5") : format.number(cell.clients)}
+                                  </small>
+                                </>
+                              ) : null}
+                            </td>
+                          );
+                        })}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </>
+            )}
           </section>
         </>
       )}
     </>
+  );
+}
+
+/** CSV and XLSX links for one table of the page (same rules as the page). */
+function Downloads({ query, table }: { query: URLSearchParams; table: "providers" | "trend" | "referrers" }) {
+  const { t } = useTranslation();
+  return (
+    <p className="downloads">
+      {t("concentration.download")}:{" "}
+      <a href={`/concentration/export?${query}&table=${table}&format=csv`} download data-testid={`download-${table}-csv`}>
+        {t("concentration.csv")}
+      </a>{" "}
+      <a href={`/concentration/export?${query}&table=${table}&format=xlsx`} download data-testid={`download-${table}-xlsx`}>
+        {t("concentration.xlsx")}
+      </a>
+    </p>
   );
 }

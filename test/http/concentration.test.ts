@@ -91,7 +91,7 @@ describe("providers covering 80%", () => {
     const json = (await region.json()) as { rows: { clients: number | null }[] };
     expect(json.rows.length).toBe(6);
     expect(json.rows.every((r) => r.clients === null || r.clients >= 5)).toBe(true);
-    const exported = await (await as("steering")).request("/concentration/export?year=2023&scope=GM1966&format=csv");
+    const exported = await (await as("steering")).request("/concentration/export?year=2023&scope=GM1966&table=providers&format=csv");
     expect(exported.status).toBe(404);
   });
 
@@ -104,17 +104,17 @@ describe("providers covering 80%", () => {
     expect((await page("groningen", "/concentration?year=2023&scope=region")).status).toBe(404);
     const data = await (await as("groningen")).request("/concentration?scope=GM1966&_data=routes%2Fconcentration");
     expect(data.status).toBe(404);
-    const exported = await (await as("groningen")).request("/concentration/export?year=2023&scope=GM1966&format=xlsx");
+    const exported = await (await as("groningen")).request("/concentration/export?year=2023&scope=GM1966&table=providers&format=xlsx");
     expect(exported.status).toBe(404);
   });
 
   it("exports the table as CSV (Dutch numbers, formulas escaped) and XLSX (numbers as numbers)", async () => {
-    const csv = await (await as("analyst")).request("/concentration/export?year=2023&scope=GM1966&format=csv");
+    const csv = await (await as("analyst")).request("/concentration/export?year=2023&scope=GM1966&table=providers&format=csv");
     expect(csv.status).toBe(200);
     const text = await csv.text();
     expect(text).toContain("'=HYPERLINK");
     expect(text).toMatch(/;1500;/);
-    const xlsx = await (await as("analyst")).request("/concentration/export?year=2023&scope=GM1966&format=xlsx");
+    const xlsx = await (await as("analyst")).request("/concentration/export?year=2023&scope=GM1966&table=providers&format=xlsx");
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await xlsx.arrayBuffer());
     const sheet = workbook.worksheets[0]!;
@@ -143,5 +143,35 @@ describe("comparing municipalities", () => {
     const json = (await response.json()) as { shared: { providers: { provider_name: string }[] }; rows: { scope: string; segments: { all: { clients: number } } }[] };
     expect(json.rows.find((r) => r.scope === "GM1966")!.segments.all.clients).toBe(3);
     expect(json.shared.providers.map((p) => p.provider_name)).toContain("Hogeland Zorg");
+  });
+});
+
+describe("the other tables and their exports", () => {
+  it("lets a municipal user download neither the shared providers nor another municipality's tables", async () => {
+    const shared = await (await as("groningen")).request("/compare/export?year=2023&table=shared&format=csv");
+    expect(shared.status).toBe(404);
+    const matrix = await (await as("groningen")).request("/compare/export?year=2023&table=matrix&metric=clients_per_1000&format=csv");
+    expect(matrix.status).toBe(200);
+    expect(leaks(await matrix.text())).toEqual([]);
+    const referrers = await (await as("groningen")).request("/concentration/export?year=2023&scope=GM1966&table=referrers&format=csv");
+    expect(referrers.status).toBe(404);
+  });
+
+  it("exports the trend and the shared providers for an analyst, in English when chosen", async () => {
+    const client = await as("analyst");
+    const trend = await client.request("/concentration/export?year=2023&table=trend&format=csv");
+    expect((await trend.text()).split("\r\n")[1]).toMatch(/^2023;/);
+    const shared = await client.request("/compare/export?year=2023&table=shared&min=1&format=csv", { headers: { "accept-language": "en" } });
+    expect(shared.status).toBe(200);
+    expect(await shared.text()).toContain("Hogeland Zorg");
+  });
+
+  it("shows the overlap of two municipalities' 80% sets to regional roles only", async () => {
+    const steering = await (await as("steering")).request("/compare?year=2023&first=GM0014&second=GM1966&_data=routes%2Fcompare");
+    const json = (await steering.json()) as { shared: { pair: { shared: string[]; onlyFirst: string[]; onlySecond: string[] } } };
+    expect(json.shared.pair.shared).toEqual([]);
+    expect(json.shared.pair.onlySecond).toEqual(["Hogeland Zorg"]);
+    const municipal = await (await as("groningen")).request("/compare?year=2023&first=GM0014&second=GM1966&_data=routes%2Fcompare");
+    expect(leaks(await municipal.text())).toEqual([]);
   });
 });

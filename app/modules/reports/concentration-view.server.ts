@@ -1,11 +1,12 @@
-import { SEGMENT_COLUMNS, smallCountMask, type SegmentColumn } from "@jeugdregio/metrics";
+import { overlap, SEGMENT_COLUMNS, smallCountMask, type SegmentColumn } from "@jeugdregio/metrics";
 import type { RequestAccess } from "~/modules/access/access.server";
-import { withTenantScope } from "~db/tenant-scope";
+import { withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import type { ServerContext } from "~/server/context.server";
 import {
   compareReport,
   concentrationReport,
   concentrationTrend,
+  referrerReport,
   sharedProvidersReport,
   type CompareCell,
   type ConcentrationReport,
@@ -53,7 +54,9 @@ export interface ConcentrationView {
   summary: Omit<ConcentrationReport, "rows"> | null;
   /** The provider list, or null where this viewer may not see it. */
   rows: (Omit<ConcentrationReport["rows"][number], "clients"> & { clients: VisibleCount })[] | null;
+  /** Providers covering 80% and HHI per year and segment column. */
   trend: Awaited<ReturnType<typeof concentrationTrend>>;
+  referrers: { referrer: string | null; segment: SegmentColumn; spending: string; clients: VisibleCount }[];
 }
 
 export async function concentrationView(access: RequestAccess, url: URL): Promise<ConcentrationView> {
@@ -65,9 +68,10 @@ export async function concentrationView(access: RequestAccess, url: URL): Promis
     const years = await yearsWithData(trx, scope.report);
     const year = typeof requested === "number" && years.includes(requested) ? requested : (years[0] ?? null);
     const base = { viewer, scope: scope.key, scopeName: scope.name, segment, year, years };
-    if (year === null) return { ...base, summary: null, rows: null, trend: [] };
+    if (year === null) return { ...base, summary: null, rows: null, trend: [], referrers: [] };
     const report = await concentrationReport(trx, year, scope.report, segment);
-    const trend = (await concentrationTrend(trx, scope.report, years)).filter((p) => p.segment === segment);
+    const trend = await concentrationTrend(trx, scope.report, years);
+    const referrerRows = await referrerReport(trx, year, scope.report);
     const { rows, ...summary } = report;
     const listVisible = viewer !== "steering" || scope.key === "region";
     const maskClients = viewer === "steering";
@@ -77,6 +81,11 @@ export async function concentrationView(access: RequestAccess, url: URL): Promis
       summary,
       rows: listVisible ? rows.map((r, i) => ({ ...r, clients: mask[i] ? null : r.clients })) : null,
       trend,
+      referrers: SEGMENT_COLUMNS.flatMap((col) => {
+        const inColumn = referrerRows.filter((r) => r.segment === col);
+        const hidden = maskClients ? smallCountMask(inColumn.map((r) => r.clients)) : inColumn.map(() => false);
+        return inColumn.map((r, i) => ({ ...r, clients: hidden[i] ? null : r.clients }));
+      }),
     };
   });
 }
@@ -89,7 +98,14 @@ export interface CompareView {
   years: number[];
   rows: { scope: string; name: string; own: boolean; inhabitants_0_17: number | null; segments: Record<SegmentColumn, VisibleCompareCell> }[];
   /** Providers in the 80% sets of several municipalities; null where this viewer may not see them. */
-  shared: { segment: SegmentColumn; min: number; providers: Awaited<ReturnType<typeof sharedProvidersReport>>; municipalities: string[] } | null;
+  shared: {
+    segment: SegmentColumn;
+    min: number;
+    providers: Awaited<ReturnType<typeof sharedProvidersReport>>;
+    municipalities: string[];
+    /** The overlap of two municipalities' 80% sets, when two are chosen. */
+    pair: { first: string; second: string; shared: string[]; onlyFirst: string[]; onlySecond: string[] } | null;
+  } | null;
 }
 
 /**
@@ -132,10 +148,25 @@ export async function compareView(access: RequestAccess, context: Pick<ServerCon
         }),
       ) as Record<SegmentColumn, VisibleCompareCell>,
     }));
-    const shared =
-      viewer === "municipal"
-        ? null
-        : { segment, min, providers: await sharedProvidersReport(trx, report, segment, min), municipalities: municipalRows.map((r) => r.scope) };
+    let shared: CompareView["shared"] = null;
+    if (viewer !== "municipal") {
+      const sets = report.coverageSets[segment];
+      const [first, second] = [url.searchParams.get("first"), url.searchParams.get("second")];
+      let pair: NonNullable<CompareView["shared"]>["pair"] = null;
+      if (first && second && sets[first] && sets[second]) {
+        const result = overlap(new Set(sets[first]), new Set(sets[second]));
+        const names = await providerNames(trx, [...result.shared, ...result.onlyFirst, ...result.onlySecond]);
+        const named = (codes: string[]) => codes.map((c) => names.get(c) ?? c).sort((a, b) => a.localeCompare(b));
+        pair = { first, second, shared: named(result.shared), onlyFirst: named(result.onlyFirst), onlySecond: named(result.onlySecond) };
+      }
+      shared = { segment, min, providers: await sharedProvidersReport(trx, report, segment, min), municipalities: municipalRows.map((r) => r.scope), pair };
+    }
     return { viewer, year, years, rows, shared };
   });
+}
+
+async function providerNames(trx: ScopedTransaction, codes: string[]): Promise<Map<string, string>> {
+  if (!codes.length) return new Map();
+  const rows = await trx.selectFrom("provider").select(["code", "name"]).where("code", "in", codes).execute();
+  return new Map(rows.map((p) => [p.code, p.name]));
 }

@@ -212,3 +212,25 @@ export async function sharedProvidersReport(trx: ScopedTransaction, report: Comp
   );
   return shared.map((s) => ({ provider_code: s.providerCode, provider_name: names.get(s.providerCode) ?? s.providerCode, municipalities: s.municipalities }));
 }
+
+export interface ReferrerRow {
+  /** A referrer key, or null for lines without a referrer. */
+  referrer: string | null;
+  segment: SegmentColumn;
+  spending: string;
+  clients: number;
+}
+
+/** Spending and clients (net > 0) per referrer type and segment column, for a scope and year. */
+export async function referrerReport(trx: ScopedTransaction, year: number, scope: ReportScope): Promise<ReferrerRow[]> {
+  const result = await sql<{ referrer: string | null; col: string | null; spending: string; clients: number }>`
+    with t as (${taggedLines(year, scope)}),
+    per_client as (
+      select referrer, col, client_key, sum(amount) as net from t
+      group by grouping sets ((referrer, col, client_key), (referrer, client_key)))
+    select referrer, col, sum(net)::text as spending, count(*) filter (where net > 0)::int as clients
+    from per_client group by referrer, col`.execute(trx);
+  return result.rows
+    .map((r) => ({ referrer: r.referrer, segment: (r.col ?? "all") as SegmentColumn, spending: money(new Decimal(r.spending)), clients: Number(r.clients) }))
+    .sort((a, b) => (a.referrer ?? "~").localeCompare(b.referrer ?? "~") || SEGMENT_COLUMNS.indexOf(a.segment) - SEGMENT_COLUMNS.indexOf(b.segment));
+}

@@ -24,7 +24,7 @@ export function taggedLines(year: number, scope: ReportScope) {
   // One index lookup per line: robust whatever the planner knows about the
   // data (the embedded database has no statistics until analysed).
   return sql`
-    select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount,
+    select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount, d.referrer,
       coalesce((
         select m.segment_key from product_mapping m
         where m.product_code = d.product_code
