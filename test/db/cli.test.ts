@@ -116,6 +116,42 @@ describe("cli", () => {
     expect(missingFile.stdout).toBe("");
   });
 
+  it("reports providers covering 80% and the comparison of municipalities, as JSON and CSV", () => {
+    // 2022 only in this file: GM0037 spends 600 at A, 300 at B, 100 at C; GM0047 500 at C.
+    const declarations = file(
+      "concentratie.csv",
+      [
+        "period;municipality_code;provider_code;provider_name;product_code;client_key;amount",
+        "2022-01;GM0037;10000001;Aanbieder A;45A51;C1;600,00",
+        "2022-01;GM0037;10000002;Aanbieder B;45A51;C2;300,00",
+        "2022-02;GM0037;10000003;Aanbieder C;45A51;C3;100,00",
+        "2022-02;GM0047;10000003;Aanbieder C;45A51;C4;500,00",
+      ].join("\r\n"),
+    );
+    const imported = cli(["import", "declarations", declarations]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const concentration = cli(["report", "concentration", "--year", "2022", "--municipality", "GM0037", "--format", "json"]);
+    expect(concentration.code, concentration.stderr).toBe(0);
+    const report = JSON.parse(concentration.stdout);
+    // 600 + 300 = 900 ≥ 800 → 2 providers; HHI = 60² + 30² + 10² = 4,600.
+    expect(report).toMatchObject({ year: 2022, scope: "GM0037", segment: "all", spending: "1000.00", providers: 3, providers_80: 2, top10_share: "1.000000", hhi: "4600.00" });
+    expect(report.rows.map((r: { provider_name: string; in_80: boolean }) => [r.provider_name, r.in_80])).toEqual([
+      ["Aanbieder A", true],
+      ["Aanbieder B", true],
+      ["Aanbieder C", false],
+    ]);
+    const csv = cli(["report", "concentration", "--year", "2022", "--format", "csv"]);
+    expect(csv.stdout.split("\n")[0]).toBe("rank,provider_code,provider_name,spending,share,cumulative_share,clients,in_80");
+    const compare = cli(["report", "compare", "--year", "2022", "--format", "json"]);
+    expect(compare.code, compare.stderr).toBe(0);
+    const rows = JSON.parse(compare.stdout).rows as { scope: string; segments: { all: { spending: string; providers_80: number } } }[];
+    expect(rows.at(-1)).toMatchObject({ scope: "region", segments: { all: { spending: "1500.00", providers_80: 2 } } });
+    expect(rows.find((r) => r.scope === "GM0047")?.segments.all).toMatchObject({ spending: "500.00", providers_80: 1 });
+    const unknown = cli(["report", "concentration", "--year", "2022", "--municipality", "GM9999"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/Unknown municipality GM9999/);
+  });
+
   it("explains each command with --help", () => {
     for (const args of [["--help"], ["user", "create", "--help"], ["import", "population", "--help"], ["seed", "--help"]]) {
       const help = cli(args);
