@@ -4,7 +4,8 @@ import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
-import { compareView, COMPARE_METRICS, parseMetric } from "~/modules/reports/concentration-view.server";
+import { COMPARE_METRICS, parseMetric } from "~/modules/reports/compare-metrics";
+import { compareView } from "~/modules/reports/concentration-view.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 

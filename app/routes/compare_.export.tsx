@@ -4,7 +4,8 @@ import { detectLanguage } from "~/i18n/language.server";
 import { i18nServer } from "~/i18n/i18n.server";
 import { requireAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
-import { compareView, parseMetric } from "~/modules/reports/concentration-view.server";
+import { parseMetric } from "~/modules/reports/compare-metrics";
+import { compareView } from "~/modules/reports/concentration-view.server";
 import { spreadsheetAnswer } from "~/modules/reports/report-export.server";
 
 /** `/compare/export?table=matrix|shared&format=csv|xlsx&metric=&year=&segment=&min=`: a table of the page, under its rules. */

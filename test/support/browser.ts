@@ -85,7 +85,8 @@ export interface AppServer {
   dataDir: string;
   /** Everything the server wrote so far (stdout and stderr), for failure messages. */
   output(): string;
-  stop(): Promise<void>;
+  /** Stops the server and deletes its data, unless `keepData` (e.g. to run the CLI on it afterwards). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export interface StartAppServerOptions {
@@ -145,7 +146,7 @@ export async function startAppServer(options: StartAppServerOptions = {}): Promi
   // Never outlive the test process, even when it ends without stop().
   const killOnExit = () => signalGroup("SIGKILL");
   process.once("exit", killOnExit);
-  const stop = async () => {
+  const stop = async (options: { keepData?: boolean } = {}) => {
     process.off("exit", killOnExit);
     if (!exited) {
       signalGroup("SIGTERM");
@@ -153,7 +154,7 @@ export async function startAppServer(options: StartAppServerOptions = {}): Promi
       await exit;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
   };
 
   const baseUrl = `http://127.0.0.1:${port}`;

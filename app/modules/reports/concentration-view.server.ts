@@ -34,13 +34,6 @@ export function parseSegment(param: string | null): SegmentColumn {
   return SEGMENT_COLUMNS.find((c) => c === param) ?? "all";
 }
 
-export const COMPARE_METRICS = ["providers_80", "spending", "spending_per_inhabitant", "clients_per_1000", "avg_per_client"] as const;
-export type CompareMetric = (typeof COMPARE_METRICS)[number];
-
-export function parseMetric(param: string | null): CompareMetric {
-  return COMPARE_METRICS.find((m) => m === param) ?? "providers_80";
-}
-
 /** A client count, or null where it is hidden ("< 5"). */
 export type VisibleCount = number | null;
 
