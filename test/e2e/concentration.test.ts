@@ -84,6 +84,7 @@ describe.runIf(browserAvailable())("providers covering 80% in a browser", () => 
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThan(2);
     expect(await rows.last().getAttribute("data-scope")).toBe("region");
+    seen.regionPerInhabitant = await rows.last().locator('td[data-column="all"]').innerText();
     await page.getByTestId("shared-providers").waitFor();
     await screenshot(page, s, "compare");
     await page.goto(`/concentration?year=${YEAR}&scope=GM0014`);
@@ -108,6 +109,28 @@ describe.runIf(browserAvailable())("providers covering 80% in a browser", () => 
     expect(other?.status()).toBe(404);
   });
 
+  it("(e) both pages work in Dutch and English for every role that reads segments", async () => {
+    const roles = [ANALYST, STEERING, GRONINGEN, account("groningen.editor@demo.jeugdregio.nl")];
+    for (const who of roles) {
+      for (const [locale, texts] of [["nl-NL", nl], ["en-GB", en]] as const) {
+        const scenario = `concentration-e-${who.role}-${locale}`;
+        const page = await loggedIn(who, locale, scenario);
+        const errors: string[] = [];
+        page.on("pageerror", (error) => errors.push(error.message));
+        await page.goto(`/concentration?year=${YEAR}`);
+        await page.getByRole("heading", { name: texts.concentration.title, level: 1 }).waitFor();
+        await page.getByTestId("concentration-summary").waitFor();
+        await screenshot(page, scenario, "concentration");
+        await page.goto(`/compare?year=${YEAR}`);
+        await page.getByRole("heading", { name: texts.compare.title, level: 1 }).waitFor();
+        await page.getByTestId("compare-matrix").waitFor();
+        await screenshot(page, scenario, "compare");
+        expect(errors, `${who.email} ${locale}`).toEqual([]);
+        await page.context().close();
+      }
+    }
+  });
+
   it("(d) the page showed what the CLI reports for the same question", async () => {
     await server.stop({ keepData: true }); // the embedded database takes one process at a time
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: server.dataDir, LOG_LEVEL: "warn" };
@@ -127,5 +150,12 @@ describe.runIf(browserAvailable())("providers covering 80% in a browser", () => 
     // The page shows euros with cents, Dutch style; the HHI rounded to a whole number.
     expect(digits(seen.spending!)).toBe(digits(report.spending));
     expect(digits(seen.hhi!)).toBe(String(Math.round(Number(report.hhi))));
+    const compare = await run(path.resolve("node_modules/.bin/tsx"), ["app/cli/main.server.ts", "report", "compare", "--year", String(YEAR), "--format", "json"], {
+      env,
+      timeout: 120_000,
+    });
+    const region = (JSON.parse(compare.stdout) as { rows: { scope: string; segments: { all: { spending_per_inhabitant: string } } }[] }).rows.at(-1)!;
+    expect(region.scope).toBe("region");
+    expect(digits(seen.regionPerInhabitant!)).toBe(digits(region.segments.all.spending_per_inhabitant));
   });
 });
