@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from "
 import * as foundation from "./migrations/0001_foundation";
 import * as declarations from "./migrations/0002_declarations";
 import * as declarationPartitions from "./migrations/0003_declaration_partitions";
+import * as localBudgets from "./migrations/0004_local_budgets";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   "0001_foundation": foundation,
   "0002_declarations": declarations,
   "0003_declaration_partitions": declarationPartitions,
+  "0004_local_budgets": localBudgets,
 };
 
 export function createMigrator(db: Kysely<Database>) {

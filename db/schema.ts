@@ -166,6 +166,54 @@ export interface Database {
   app_user: AppUserTable;
   session: SessionTable;
   audit_event: AuditEventTable;
+  local_budget: LocalBudgetTable;
+  local_budget_product: LocalBudgetProductTable;
+  local_budget_year: LocalBudgetYearTable;
+  index_figure: IndexFigureTable;
+}
+
+/** A municipality's local budget (e.g. Groningen's SAMEN.). Tenant-owned. */
+export interface LocalBudgetTable {
+  municipality_code: string;
+  key: string;
+  name: string;
+  executor: string;
+  funding_form: "task_based" | "lump_sum";
+  ict_share: string;
+  housing_share: string;
+  open_house_closes_on: string | null;
+}
+
+/** A product whose Open House spending the budget replaces, from `transferred_on`. Tenant-owned. */
+export interface LocalBudgetProductTable {
+  municipality_code: string;
+  budget_key: string;
+  product_code: string;
+  transferred_on: string;
+}
+
+/** Yearly parameters entered by finance staff, and realised execution costs per quarter. Tenant-owned. */
+export interface LocalBudgetYearTable {
+  municipality_code: string;
+  budget_key: string;
+  year: number;
+  scope_share: ColumnType<string, string | undefined, string>;
+  expected_development: string | null;
+  manual_base: string | null;
+  manual_base_reason: string | null;
+  structural_adjustment: ColumnType<string, string | undefined, string>;
+  realised_q1: string | null;
+  realised_q2: string | null;
+  realised_q3: string | null;
+  realised_q4: string | null;
+}
+
+/** An index series figure in percent (the OVA), provisional and, later, definitive. Reference data. */
+export interface IndexFigureTable {
+  index_name: string;
+  year: number;
+  provisional_pct: string;
+  definitive_pct: string | null;
 }
 
 export type AppUser = Selectable<AppUserTable>;

@@ -5,7 +5,14 @@
  * (test/db/tenancy-schema.test.ts) checks the live schema against this list, so the
  * schema can be distributed by municipality (Citus) without redesign.
  */
-export const TENANT_TABLES = ["population", "import_batch_municipality", "declaration"] as const;
+export const TENANT_TABLES = [
+  "population",
+  "import_batch_municipality",
+  "declaration",
+  "local_budget",
+  "local_budget_product",
+  "local_budget_year",
+] as const;
 
 /**
  * Tables that carry a municipality code but are not owned by one tenant: the

@@ -12,6 +12,7 @@ import { importCatalog } from "~/modules/catalog/catalog.server";
 import { importDeclarations, rollBackBatch, type DeclarationImportResult } from "~/modules/declarations/declaration-import.server";
 import { segmentReport } from "~/modules/reports/segment-report.server";
 import { compareReport, concentrationReport } from "~/modules/reports/concentration.server";
+import { BudgetInputError, computeLocalBudget, importIndexFigures, parseBudgetDefinition, saveBudgetDefinition } from "~/modules/budgets/budgets.server";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { createReadStream, statSync } from "node:fs";
 import { createUser, listUsers, resetPassword, setUserDisabled, UserError, type Actor } from "~/modules/users/users.server";
@@ -329,6 +330,85 @@ report
       } else {
         printRecords(rows, "table");
       }
+    }),
+  );
+
+importCommand
+  .command("index")
+  .description("import index figures (CSV or XLSX: index_name, year, provisional_pct, definitive_pct; percent values such as 4,94 or 4.94); all or nothing")
+  .argument("<file>", "CSV or XLSX file")
+  .action((file: string) =>
+    withRuntime(async ({ handle }) => {
+      const bytes = await readFile(file);
+      try {
+        const count = await withTenantScope(handle.db, ALL_TENANTS, (trx) => importIndexFigures(trx, CLI_ACTOR, { name: path.basename(file), bytes }));
+        process.stdout.write(`Imported ${count} index figures.\n`);
+      } catch (error) {
+        if (error instanceof BudgetInputError) throw new CliFailure(`${file}: not imported, nothing changed. ${error.message}`);
+        throw error;
+      }
+    }),
+  );
+
+const budget = program.command("budget").description("local budgets (e.g. SAMEN.)");
+budget
+  .command("import")
+  .description("create or replace a local budget definition with its product set and yearly parameters (JSON, see README)")
+  .argument("<file>", "JSON file")
+  .action((file: string) =>
+    withRuntime(async ({ handle }) => {
+      try {
+        const definition = parseBudgetDefinition(await readFile(file, "utf8"));
+        await withTenantScope(handle.db, ALL_TENANTS, (trx) => saveBudgetDefinition(trx, CLI_ACTOR, definition));
+        process.stdout.write(`Budget ${definition.key} of ${definition.municipality_code} saved: ${definition.products.length} products, ${definition.years.length} years.\n`);
+      } catch (error) {
+        if (error instanceof BudgetInputError) throw new CliFailure(`${file}: not imported, nothing changed. ${error.message}`);
+        throw error;
+      }
+    }),
+  );
+budget
+  .command("compute")
+  .description("compute a local budget for a year by the agreed rules, step by step")
+  .requiredOption("--municipality <code>", "CBS code (GM….)")
+  .requiredOption("--budget <key>", "the budget's key, e.g. samen")
+  .requiredOption("--year <year>", "year", (v) => {
+    if (!/^\d{4}$/.test(v)) throw new CliFailure(`--year must be a year, not ${v}`);
+    return Number(v);
+  })
+  .addOption(new Option("--version <version>", "October (set by 1 October t−1) or March (1 March t) version").choices(["october", "march"]).default("october"))
+  .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+  .action((options: { municipality: string; budget: string; year: number; version: "october" | "march"; format: "table" | "json" }) =>
+    withRuntime(async ({ handle }) => {
+      const computed = await withTenantScope(handle.db, ALL_TENANTS, (trx) => computeLocalBudget(trx, options.municipality, options.budget, options.year, options.version));
+      if (!computed) throw new CliFailure(`No budget ${options.budget} for ${options.municipality}.`);
+      const { outcome } = computed;
+      if (!outcome.ok) {
+        throw new CliFailure(`Cannot compute: missing ${outcome.missing.map((m) => `${m.input.replace(/_/g, " ")} ${m.year}`).join(", ")}.`);
+      }
+      if (options.format === "json") {
+        process.stdout.write(
+          `${JSON.stringify({
+            municipality: options.municipality,
+            budget: options.budget,
+            year: outcome.year,
+            version: outcome.version,
+            base: outcome.base,
+            scope_share: outcome.scopeShare,
+            expected_development: outcome.expectedDevelopment,
+            volume_factor: outcome.volumeFactor,
+            index_pct: outcome.indexPct,
+            structural_adjustment: outcome.structuralAdjustment,
+            gross: outcome.gross,
+            ict: outcome.ict,
+            housing: outcome.housing,
+            execution: outcome.execution,
+            steps: outcome.steps,
+          })}\n`,
+        );
+        return;
+      }
+      printRecords(outcome.steps.map((s) => ({ step: s.key, input: s.input, amount: s.amount, source: s.source })), "table");
     }),
   );
 
