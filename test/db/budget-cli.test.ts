@@ -50,7 +50,7 @@ const budgetJson = (overrides: Record<string, unknown> = {}) =>
   });
 
 beforeAll(async () => {
-  const base = { ...process.env, LOG_LEVEL: "warn" };
+  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn" };
   delete base.DATABASE_URL;
   delete base.TEST_DATABASE_URL;
   if (testServerUrl()) {
