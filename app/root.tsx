@@ -34,6 +34,7 @@ const NAV: NavItem[] = [
   { to: "/segments", labelKey: "nav.segments", permission: "read:segments" },
   { to: "/concentration", labelKey: "nav.concentration", permission: "read:segments" },
   { to: "/compare", labelKey: "nav.compare", permission: "read:segments" },
+  { to: "/budgets", labelKey: "nav.budgets", permission: "read:budgets" },
   { to: "/municipalities", labelKey: "nav.municipalities", permission: "read:municipality" },
   { to: "/imports", labelKey: "nav.imports", permission: "import:declarations" },
   { to: "/catalog", labelKey: "nav.catalog", permission: "manage:catalog" },

@@ -6,6 +6,8 @@ import { importDeclarations } from "~/modules/declarations/declaration-import.se
 import { demoDeclarationBytes, type DemoOptions } from "./demo-data";
 import { createUser, findUser } from "~/modules/users/users.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
+import { DEMO_OVA, DEMO_SAMEN } from "./demo-budgets";
+import { importIndexFigures, saveBudgetDefinition } from "~/modules/budgets/budgets.server";
 import type { SeedLog } from "./reference";
 
 /**
@@ -27,6 +29,7 @@ export async function seedDemo(
     }
   });
   log(`demo accounts: ${created} created, ${DEMO_ACCOUNTS.length - created} already present`);
+  await seedDemoBudgets(db, log);
   if (options.declarations === false) return;
 
   const hasData = await withTenantScope(db, ALL_TENANTS, (trx) =>
@@ -42,4 +45,16 @@ export async function seedDemo(
   );
   if (!result.ok) throw new Error(`Demo declarations rejected: ${JSON.stringify(result.errors.shown.slice(0, 3))}`);
   log(`demo declarations: ${result.lines} lines, total € ${result.totalAmount}`);
+}
+
+/** The OVA series and Groningen's SAMEN. budget, once (an existing budget is left as it is). */
+async function seedDemoBudgets(db: Kysely<Database>, log: SeedLog): Promise<void> {
+  const actor = { userId: null, label: "seed --demo" };
+  await withTenantScope(db, ALL_TENANTS, async (trx) => {
+    const existing = await trx.selectFrom("local_budget").select("key").limit(1).executeTakeFirst();
+    if (existing) return;
+    await importIndexFigures(trx, actor, { name: "ova.csv", bytes: new TextEncoder().encode(DEMO_OVA) });
+    await saveBudgetDefinition(trx, actor, DEMO_SAMEN);
+    log("demo budgets: the OVA series and Groningen's SAMEN. budget");
+  });
 }

@@ -49,3 +49,10 @@ describe("permission matrix", () => {
     for (const role of ROLES) expect(permissionsOf(role).length).toBeGreaterThan(0);
   });
 });
+
+describe("local budgets", () => {
+  it("are read by municipal users, RIGG analysts and steering members, and changed by editors and analysts only", () => {
+    expect(ROLES.filter((role) => can(role, "read:budgets"))).toEqual(["municipal_viewer", "municipal_editor", "rigg_analyst", "steering_member"]);
+    expect(ROLES.filter((role) => can(role, "write:budgets"))).toEqual(["municipal_editor", "rigg_analyst"]);
+  });
+});

@@ -19,12 +19,12 @@ export function isMunicipalRole(role: Role): boolean {
 }
 
 type Action = "read" | "write" | "import" | "manage";
-type Entity = "municipality" | "population" | "user" | "audit" | "segments" | "catalog" | "declarations";
+type Entity = "municipality" | "population" | "user" | "audit" | "segments" | "catalog" | "declarations" | "budgets";
 export type Permission = `${Action}:${Entity}`;
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  municipal_viewer: ["read:municipality", "read:population", "read:segments"],
-  municipal_editor: ["read:municipality", "read:population", "read:segments"],
+  municipal_viewer: ["read:municipality", "read:population", "read:segments", "read:budgets"],
+  municipal_editor: ["read:municipality", "read:population", "read:segments", "read:budgets", "write:budgets"],
   rigg_analyst: [
     "read:municipality",
     "read:population",
@@ -34,8 +34,10 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "read:catalog",
     "manage:catalog",
     "import:declarations",
+    "read:budgets",
+    "write:budgets",
   ],
-  steering_member: ["read:municipality", "read:population", "read:segments"],
+  steering_member: ["read:municipality", "read:population", "read:segments", "read:budgets"],
   admin: ["manage:user", "read:audit"],
 };
 

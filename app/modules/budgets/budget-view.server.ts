@@ -1,0 +1,89 @@
+import { settle, type BudgetOutcome, type SettlementYear } from "@jeugdregio/budgets";
+import Decimal from "decimal.js";
+import type { RequestAccess } from "~/modules/access/access.server";
+import { notFound } from "~/modules/http.server";
+import { computeLocalBudget } from "./budgets.server";
+
+export interface BudgetListItem {
+  municipalityCode: string;
+  municipalityName: string;
+  key: string;
+  name: string;
+  executor: string;
+}
+
+/** The local budgets in the user's read scope (row-level security decides). */
+export async function budgetList(access: RequestAccess): Promise<BudgetListItem[]> {
+  return access.run(async (trx) =>
+    (
+      await trx
+        .selectFrom("local_budget")
+        .innerJoin("municipality", "municipality.code", "local_budget.municipality_code")
+        .select(["local_budget.municipality_code", "municipality.name as municipality_name", "local_budget.key", "local_budget.name", "local_budget.executor"])
+        .orderBy("municipality.name")
+        .orderBy("local_budget.key")
+        .execute()
+    ).map((b) => ({ municipalityCode: b.municipality_code, municipalityName: b.municipality_name, key: b.key, name: b.name, executor: b.executor })),
+  );
+}
+
+export interface BudgetView {
+  municipalityCode: string;
+  municipalityName: string;
+  key: string;
+  name: string;
+  executor: string;
+  years: number[];
+  year: number;
+  october: BudgetOutcome;
+  march: BudgetOutcome;
+  /** March − October gross budget, when both can be computed. */
+  difference: string | null;
+  settlement: SettlementYear[];
+}
+
+/**
+ * One budget for a year: both versions step by step, their difference, and the settlement of
+ * every year with realised execution costs. A budget outside the user's scope is a 404.
+ */
+export async function budgetView(access: RequestAccess, code: string, key: string, yearParam: string | null): Promise<BudgetView> {
+  const municipality = access.requireMunicipality(code);
+  return access.run(async (trx) => {
+    const budget = await trx.selectFrom("local_budget").selectAll().where("municipality_code", "=", municipality.code).where("key", "=", key).executeTakeFirst();
+    if (!budget) throw notFound();
+    const parameterYears = await trx
+      .selectFrom("local_budget_year")
+      .selectAll()
+      .where("municipality_code", "=", municipality.code)
+      .where("budget_key", "=", key)
+      .orderBy("year")
+      .execute();
+    const years = parameterYears.map((y) => y.year);
+    const requested = Number(yearParam);
+    const year = years.includes(requested) ? requested : (years[years.length - 1] ?? new Date().getFullYear());
+    const october = (await computeLocalBudget(trx, municipality.code, key, year, "october"))!.outcome;
+    const march = (await computeLocalBudget(trx, municipality.code, key, year, "march"))!.outcome;
+    const difference = october.ok && march.ok ? new Decimal(march.gross).minus(october.gross).toFixed(2) : null;
+    const settled: { year: number; execution: string; realised: string }[] = [];
+    for (const y of parameterYears) {
+      const quarters = [y.realised_q1, y.realised_q2, y.realised_q3, y.realised_q4].filter((q): q is string => q !== null);
+      if (!quarters.length) continue;
+      const outcome = (await computeLocalBudget(trx, municipality.code, key, y.year, "october"))!.outcome;
+      if (!outcome.ok) continue;
+      settled.push({ year: y.year, execution: outcome.execution, realised: quarters.reduce((sum, q) => sum.plus(q), new Decimal(0)).toFixed(2) });
+    }
+    return {
+      municipalityCode: municipality.code,
+      municipalityName: municipality.name,
+      key,
+      name: budget.name,
+      executor: budget.executor,
+      years,
+      year,
+      october,
+      march,
+      difference,
+      settlement: settle(settled),
+    };
+  });
+}

@@ -1,0 +1,149 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { ParentSize } from "@visx/responsive";
+import type { BudgetOutcome } from "@jeugdregio/budgets";
+import { useTranslation } from "react-i18next";
+import { WaterfallChart } from "~/components/charts/WaterfallChart";
+import { useFormat } from "~/i18n/useFormat";
+import { requireAccess } from "~/modules/access/access.server";
+import { budgetView } from "~/modules/budgets/budget-view.server";
+
+export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+
+/** `/budgets/GM0014/samen?year=2025`: both versions step by step, their difference, the settlement. */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const access = await requireAccess(request, context, "read:budgets");
+  const view = await budgetView(access, params.code ?? "", params.key ?? "", new URL(request.url).searchParams.get("year"));
+  return json(view);
+}
+
+const MONEY_STEPS = new Set(["base", "structural_adjustment", "gross", "ict", "housing", "execution"]);
+const TOTAL_STEPS = new Set(["base", "gross", "execution"]);
+
+function Computation({ outcome, title, testId }: { outcome: BudgetOutcome; title: string; testId: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  if (!outcome.ok) {
+    const missing = outcome.missing.map((m) => t(`budgets.missing.${m.input}`, { year: m.year })).join(", ");
+    return (
+      <section data-testid={testId}>
+        <h2>{title}</h2>
+        <p className="error" data-testid={`${testId}-missing`}>
+          {t("budgets.cannotCompute", { missing })}
+        </p>
+      </section>
+    );
+  }
+  const shown = outcome.steps.filter((s) => s.key !== "ict" && s.key !== "housing");
+  return (
+    <section data-testid={testId}>
+      <h2>{title}</h2>
+      <div className="chart-frame" style={{ height: 300 }}>
+        <ParentSize initialSize={{ width: 700, height: 300 }} debounceTime={50}>
+          {({ width }) => (
+            <WaterfallChart
+              width={width}
+              height={300}
+              steps={shown.map((s) => ({ label: t(`budgets.steps.${s.key}`), amount: s.amount, total: TOTAL_STEPS.has(s.key) }))}
+              formatMoney={(v) => format.money(v)}
+              formatTick={(v) => format.money(v, { cents: false })}
+            />
+          )}
+        </ParentSize>
+      </div>
+      <table className="data">
+        <caption>{t("budgets.waterfall")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("budgets.step")}</th>
+            <th scope="col">{t("budgets.input")}</th>
+            <th scope="col">{t("budgets.amount")}</th>
+            <th scope="col">{t("budgets.source")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {outcome.steps.map((s) => (
+            <tr key={s.key} data-step={s.key}>
+              <th scope="row">{t(`budgets.steps.${s.key}`)}</th>
+              <td className="num">{s.input === "" ? null : MONEY_STEPS.has(s.key) ? format.money(s.input) : format.number(s.input, 6)}</td>
+              <td className="num" data-amount>
+                {format.money(s.amount)}
+              </td>
+              <td>{s.source}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export default function BudgetPage() {
+  const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <>
+      <h1>
+        {data.name} <span className="meta">{data.municipalityName}</span>
+      </h1>
+      <p className="hint">
+        {t("budgets.executor")}: {data.executor}
+      </p>
+      {data.years.length ? (
+        <Form method="get" className="filters">
+          <label>
+            {t("budgets.year")}
+            <select name="year" defaultValue={String(data.year)}>
+              {data.years.map((y) => (
+                <option key={y} value={y}>
+                  {y}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="secondary">
+            {t("segments.show")}
+          </button>
+        </Form>
+      ) : null}
+      <Computation outcome={data.october} title={t("budgets.october")} testId="budget-october" />
+      <Computation outcome={data.march} title={t("budgets.march")} testId="budget-march" />
+      {data.difference !== null ? (
+        <p data-testid="budget-difference">
+          {t("budgets.difference")}: {format.money(data.difference)}
+        </p>
+      ) : null}
+      <section aria-labelledby="settlement-title">
+        <h2 id="settlement-title">{t("budgets.settlementTitle")}</h2>
+        <p className="hint">{t("budgets.settlementIntro")}</p>
+        {data.settlement.length === 0 ? (
+          <p>{t("budgets.noSettlement")}</p>
+        ) : (
+          <table className="data" data-testid="budget-settlement">
+            <thead>
+              <tr>
+                <th scope="col">{t("budgets.year")}</th>
+                <th scope="col">{t("budgets.execution")}</th>
+                <th scope="col">{t("budgets.realised")}</th>
+                <th scope="col">{t("budgets.settlementDifference")}</th>
+                <th scope="col">{t("budgets.cumulative")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.settlement.map((s) => (
+                <tr key={s.year}>
+                  <th scope="row">{s.year}</th>
+                  <td className="num">{format.money(s.execution)}</td>
+                  <td className="num">{format.money(s.realised)}</td>
+                  <td className="num">{format.money(s.difference)}</td>
+                  <td className="num">{format.money(s.cumulative)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireAccess } from "~/modules/access/access.server";
+import { budgetList } from "~/modules/budgets/budget-view.server";
+
+export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+
+/** `/budgets`: the local budgets in the user's scope. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const access = await requireAccess(request, context, "read:budgets");
+  return json({ budgets: await budgetList(access) });
+}
+
+export default function BudgetsPage() {
+  const { budgets } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <>
+      <h1>{t("budgets.title")}</h1>
+      <p className="hint">{t("budgets.intro")}</p>
+      {budgets.length === 0 ? (
+        <p>{t("budgets.none")}</p>
+      ) : (
+        <ul data-testid="budget-list">
+          {budgets.map((b) => (
+            <li key={`${b.municipalityCode}-${b.key}`}>
+              <Link to={`/budgets/${b.municipalityCode}/${b.key}`}>{b.name}</Link>
+              <span className="meta">{b.municipalityName}</span>
+              <span className="meta">
+                {t("budgets.executor")}: {b.executor}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
