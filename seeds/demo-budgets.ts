@@ -23,8 +23,8 @@ export const DEMO_SAMEN: BudgetDefinition = {
     ...["50G41", "45A54", "51G01", "50G26", "45A49", "45G05", "45G06"].map((product_code) => ({ product_code, transferred_on: "2024-01-01" })),
   ],
   years: [
-    { year: 2024, scope_share: "1", expected_development: "0.03", structural_adjustment: "0", realised_execution: { q1: "950000.00", q2: "990000.00", q3: "1010000.00", q4: "1040000.00" } },
-    { year: 2025, scope_share: "1", expected_development: "0.03", structural_adjustment: "0", realised_execution: { q1: "1200000.00", q2: "1210000.00" } },
+    { year: 2024, scope_share: "1", expected_development: "0.03", structural_adjustment: "0" },
+    { year: 2025, scope_share: "1", expected_development: "0.03", structural_adjustment: "0", realised_execution: { q1: "138500.00", q2: "141250.00", q3: "139900.00", q4: "144300.00" } },
     { year: 2026, scope_share: "1", expected_development: "0.025", structural_adjustment: "-250000.00" },
   ],
 };

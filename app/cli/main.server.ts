@@ -408,7 +408,9 @@ budget
         );
         return;
       }
-      printRecords(outcome.steps.map((s) => ({ step: s.key, input: s.input, amount: s.amount, source: s.source })), "table");
+      const describe = (ref: { key: string; params?: Record<string, string | number> }) =>
+        [ref.key, ...Object.entries(ref.params ?? {}).map(([k, v]) => `${k}=${v}`)].join(" ");
+      printRecords(outcome.steps.map((s) => ({ step: s.key, input: s.input, amount: s.amount, source: s.sources.map(describe).join("; ") })), "table");
     }),
   );
 

@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, useLoaderData } from "@remix-run/react";
 import { ParentSize } from "@visx/responsive";
 import type { BudgetOutcome } from "@jeugdregio/budgets";
+import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
 import { WaterfallChart } from "~/components/charts/WaterfallChart";
 import { useFormat } from "~/i18n/useFormat";
@@ -17,7 +18,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return json(view);
 }
 
-const MONEY_STEPS = new Set(["base", "structural_adjustment", "gross", "ict", "housing", "execution"]);
+const MONEY_STEPS = new Set(["base", "structural_adjustment", "gross", "execution"]);
 const TOTAL_STEPS = new Set(["base", "gross", "execution"]);
 
 function Computation({ outcome, title, testId }: { outcome: BudgetOutcome; title: string; testId: string }) {
@@ -35,6 +36,14 @@ function Computation({ outcome, title, testId }: { outcome: BudgetOutcome; title
     );
   }
   const shown = outcome.steps.filter((s) => s.key !== "ict" && s.key !== "housing");
+  // Amounts as money, shares and the expected development as percentages, the volume as a factor.
+  const stepInput = (key: string, input: string) => {
+    if (input === "") return null;
+    if (MONEY_STEPS.has(key)) return format.money(input);
+    if (key === "index") return format.percent(new Decimal(input).dividedBy(100).toString(), 2);
+    if (key === "volume") return format.number(input, 6);
+    return format.percent(input, 2);
+  };
   return (
     <section data-testid={testId}>
       <h2>{title}</h2>
@@ -65,11 +74,11 @@ function Computation({ outcome, title, testId }: { outcome: BudgetOutcome; title
           {outcome.steps.map((s) => (
             <tr key={s.key} data-step={s.key}>
               <th scope="row">{t(`budgets.steps.${s.key}`)}</th>
-              <td className="num">{s.input === "" ? null : MONEY_STEPS.has(s.key) ? format.money(s.input) : format.number(s.input, 6)}</td>
+              <td className="num">{stepInput(s.key, s.input)}</td>
               <td className="num" data-amount>
                 {format.money(s.amount)}
               </td>
-              <td>{s.source}</td>
+              <td>{s.sources.map((ref) => t(`budgets.sources.${ref.key}`, ref.params ?? {})).join("; ")}</td>
             </tr>
           ))}
         </tbody>

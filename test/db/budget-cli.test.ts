@@ -122,7 +122,7 @@ describe("budget compute", () => {
     const result = JSON.parse(computed.stdout);
     // 800 × 1 × 1 × 1000/1000 × 1.0656 = 852.48
     expect(result).toMatchObject({ base: "800.00", volume_factor: "1", gross: "852.48", execution: "852.48" });
-    expect(result.steps[0].source).toMatch(/declarations 2023: 2 lines/);
+    expect(result.steps[0].sources).toEqual([{ key: "declarations", params: expect.objectContaining({ year: 2023, lines: 2 }) }]);
     const march = await cli(["budget", "compute", "--municipality", "GM0037", "--budget", "lokaal", "--year", "2025", "--version", "march", "--format", "json"]);
     expect(JSON.parse(march.stdout)).toMatchObject({ base: "777.00", expected_development: null });
   });

@@ -243,31 +243,31 @@ export async function computeLocalBudget(
         and d.service_month >= make_date(${spendingYear}::int, 1, 1) and d.service_month < make_date(${spendingYear}::int + 1, 1, 1)`.execute(trx);
     const row = result.rows[0];
     if (!row || row.total === null || Number(row.lines) === 0) return null;
-    return { value: row.total, source: `declarations ${spendingYear}: ${row.lines} lines, batches ${(row.batches ?? []).join(", ")}` };
+    return { value: row.total, source: { key: "declarations", params: { year: spendingYear, lines: Number(row.lines), batches: (row.batches ?? []).join(", ") } } };
   };
   const inhabitants = async (y: number): Promise<Sourced<number> | null> => {
     const row = await trx.selectFrom("population").select(["inhabitants_0_17", "source"]).where("municipality_code", "=", municipalityCode).where("year", "=", y).executeTakeFirst();
-    return row ? { value: Number(row.inhabitants_0_17), source: `inhabitants 0–17 on 1 January ${y} (${row.source})` } : null;
+    return row ? { value: Number(row.inhabitants_0_17), source: { key: "population", params: { year: y, source: row.source } } } : null;
   };
   const ova = async (y: number, kind: "provisional" | "definitive"): Promise<Sourced<string> | null> => {
     const row = await trx.selectFrom("index_figure").selectAll().where("index_name", "=", OVA).where("year", "=", y).executeTakeFirst();
     const value = kind === "provisional" ? row?.provisional_pct : row?.definitive_pct;
-    return value === null || value === undefined ? null : { value, source: `${OVA} ${y} ${kind}` };
+    return value === null || value === undefined ? null : { value, source: { key: `ova_${kind}`, params: { year: y } } };
   };
 
   const inputs: BudgetInputs = {
     year,
     realisedTwoYearsBefore: await realised(year - 2),
     realisedYearBefore: version === "march" ? await realised(year - 1) : null,
-    manualBase: parameters?.manual_base ? { value: parameters.manual_base, source: `manual: ${parameters.manual_base_reason ?? ""}` } : null,
-    scopeShare: { value: parameters?.scope_share ?? "1", source: parameters ? "yearly parameters" : "default (100%)" },
-    expectedDevelopment: parameters?.expected_development ? { value: parameters.expected_development, source: "yearly parameters" } : null,
+    manualBase: parameters?.manual_base ? { value: parameters.manual_base, source: { key: "manual", params: { reason: parameters.manual_base_reason ?? "" } } } : null,
+    scopeShare: { value: parameters?.scope_share ?? "1", source: { key: parameters ? "parameters" : "default" } },
+    expectedDevelopment: parameters?.expected_development ? { value: parameters.expected_development, source: { key: "parameters" } } : null,
     inhabitantsYearBefore: await inhabitants(year - 1),
     inhabitantsTwoYearsBefore: await inhabitants(year - 2),
     ovaProvisionalYearBefore: await ova(year - 1, "provisional"),
     ovaProvisionalTwoYearsBefore: await ova(year - 2, "provisional"),
     ovaDefinitiveTwoYearsBefore: await ova(year - 2, "definitive"),
-    structuralAdjustment: { value: parameters?.structural_adjustment ?? "0", source: parameters ? "yearly parameters" : "none" },
+    structuralAdjustment: { value: parameters?.structural_adjustment ?? "0", source: { key: parameters ? "parameters" : "default" } },
     ictShare: budget.ict_share,
     housingShare: budget.housing_share,
   };

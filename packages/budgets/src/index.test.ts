@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeBudget, settle, type BudgetInputs } from "./index";
 
-const src = <T>(value: T, source = "test") => ({ value, source });
+const src = <T>(value: T, key = "test") => ({ value, source: { key } });
 
 /** The worked example of the issue: base 10,000,000.00, s 100%, g 3.0%, 35,640 → 36,000, i 6.56%. */
 const EXAMPLE: BudgetInputs = {
@@ -46,7 +46,7 @@ describe("computeBudget", () => {
     const result = computeBudget({ ...EXAMPLE, manualBase: src("5000000", "F. Financiën: herberekening"), scopeShare: src("0.5"), structuralAdjustment: src("-100000") }, "october");
     // 5,000,000 × 0.5 × 1.03 × 36000/35640 × 1.0656 − 100,000 = 2,671,636.36…
     expect(result).toMatchObject({ ok: true, base: "5000000.00", gross: "2671636.36" });
-    if (result.ok) expect(result.steps[0]!.source).toBe("F. Financiën: herberekening");
+    if (result.ok) expect(result.steps[0]!.sources).toEqual([{ key: "F. Financiën: herberekening" }]);
   });
 
   it("names every missing input instead of computing on a silent zero", () => {

@@ -9,10 +9,20 @@ import Decimal from "decimal.js";
 
 export type BudgetVersion = "october" | "march";
 
-/** An input with where it came from (an import batch, a population figure, a person and a reason). */
+/**
+ * Where an input came from, as a key and parameters that the page translates (an import's
+ * lines and batches, a population figure, an index figure, yearly parameters, a manual base
+ * with its reason).
+ */
+export interface SourceRef {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** An input with where it came from. */
 export interface Sourced<T> {
   value: T;
-  source: string;
+  source: SourceRef;
 }
 
 export interface BudgetInputs {
@@ -58,7 +68,7 @@ export interface BudgetStep {
   key: BudgetStepKey;
   /** What was applied: an amount, a share, a factor (full precision, as a string). */
   input: string;
-  source: string;
+  sources: SourceRef[];
   /** The running amount after this step (full precision until `gross`). */
   amount: string;
 }
@@ -111,24 +121,24 @@ export function computeBudget(inputs: BudgetInputs, version: BudgetVersion): Bud
 
   const steps: BudgetStep[] = [];
   let amount = new Decimal(base.value);
-  steps.push({ key: "base", input: base.value, source: base.source, amount: amount.toString() });
+  steps.push({ key: "base", input: base.value, sources: [base.source], amount: amount.toString() });
 
   const s = new Decimal(inputs.scopeShare.value);
   amount = amount.times(s);
-  steps.push({ key: "scope", input: s.toString(), source: inputs.scopeShare.source, amount: amount.toString() });
+  steps.push({ key: "scope", input: s.toString(), sources: [inputs.scopeShare.source], amount: amount.toString() });
 
   let g: Decimal | null = null;
   if (version === "october") {
     g = new Decimal(inputs.expectedDevelopment!.value);
     amount = amount.times(g.plus(1));
-    steps.push({ key: "expected_development", input: g.toString(), source: inputs.expectedDevelopment!.source, amount: amount.toString() });
+    steps.push({ key: "expected_development", input: g.toString(), sources: [inputs.expectedDevelopment!.source], amount: amount.toString() });
   }
 
   const before = inputs.inhabitantsYearBefore!;
   const twoBefore = inputs.inhabitantsTwoYearsBefore!;
   const v = new Decimal(before.value).dividedBy(twoBefore.value);
   amount = amount.times(v);
-  steps.push({ key: "volume", input: v.toString(), source: `${before.source}; ${twoBefore.source}`, amount: amount.toString() });
+  steps.push({ key: "volume", input: v.toString(), sources: [before.source, twoBefore.source], amount: amount.toString() });
 
   // i = provisional OVA t−1 + (definitive OVA t−2 − provisional OVA t−2), in percent.
   const iPct = new Decimal(inputs.ovaProvisionalYearBefore!.value)
@@ -138,22 +148,22 @@ export function computeBudget(inputs: BudgetInputs, version: BudgetVersion): Bud
   steps.push({
     key: "index",
     input: iPct.toString(),
-    source: [inputs.ovaProvisionalYearBefore!, inputs.ovaDefinitiveTwoYearsBefore!, inputs.ovaProvisionalTwoYearsBefore!].map((x) => x.source).join("; "),
+    sources: [inputs.ovaProvisionalYearBefore!, inputs.ovaDefinitiveTwoYearsBefore!, inputs.ovaProvisionalTwoYearsBefore!].map((x) => x.source),
     amount: amount.toString(),
   });
 
   const a = new Decimal(inputs.structuralAdjustment.value);
   amount = amount.plus(a);
-  steps.push({ key: "structural_adjustment", input: a.toString(), source: inputs.structuralAdjustment.source, amount: amount.toString() });
+  steps.push({ key: "structural_adjustment", input: a.toString(), sources: [inputs.structuralAdjustment.source], amount: amount.toString() });
 
   const gross = cents(amount);
   const ict = cents(gross.times(inputs.ictShare));
   const housing = cents(gross.times(inputs.housingShare));
   const execution = gross.minus(ict).minus(housing);
-  steps.push({ key: "gross", input: "", source: "", amount: gross.toFixed(2) });
-  steps.push({ key: "ict", input: inputs.ictShare, source: "", amount: ict.toFixed(2) });
-  steps.push({ key: "housing", input: inputs.housingShare, source: "", amount: housing.toFixed(2) });
-  steps.push({ key: "execution", input: "", source: "", amount: execution.toFixed(2) });
+  steps.push({ key: "gross", input: "", sources: [], amount: gross.toFixed(2) });
+  steps.push({ key: "ict", input: inputs.ictShare, sources: [], amount: ict.toFixed(2) });
+  steps.push({ key: "housing", input: inputs.housingShare, sources: [], amount: housing.toFixed(2) });
+  steps.push({ key: "execution", input: "", sources: [], amount: execution.toFixed(2) });
 
   return {
     ok: true,
