@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, useLoaderData } from "@remix-run/react";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { useTranslation } from "react-i18next";
+import { DownloadLinks, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { COMPARE_METRICS, parseMetric } from "~/modules/reports/compare-metrics";
@@ -55,18 +56,7 @@ export default function ComparePage() {
             ))}
           </select>
         </label>
-        {data.years.length ? (
-          <label>
-            {t("segments.year")}
-            <select name="year" defaultValue={String(data.year)} data-testid="year-select">
-              {data.years.map((y) => (
-                <option key={y} value={y}>
-                  {y}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <YearSelect years={data.years} value={data.year} />
         <button type="submit" className="secondary">
           {t("segments.show")}
         </button>
@@ -119,16 +109,7 @@ export default function ComparePage() {
           <Form method="get" className="filters">
             <input type="hidden" name="metric" value={metric} />
             {data.year ? <input type="hidden" name="year" value={data.year} /> : null}
-            <label>
-              {t("concentration.segment")}
-              <select name="segment" defaultValue={data.shared.segment}>
-                {SEGMENT_COLUMNS.map((col) => (
-                  <option key={col} value={col}>
-                    {t(`segments.columns.${col}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SegmentSelect value={data.shared.segment} testId="shared-segment-select" />
             <label>
               {t("compare.minMunicipalities")}
               <input type="number" name="min" min={1} max={10} defaultValue={data.shared.min} />
@@ -218,18 +199,6 @@ export default function ComparePage() {
   );
 }
 
-/** CSV and XLSX links for one table of the page (same rules as the page). */
 function Downloads({ query, table }: { query: URLSearchParams; table: "matrix" | "shared" }) {
-  const { t } = useTranslation();
-  return (
-    <p className="downloads">
-      {t("concentration.download")}:{" "}
-      <a href={`/compare/export?${query}&table=${table}&format=csv`} download data-testid={`download-${table}-csv`}>
-        {t("concentration.csv")}
-      </a>{" "}
-      <a href={`/compare/export?${query}&table=${table}&format=xlsx`} download data-testid={`download-${table}-xlsx`}>
-        {t("concentration.xlsx")}
-      </a>
-    </p>
-  );
+  return <DownloadLinks table={table} href={(format) => `/compare/export?${query}&table=${table}&format=${format}`} />;
 }

@@ -4,6 +4,7 @@ import { ParentSize } from "@visx/responsive";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { useTranslation } from "react-i18next";
 import { ParetoChart, type ParetoDatum } from "~/components/charts/ParetoChart";
+import { DownloadLinks, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { concentrationView } from "~/modules/reports/concentration-view.server";
@@ -66,28 +67,8 @@ export default function ConcentrationPage() {
             <span className="filters-value">{data.scopeName}</span>
           </p>
         )}
-        <label>
-          {t("concentration.segment")}
-          <select name="segment" defaultValue={data.segment} data-testid="segment-select">
-            {SEGMENT_COLUMNS.map((col) => (
-              <option key={col} value={col}>
-                {t(`segments.columns.${col}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {data.years.length ? (
-          <label>
-            {t("segments.year")}
-            <select name="year" defaultValue={String(data.year)} data-testid="year-select">
-              {data.years.map((y) => (
-                <option key={y} value={y}>
-                  {y}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <SegmentSelect value={data.segment} />
+        <YearSelect years={data.years} value={data.year} />
         <button type="submit" className="secondary">
           {t("segments.show")}
         </button>
@@ -271,18 +252,6 @@ export default function ConcentrationPage() {
   );
 }
 
-/** CSV and XLSX links for one table of the page (same rules as the page). */
 function Downloads({ query, table }: { query: URLSearchParams; table: "providers" | "trend" | "referrers" }) {
-  const { t } = useTranslation();
-  return (
-    <p className="downloads">
-      {t("concentration.download")}:{" "}
-      <a href={`/concentration/export?${query}&table=${table}&format=csv`} download data-testid={`download-${table}-csv`}>
-        {t("concentration.csv")}
-      </a>{" "}
-      <a href={`/concentration/export?${query}&table=${table}&format=xlsx`} download data-testid={`download-${table}-xlsx`}>
-        {t("concentration.xlsx")}
-      </a>
-    </p>
-  );
+  return <DownloadLinks table={table} href={(format) => `/concentration/export?${query}&table=${table}&format=${format}`} />;
 }

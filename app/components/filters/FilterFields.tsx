@@ -1,0 +1,53 @@
+import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
+import { useTranslation } from "react-i18next";
+
+/** The year choice of a GET filter form (uncontrolled: the form submits it). */
+export function YearSelect({ years, value }: { years: readonly number[]; value: number | null }) {
+  const { t } = useTranslation();
+  if (!years.length) return null;
+  return (
+    <label>
+      {t("segments.year")}
+      <select name="year" defaultValue={String(value)} data-testid="year-select">
+        {years.map((y) => (
+          <option key={y} value={y}>
+            {y}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A segment column choice (all, the five segments, unassigned). */
+export function SegmentSelect({ value, testId = "segment-select" }: { value: string; testId?: string }) {
+  const { t } = useTranslation();
+  return (
+    <label>
+      {t("concentration.segment")}
+      <select name="segment" defaultValue={value} data-testid={testId}>
+        {SEGMENT_COLUMNS.map((col) => (
+          <option key={col} value={col}>
+            {t(`segments.columns.${col}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** CSV and XLSX links for one table; the export route applies the page's own rules. */
+export function DownloadLinks({ href, table }: { href: (format: "csv" | "xlsx") => string; table: string }) {
+  const { t } = useTranslation();
+  return (
+    <p className="downloads">
+      {t("concentration.download")}:{" "}
+      <a href={href("csv")} download data-testid={`download-${table}-csv`}>
+        {t("concentration.csv")}
+      </a>{" "}
+      <a href={href("xlsx")} download data-testid={`download-${table}-xlsx`}>
+        {t("concentration.xlsx")}
+      </a>
+    </p>
+  );
+}
