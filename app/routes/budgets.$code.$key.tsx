@@ -123,6 +123,66 @@ export default function BudgetPage() {
           {t("budgets.difference")}: {format.money(data.difference)}
         </p>
       ) : null}
+      <section aria-labelledby="monitor-title" data-testid="transition-monitor">
+        <h2 id="monitor-title">{t("budgets.monitorTitle")}</h2>
+        {data.monitor.closesOn ? <p className="hint">{t("budgets.monitorIntro", { date: format.date(data.monitor.closesOn) })}</p> : null}
+        {data.monitor.months.length === 0 ? (
+          <p>{t("budgets.noMonitor")}</p>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">{t("budgets.month")}</th>
+                <th scope="col">{t("budgets.spending")}</th>
+                <th scope="col">{t("budgets.clients")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.monitor.months.map((m) => {
+                const closed = data.monitor.closesOn !== null && `${m.month}-01` >= data.monitor.closesOn;
+                return (
+                  <tr key={m.month} className={closed ? "after-closing" : undefined}>
+                    <th scope="row">
+                      {m.month}
+                      {closed ? <span className="meta">{t("budgets.closed")}</span> : null}
+                    </th>
+                    <td className="num">{format.money(m.spending)}</td>
+                    <td className="num">{format.number(m.clients)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        <h3>{t("budgets.signalsTitle")}</h3>
+        <p className="hint">{t("budgets.signalsIntro")}</p>
+        {data.monitor.signals.length === 0 ? (
+          <p data-testid="no-signals">{t("budgets.noSignals")}</p>
+        ) : (
+          <table className="data" data-testid="monitor-signals">
+            <thead>
+              <tr>
+                <th scope="col">{t("budgets.month")}</th>
+                <th scope="col">{t("budgets.provider")}</th>
+                <th scope="col">{t("budgets.product")}</th>
+                <th scope="col">{t("budgets.spending")}</th>
+                <th scope="col">{t("budgets.clients")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.monitor.signals.map((s) => (
+                <tr key={`${s.month}-${s.provider_code}-${s.product_code}`}>
+                  <td>{s.month}</td>
+                  <td>{s.provider_name}</td>
+                  <td>{s.product_code}</td>
+                  <td className="num">{format.money(s.spending)}</td>
+                  <td className="num">{format.number(s.clients)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       <section aria-labelledby="settlement-title">
         <h2 id="settlement-title">{t("budgets.settlementTitle")}</h2>
         <p className="hint">{t("budgets.settlementIntro")}</p>

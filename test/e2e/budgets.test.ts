@@ -17,6 +17,7 @@ const run = promisify(execFile);
 const account = (email: string): DemoAccount => DEMO_ACCOUNTS.find((a) => a.email === email)!;
 
 describe.runIf(browserAvailable())("local budgets in a browser", () => {
+  // (The transition monitor and the settlement are on the same page as the two versions.)
   let server: AppServer;
   let chromium: LaunchedBrowser;
   const seen: Record<string, string> = {};
@@ -54,6 +55,7 @@ describe.runIf(browserAvailable())("local budgets in a browser", () => {
     await page.goto("/budgets/GM0014/samen?year=2025");
     await page.getByTestId("budget-october").locator(".chart-bar").first().waitFor();
     await page.getByTestId("budget-settlement").waitFor();
+    await page.getByTestId("transition-monitor").locator("table").first().waitFor();
     await screenshot(page, "budgets-a-groningen", "samen-2025");
     seen.gross = await page.getByTestId("budget-october").locator('tr[data-step="gross"] td[data-amount]').innerText();
     seen.execution = await page.getByTestId("budget-october").locator('tr[data-step="execution"] td[data-amount]').innerText();

@@ -2,7 +2,7 @@ import { settle, type BudgetOutcome, type SettlementYear } from "@jeugdregio/bud
 import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
-import { computeLocalBudget } from "./budgets.server";
+import { computeLocalBudget, transitionMonitor, type TransitionMonitor } from "./budgets.server";
 
 export interface BudgetListItem {
   municipalityCode: string;
@@ -40,6 +40,7 @@ export interface BudgetView {
   /** March − October gross budget, when both can be computed. */
   difference: string | null;
   settlement: SettlementYear[];
+  monitor: TransitionMonitor;
 }
 
 /**
@@ -84,6 +85,7 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       march,
       difference,
       settlement: settle(settled),
+      monitor: (await transitionMonitor(trx, municipality.code, key))!,
     };
   });
 }

@@ -273,3 +273,71 @@ export async function computeLocalBudget(
   };
   return { budget: { name: budget.name, municipality_code: municipalityCode, key }, outcome: computeBudget(inputs, version) };
 }
+
+export interface MonitorMonth {
+  month: string;
+  spending: string;
+  clients: number;
+}
+
+export interface MonitorSignal {
+  month: string;
+  provider_code: string;
+  provider_name: string;
+  product_code: string;
+  spending: string;
+  clients: number;
+}
+
+export interface TransitionMonitor {
+  closesOn: string | null;
+  /** Open House spending and clients per month on the budget's products, from each product's transfer date. */
+  months: MonitorMonth[];
+  /** The same per product. */
+  perProduct: { product_code: string; months: MonitorMonth[] }[];
+  /** Declarations on the products after the Open House closed for them: to follow up. */
+  signals: MonitorSignal[];
+}
+
+/** The transition monitor of a budget (issue "Local budgets", §4); row-level security applies. */
+export async function transitionMonitor(trx: ScopedTransaction, municipalityCode: string, key: string): Promise<TransitionMonitor | null> {
+  const budget = await trx.selectFrom("local_budget").selectAll().where("municipality_code", "=", municipalityCode).where("key", "=", key).executeTakeFirst();
+  if (!budget) return null;
+  const lines = sql`
+    select d.service_month, d.product_code, d.provider_code, d.client_key, d.amount
+    from declaration d
+    join local_budget_product p
+      on p.municipality_code = d.municipality_code and p.product_code = d.product_code and p.budget_key = ${key}
+     and d.service_month >= p.transferred_on
+    where d.municipality_code = ${municipalityCode} and d.superseded_by is null`;
+  const [byMonth, signals] = await Promise.all([
+    sql<{ month: string; product_code: string | null; spending: string; clients: number }>`
+      with l as (select to_char(service_month, 'YYYY-MM') as month, product_code, client_key, amount from (${lines}) x),
+      per_client as (
+        select month, product_code, client_key, sum(amount) as net from l
+        group by grouping sets ((month, product_code, client_key), (month, client_key)))
+      select month, product_code, sum(net)::text as spending, count(*) filter (where net > 0)::int as clients
+      from per_client group by month, product_code order by month`.execute(trx),
+    budget.open_house_closes_on
+      ? sql<{ month: string; provider_code: string; provider_name: string; product_code: string; spending: string; clients: number }>`
+          with l as (${lines})
+          select to_char(l.service_month, 'YYYY-MM') as month, l.provider_code, coalesce(p.name, l.provider_code) as provider_name, l.product_code,
+                 sum(l.amount)::text as spending, count(distinct l.client_key)::int as clients
+          from l left join provider p on p.code = l.provider_code
+          where l.service_month >= ${budget.open_house_closes_on}::date
+          group by 1, 2, 3, 4 order by 1, 3, 4`.execute(trx)
+      : Promise.resolve({ rows: [] }),
+  ]);
+  const money = (v: string) => new Decimal(v).toFixed(2);
+  const months = byMonth.rows.filter((r) => r.product_code === null).map((r) => ({ month: r.month, spending: money(r.spending), clients: Number(r.clients) }));
+  const products = [...new Set(byMonth.rows.flatMap((r) => (r.product_code ? [r.product_code] : [])))].sort();
+  return {
+    closesOn: budget.open_house_closes_on,
+    months,
+    perProduct: products.map((product_code) => ({
+      product_code,
+      months: byMonth.rows.filter((r) => r.product_code === product_code).map((r) => ({ month: r.month, spending: money(r.spending), clients: Number(r.clients) })),
+    })),
+    signals: signals.rows.map((s) => ({ ...s, spending: money(s.spending), clients: Number(s.clients) })),
+  };
+}
