@@ -3,6 +3,7 @@ import * as foundation from "./migrations/0001_foundation";
 import * as declarations from "./migrations/0002_declarations";
 import * as declarationPartitions from "./migrations/0003_declaration_partitions";
 import * as localBudgets from "./migrations/0004_local_budgets";
+import * as budgetTranches from "./migrations/0005_budget_tranches";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   "0002_declarations": declarations,
   "0003_declaration_partitions": declarationPartitions,
   "0004_local_budgets": localBudgets,
+  "0005_budget_tranches": budgetTranches,
 };
 
 export function createMigrator(db: Kysely<Database>) {

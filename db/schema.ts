@@ -170,6 +170,19 @@ export interface Database {
   local_budget_product: LocalBudgetProductTable;
   local_budget_year: LocalBudgetYearTable;
   index_figure: IndexFigureTable;
+  local_budget_tranche: LocalBudgetTrancheTable;
+}
+
+/** A tranche of incidental money (pre-investment or transition costs), with its decision. Tenant-owned. */
+export interface LocalBudgetTrancheTable {
+  municipality_code: string;
+  budget_key: string;
+  kind: "pre_investment" | "transition";
+  year: number;
+  amount: string;
+  decided_on: string;
+  decided_by: string;
+  spent: ColumnType<string, string | undefined, string>;
 }
 
 /** A municipality's local budget (e.g. Groningen's SAMEN.). Tenant-owned. */

@@ -12,6 +12,7 @@ export const TENANT_TABLES = [
   "local_budget",
   "local_budget_product",
   "local_budget_year",
+  "local_budget_tranche",
 ] as const;
 
 /**

@@ -27,4 +27,12 @@ export const DEMO_SAMEN: BudgetDefinition = {
     { year: 2025, scope_share: "1", expected_development: "0.03", structural_adjustment: "0", realised_execution: { q1: "138500.00", q2: "141250.00", q3: "139900.00", q4: "144300.00" } },
     { year: 2026, scope_share: "1", expected_development: "0.025", structural_adjustment: "-250000.00" },
   ],
+  // DOMAIN.md: pre-investments € 1.3M (2022); transition costs € 1.2M (2022), € 1.0M (2023), € 0.5M (2024).
+  // Decisions and spending are demo values.
+  tranches: [
+    { kind: "pre_investment", year: 2022, amount: "1300000.00", decided_on: "2022-03-15", decided_by: "Stuurgroep SAMEN", spent: "1240000.00" },
+    { kind: "transition", year: 2022, amount: "1200000.00", decided_on: "2022-03-15", decided_by: "Stuurgroep SAMEN", spent: "1050000.00" },
+    { kind: "transition", year: 2023, amount: "1000000.00", decided_on: "2023-02-20", decided_by: "Stuurgroep SAMEN", spent: "1010000.00" },
+    { kind: "transition", year: 2024, amount: "500000.00", decided_on: "2024-02-12", decided_by: "Stuurgroep SAMEN", spent: "480000.00" },
+  ],
 };

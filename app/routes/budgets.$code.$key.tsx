@@ -183,6 +183,53 @@ export default function BudgetPage() {
           </table>
         )}
       </section>
+      <section aria-labelledby="tranches-title" data-testid="budget-tranches">
+        <h2 id="tranches-title">{t("budgets.tranchesTitle")}</h2>
+        <p className="hint">{t("budgets.tranchesIntro")}</p>
+        {data.tranches.length === 0 ? <p>{t("budgets.noTranches")}</p> : null}
+        {data.tranches.map((ledger) => (
+          <table className="data" key={ledger.kind} data-kind={ledger.kind}>
+            <caption>{t(`budgets.kinds.${ledger.kind}`)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("budgets.tranche")}</th>
+                <th scope="col">{t("budgets.decided")}</th>
+                <th scope="col">{t("budgets.carriedIn")}</th>
+                <th scope="col">{t("budgets.trancheAmount")}</th>
+                <th scope="col">{t("budgets.available")}</th>
+                <th scope="col">{t("budgets.spent")}</th>
+                <th scope="col">{t("budgets.carriedOut")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ledger.lines.map((line) => {
+                const decision = ledger.decisions.find((d) => d.year === line.year);
+                return (
+                  <tr key={line.year}>
+                    <th scope="row">{line.year}</th>
+                    <td>{decision ? `${format.date(decision.decided_on)}, ${decision.decided_by}` : null}</td>
+                    <td className="num">{format.money(line.carriedIn)}</td>
+                    <td className="num">{format.money(line.amount)}</td>
+                    <td className="num">{format.money(line.available)}</td>
+                    <td className="num">{format.money(line.spent)}</td>
+                    <td className="num">{format.money(line.carriedOut)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" colSpan={6}>
+                  {t("budgets.toReturn")}
+                </th>
+                <td className="num" data-to-return>
+                  {format.money(ledger.toReturn)}
+                </td>
+              </tr>
+            </tfoot>
+          </table>
+        ))}
+      </section>
       <section aria-labelledby="settlement-title">
         <h2 id="settlement-title">{t("budgets.settlementTitle")}</h2>
         <p className="hint">{t("budgets.settlementIntro")}</p>

@@ -142,6 +142,15 @@ describe("bad input is refused by field, and nothing changes", () => {
       [budgetJson({ products: [{ product_code: "99ZZZ", transferred_on: "2023-01-01" }] }), /products\.0\.product_code: 99ZZZ is not in the product catalogue/],
       [budgetJson({ years: [{ year: 2025 }, { year: 2025 }] }), /years\.1\.year: 2025 is listed twice/],
       [budgetJson({ years: [{ year: 2025, realised_execution: { q5: "1.00" } }] }), /years\.0\.realised_execution/],
+      [
+        budgetJson({
+          tranches: [
+            { kind: "transition", year: 2023, amount: "1.00", decided_on: "2023-01-01", decided_by: "SOO" },
+            { kind: "transition", year: 2023, amount: "2.00", decided_on: "2023-02-01", decided_by: "SOO" },
+          ],
+        }),
+        /tranches\.1\.year: transition 2023 is listed twice/,
+      ],
     ];
     for (const [content, message] of cases) {
       const result = await cli(["budget", "import", file("bad.json", content)]);

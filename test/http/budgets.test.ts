@@ -48,6 +48,8 @@ describe("local budget pages", () => {
       expect([user, page.status]).toEqual([user, 200]);
       // No declarations here: the October version names the missing base instead of a number.
       expect(page.body).toContain('data-testid="budget-october-missing"');
+      // Transition costs: 1.2M + 1.0M + 0.5M released, 1.05M + 1.01M + 0.48M spent → 160,000 to return.
+      expect(page.body).toMatch(/data-kind="transition"[\s\S]*?data-to-return[^>]*>€\s?160\.000,00</);
     }
   });
 

@@ -1,4 +1,4 @@
-import { settle, type BudgetOutcome, type SettlementYear } from "@jeugdregio/budgets";
+import { settle, trancheLedgers, type BudgetOutcome, type SettlementYear, type TrancheLedger } from "@jeugdregio/budgets";
 import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
@@ -41,6 +41,7 @@ export interface BudgetView {
   difference: string | null;
   settlement: SettlementYear[];
   monitor: TransitionMonitor;
+  tranches: (TrancheLedger & { decisions: { year: number; decided_on: string; decided_by: string }[] })[];
 }
 
 /**
@@ -62,6 +63,13 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
     const years = parameterYears.map((y) => y.year);
     const requested = Number(yearParam);
     const year = years.includes(requested) ? requested : (years[years.length - 1] ?? new Date().getFullYear());
+    const tranchesOf = async () => {
+      const rows = await trx.selectFrom("local_budget_tranche").selectAll().where("municipality_code", "=", municipality.code).where("budget_key", "=", key).execute();
+      return trancheLedgers(rows.map((r) => ({ kind: r.kind, year: r.year, amount: r.amount, spent: r.spent }))).map((ledger) => ({
+        ...ledger,
+        decisions: rows.filter((r) => r.kind === ledger.kind).map((r) => ({ year: r.year, decided_on: r.decided_on, decided_by: r.decided_by })),
+      }));
+    };
     const october = (await computeLocalBudget(trx, municipality.code, key, year, "october"))!.outcome;
     const march = (await computeLocalBudget(trx, municipality.code, key, year, "march"))!.outcome;
     const difference = october.ok && march.ok ? new Decimal(march.gross).minus(october.gross).toFixed(2) : null;
@@ -86,6 +94,7 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       difference,
       settlement: settle(settled),
       monitor: (await transitionMonitor(trx, municipality.code, key))!,
+      tranches: await tranchesOf(),
     };
   });
 }

@@ -64,6 +64,20 @@ export const budgetDefinitionSchema = z
           .refine((y) => !y.manual_base || y.manual_base_reason, { message: "a manual base needs manual_base_reason", path: ["manual_base_reason"] }),
       )
       .default([]),
+    tranches: z
+      .array(
+        z
+          .object({
+            kind: z.enum(["pre_investment", "transition"]),
+            year: z.number().int().min(2000).max(2100),
+            amount: money,
+            decided_on: isoDate,
+            decided_by: z.string().min(1).max(200),
+            spent: money.optional(),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict();
 
@@ -86,6 +100,11 @@ export function parseBudgetDefinition(text: string): BudgetDefinition {
   for (const [i, p] of parsed.data.products.entries()) {
     if (seen.has(p.product_code)) throw new BudgetInputError(`products.${i}.product_code`, `${p.product_code} is listed twice`);
     seen.add(p.product_code);
+  }
+  const tranches = new Set<string>();
+  for (const [i, tranche] of parsed.data.tranches.entries()) {
+    if (tranches.has(`${tranche.kind}|${tranche.year}`)) throw new BudgetInputError(`tranches.${i}.year`, `${tranche.kind} ${tranche.year} is listed twice`);
+    tranches.add(`${tranche.kind}|${tranche.year}`);
   }
   const years = new Set<number>();
   for (const [i, y] of parsed.data.years.entries()) {
@@ -150,6 +169,13 @@ export async function saveBudgetDefinition(trx: ScopedTransaction, actor: Import
       )
       .execute();
   }
+  await trx.deleteFrom("local_budget_tranche").where("municipality_code", "=", budget.municipality_code).where("budget_key", "=", budget.key).execute();
+  if (budget.tranches.length) {
+    await trx
+      .insertInto("local_budget_tranche")
+      .values(budget.tranches.map((tranche) => ({ municipality_code: budget.municipality_code, budget_key: budget.key, ...tranche, spent: tranche.spent ?? "0" })))
+      .execute();
+  }
   await recordAudit(trx, {
     actorUserId: actor.userId,
     actorLabel: actor.label,
@@ -157,7 +183,7 @@ export async function saveBudgetDefinition(trx: ScopedTransaction, actor: Import
     municipalityCode: budget.municipality_code,
     subject: budget.key,
     ip: actor.ip,
-    details: { definition, products: budget.products, years: budget.years, previousYears: previous },
+    details: { definition, products: budget.products, years: budget.years, tranches: budget.tranches, previousYears: previous },
   });
 }
 

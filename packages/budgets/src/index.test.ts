@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeBudget, settle, type BudgetInputs } from "./index";
+import { computeBudget, settle, trancheLedgers, type BudgetInputs } from "./index";
 
 const src = <T>(value: T, key = "test") => ({ value, source: { key } });
 
@@ -85,5 +85,21 @@ describe("settle", () => {
       { year: 2024, execution: "1000.00", realised: "900.00", difference: "100.00", cumulative: "100.00" },
       { year: 2025, execution: "1000.00", realised: "1200.50", difference: "-200.50", cumulative: "-100.50" },
     ]);
+  });
+});
+
+describe("trancheLedgers", () => {
+  it("carries unspent money to the next tranche and returns the rest after the last", () => {
+    const [transition] = trancheLedgers([
+      { kind: "transition", year: 2023, amount: "1000000", spent: "900000" },
+      { kind: "transition", year: 2022, amount: "1200000", spent: "1100000" },
+      { kind: "transition", year: 2024, amount: "500000", spent: "550000" },
+    ]);
+    expect(transition!.lines.map((l) => [l.year, l.carriedIn, l.available, l.carriedOut])).toEqual([
+      [2022, "0.00", "1200000.00", "100000.00"],
+      [2023, "100000.00", "1100000.00", "200000.00"],
+      [2024, "200000.00", "700000.00", "150000.00"],
+    ]);
+    expect(transition!.toReturn).toBe("150000.00");
   });
 });

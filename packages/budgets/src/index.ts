@@ -203,3 +203,45 @@ export function settle(years: readonly { year: number; execution: string; realis
       return { year: y.year, execution: money(new Decimal(y.execution)), realised: money(new Decimal(y.realised)), difference: money(difference), cumulative: money(cumulative) };
     });
 }
+
+export interface Tranche {
+  kind: string;
+  year: number;
+  amount: string;
+  spent: string;
+}
+
+export interface TrancheLine extends Tranche {
+  carriedIn: string;
+  available: string;
+  /** Unspent money carried to the next tranche of the same kind (or returned after the last). */
+  carriedOut: string;
+}
+
+export interface TrancheLedger {
+  kind: string;
+  lines: TrancheLine[];
+  /** What is left after the last tranche: returned to the municipality. */
+  toReturn: string;
+}
+
+/**
+ * Incidental money released in tranches: per kind, in year order, what was not spent carries
+ * to the next tranche; after the last one the remainder is to be returned.
+ */
+export function trancheLedgers(tranches: readonly Tranche[]): TrancheLedger[] {
+  const kinds = [...new Set(tranches.map((t) => t.kind))];
+  return kinds.map((kind) => {
+    let carried = new Decimal(0);
+    const lines = tranches
+      .filter((t) => t.kind === kind)
+      .sort((a, b) => a.year - b.year)
+      .map((t) => {
+        const carriedIn = carried;
+        const available = carriedIn.plus(t.amount);
+        carried = available.minus(t.spent);
+        return { ...t, amount: money(new Decimal(t.amount)), spent: money(new Decimal(t.spent)), carriedIn: money(carriedIn), available: money(available), carriedOut: money(carried) };
+      });
+    return { kind, lines, toReturn: money(carried) };
+  });
+}
