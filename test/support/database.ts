@@ -37,6 +37,13 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
     drop = async () => {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
+      // The pool's connections close asynchronously after pool.end(): wait for them, so that the
+      // forced drop does not kill one mid-goodbye (an unhandled "terminating connection" error).
+      for (let i = 0; i < 50; i++) {
+        const open = await client.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1", [name]);
+        if (Number(open.rows[0]?.n ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await client.query(`drop database if exists ${name} with (force)`);
       await client.end();
     };
