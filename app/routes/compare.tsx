@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, useLoaderData } from "@remix-run/react";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { useTranslation } from "react-i18next";
-import { DownloadLinks, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
+import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { COMPARE_METRICS, parseMetric } from "~/modules/reports/compare-metrics";
@@ -71,11 +71,7 @@ export default function ComparePage() {
             <thead>
               <tr>
                 <th scope="col">{t("compare.municipality")}</th>
-                {SEGMENT_COLUMNS.map((col) => (
-                  <th scope="col" key={col}>
-                    {t(`segments.columns.${col}`)}
-                  </th>
-                ))}
+                <SegmentColumnHeaders />
               </tr>
             </thead>
             <tbody>

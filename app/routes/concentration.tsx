@@ -2,9 +2,10 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, useLoaderData } from "@remix-run/react";
 import { ParentSize } from "@visx/responsive";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
+import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
 import { ParetoChart, type ParetoDatum } from "~/components/charts/ParetoChart";
-import { DownloadLinks, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
+import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { concentrationView } from "~/modules/reports/concentration-view.server";
@@ -39,7 +40,7 @@ export default function ConcentrationPage() {
     const last = tail[tail.length - 1]!;
     chartData.push({
       label: t("concentration.others", { count: tail.length }),
-      spending: tail.reduce((sum, r) => sum + Number(r.spending), 0).toFixed(2), // geometry only; the table has exact figures
+      spending: tail.reduce((sum, r) => sum.plus(r.spending), new Decimal(0)).toFixed(2),
       cumulativeShare: last.cumulative_share,
       inCoverageSet: false,
     });
@@ -170,11 +171,7 @@ export default function ConcentrationPage() {
                 <thead>
                   <tr>
                     <th scope="col">{t("concentration.columns.year")}</th>
-                    {SEGMENT_COLUMNS.map((col) => (
-                      <th scope="col" key={col}>
-                        {t(`segments.columns.${col}`)}
-                      </th>
-                    ))}
+                    <SegmentColumnHeaders />
                   </tr>
                 </thead>
                 <tbody>
@@ -211,11 +208,7 @@ export default function ConcentrationPage() {
                   <thead>
                     <tr>
                       <th scope="col">{t("concentration.referrer")}</th>
-                      {SEGMENT_COLUMNS.map((col) => (
-                        <th scope="col" key={col}>
-                          {t(`segments.columns.${col}`)}
-                        </th>
-                      ))}
+                      <SegmentColumnHeaders />
                     </tr>
                   </thead>
                   <tbody>

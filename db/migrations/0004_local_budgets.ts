@@ -1,26 +1,9 @@
 import { sql, type Kysely } from "kysely";
-import { APP_ROLE, READ_SCOPE_SETTING, WRITE_SCOPE_SETTING } from "../tenancy";
+import { APP_ROLE } from "../tenancy";
+import { tenantTableStatements } from "./tenant-policies";
 
 async function run(db: Kysely<unknown>, statements: string[]) {
   for (const statement of statements) await sql.raw(statement).execute(db);
-}
-
-/** Row-level security for a tenant-owned table, keyed on municipality_code. */
-function tenantPolicies(table: string): string[] {
-  return [
-    `alter table ${table} enable row level security`,
-    `alter table ${table} force row level security`,
-    `create policy ${table}_read on ${table} for select
-       using (jeugdregio_in_scope('${READ_SCOPE_SETTING}', municipality_code))`,
-    `create policy ${table}_insert on ${table} for insert
-       with check (jeugdregio_in_scope('${WRITE_SCOPE_SETTING}', municipality_code))`,
-    `create policy ${table}_update on ${table} for update
-       using (jeugdregio_in_scope('${WRITE_SCOPE_SETTING}', municipality_code))
-       with check (jeugdregio_in_scope('${WRITE_SCOPE_SETTING}', municipality_code))`,
-    `create policy ${table}_delete on ${table} for delete
-       using (jeugdregio_in_scope('${WRITE_SCOPE_SETTING}', municipality_code))`,
-    `grant select, insert, update, delete on ${table} to ${APP_ROLE}`,
-  ];
 }
 
 /**
@@ -66,9 +49,9 @@ export async function up(db: Kysely<unknown>) {
        foreign key (municipality_code, budget_key) references local_budget (municipality_code, key) on delete cascade,
        check (manual_base is null or length(coalesce(manual_base_reason, '')) > 0)
      )`,
-    ...tenantPolicies("local_budget"),
-    ...tenantPolicies("local_budget_product"),
-    ...tenantPolicies("local_budget_year"),
+    ...tenantTableStatements("local_budget"),
+    ...tenantTableStatements("local_budget_product"),
+    ...tenantTableStatements("local_budget_year"),
 
     `create table index_figure (
        index_name text not null check (index_name ~ '^[A-Za-z0-9_-]{1,40}$'),

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { APP_ROLE, READ_SCOPE_SETTING, WRITE_SCOPE_SETTING } from "../tenancy";
+import { tenantTableStatements } from "./tenant-policies";
 
 async function run(db: Kysely<unknown>, statements: string[]) {
   for (const statement of statements) await sql.raw(statement).execute(db);
@@ -20,18 +20,7 @@ export async function up(db: Kysely<unknown>) {
        primary key (municipality_code, budget_key, kind, year),
        foreign key (municipality_code, budget_key) references local_budget (municipality_code, key) on delete cascade
      )`,
-    `alter table local_budget_tranche enable row level security`,
-    `alter table local_budget_tranche force row level security`,
-    `create policy local_budget_tranche_read on local_budget_tranche for select
-       using (jeugdregio_in_scope('${READ_SCOPE_SETTING}', municipality_code))`,
-    `create policy local_budget_tranche_insert on local_budget_tranche for insert
-       with check (jeugdregio_in_scope('${WRITE_SCOPE_SETTING}', municipality_code))`,
-    `create policy local_budget_tranche_update on local_budget_tranche for update
-       using (jeugdregio_in_scope('${WRITE_SCOPE_SETTING}', municipality_code))
-       with check (jeugdregio_in_scope('${WRITE_SCOPE_SETTING}', municipality_code))`,
-    `create policy local_budget_tranche_delete on local_budget_tranche for delete
-       using (jeugdregio_in_scope('${WRITE_SCOPE_SETTING}', municipality_code))`,
-    `grant select, insert, update, delete on local_budget_tranche to ${APP_ROLE}`,
+    ...tenantTableStatements("local_budget_tranche"),
   ]);
 }
 

@@ -33,6 +33,7 @@ const users = {
   groningen: { email: "viewer@groningen.test", role: "municipal_viewer", municipalityCode: "GM0014" },
   analyst: { email: "analyst@rigg.test", role: "rigg_analyst" },
   steering: { email: "member@soo.test", role: "steering_member" },
+  admin: { email: "admin@rigg.test", role: "admin" },
 } as const;
 const sessions = new Map<string, HttpClient>();
 
@@ -173,5 +174,23 @@ describe("the other tables and their exports", () => {
     expect(json.shared.pair.onlySecond).toEqual(["Hogeland Zorg"]);
     const municipal = await (await as("groningen")).request("/compare?year=2023&first=GM0014&second=GM1966&_data=routes%2Fcompare");
     expect(leaks(await municipal.text())).toEqual([]);
+  });
+});
+
+describe("a role without segment figures", () => {
+  it("gets 403 from every page, data request and export of providers covering 80%", async () => {
+    const client = await as("admin");
+    for (const path of [
+      "/concentration?year=2023",
+      "/concentration?year=2023&_data=routes%2Fconcentration",
+      "/concentration/export?year=2023&table=providers&format=csv",
+      "/compare?year=2023",
+      "/compare?year=2023&_data=routes%2Fcompare",
+      "/compare/export?year=2023&table=matrix&format=xlsx",
+    ]) {
+      const response = await client.request(path);
+      expect([path, response.status]).toEqual([path, 403]);
+      expect(leaks(await response.text())).toEqual([]);
+    }
   });
 });

@@ -51,3 +51,17 @@ export function DownloadLinks({ href, table }: { href: (format: "csv" | "xlsx") 
     </p>
   );
 }
+
+/** The header cells of the segment columns (all, the five segments, unassigned), after a first header cell. */
+export function SegmentColumnHeaders() {
+  const { t } = useTranslation();
+  return (
+    <>
+      {SEGMENT_COLUMNS.map((col) => (
+        <th scope="col" key={col}>
+          {t(`segments.columns.${col}`)}
+        </th>
+      ))}
+    </>
+  );
+}

@@ -26,19 +26,19 @@ export interface BulkFilePlan extends Omit<BulkLineConverterOptions, "knownMunic
   open(): AsyncIterable<Uint8Array>;
 }
 
-export interface PartTotals {
+export interface LoadedMunicipalityTotals {
   municipalityCode: string;
   lines: number;
   amount: string;
   months: string[];
 }
 
-export interface LoadedPart {
+export interface LoadedLines {
   table: string;
   /** SHA-256 of the file's bytes. */
   hash: string;
   lines: number;
-  totals: PartTotals[];
+  totals: LoadedMunicipalityTotals[];
   /** Provider code → the name on its first line. */
   providers: Map<string, { name: string; line: number }>;
   products: Set<string>;
@@ -77,7 +77,7 @@ export async function loadDeclarationLines(
   plan: BulkFilePlan,
   rules: BulkRules,
   onBytes: (bytes: number) => void,
-): Promise<LoadedPart | Skipped> {
+): Promise<LoadedLines | Skipped> {
   // On this thread: measured on 2 cores, worker threads were slower (the database needs the
   // other core for COPY, and blocks must be copied between threads).
   const converter = createBulkBlockConverter({ ...plan, ...rules, pseudonymise: bsnPseudonymiser(rules.pseudonymKey) });
@@ -136,7 +136,7 @@ export async function loadDeclarationLines(
   }
 
   const summary = converter.summary();
-  const loaded: LoadedPart = {
+  const loaded: LoadedLines = {
     table,
     hash: hash.digest("hex"),
     lines: summary.lines,
@@ -147,18 +147,15 @@ export async function loadDeclarationLines(
     products: summary.products,
   };
   if (summary.lines === 0 || [...summary.perMunicipality.values()].some((t) => !Number.isSafeInteger(t.cents))) {
-    await dropParts(loader, [loaded]);
+    await dropLoadingTable(loader, loaded.table);
     return { skipped: "no lines, or totals beyond exact integer cents" };
   }
   return loaded;
 }
 
-/** Removes partitions that were loaded but not attached (an import that failed after loading). */
-export async function dropParts(loader: BulkLoader, parts: readonly LoadedPart[]): Promise<void> {
-  if (!parts.length) return;
-  await loader.session(async (session: BulkSession) => {
-    for (const part of parts) await session.query(`drop table if exists ${DECLARATION_LINES_SCHEMA}.${quoteIdent(part.table)}`);
-  });
+/** Removes a loading table that was filled but not attached (an import that failed after loading). */
+export async function dropLoadingTable(loader: BulkLoader, table: string): Promise<void> {
+  await loader.session((session: BulkSession) => session.query(`drop table if exists ${DECLARATION_LINES_SCHEMA}.${quoteIdent(table)}`));
 }
 
 /** The file's bytes in blocks of whole lines (the last may lack its "\n"), hashed as they pass. */

@@ -22,7 +22,7 @@ import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import { DECLARATION_IMPORT_LOCK, DECLARATION_LINES_SCHEMA } from "~db/tenancy";
 import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
-import { dropParts, loadDeclarationLines, type LoadedPart, type Skipped } from "./bulk-load.server";
+import { dropLoadingTable, loadDeclarationLines, type LoadedLines, type Skipped } from "./bulk-load.server";
 import { bsnPseudonymiser } from "./pseudonym.server";
 
 export type ImportPhase = "hashing" | "validating" | "storing" | "done";
@@ -506,7 +506,6 @@ async function importInBulk(
   if ("skipped" in loaded && loaded.notUtf8) loaded = await load("windows-1252");
   if ("skipped" in loaded) return loaded;
   options.onBulk?.({ kind: "loaded", lines: loaded.lines });
-  const parts = [loaded];
   let attached = false;
   try {
     const duplicate = await withTenantScope(db, ALL_TENANTS, (trx) =>
@@ -520,13 +519,13 @@ async function importInBulk(
     );
     if (duplicate) return { skipped: "already imported" }; // the row-by-row path reports it
     const result = await withTenantScope(db, ALL_TENANTS, (trx) =>
-      recordBulkBatch(trx, actor, source.name, loaded.hash, batchId, parts, options.mode, [...headerCheck.notices]),
+      recordBulkBatch(trx, actor, source.name, loaded.hash, batchId, loaded, options.mode, [...headerCheck.notices]),
     );
     attached = true;
     report({ phase: "done", bytesRead: source.size ?? 0, rows: result.lines });
     return result;
   } finally {
-    if (!attached) await dropParts(bulk, parts);
+    if (!attached) await dropLoadingTable(bulk, loaded.table);
   }
 }
 
@@ -536,20 +535,14 @@ async function recordBulkBatch(
   fileName: string,
   hash: string,
   batchId: string,
-  parts: readonly LoadedPart[],
+  loaded: LoadedLines,
   mode: "append" | "replace",
   notices: RowIssue[],
 ): Promise<Extract<DeclarationImportResult, { ok: true }>> {
   await sql`select pg_advisory_xact_lock(${DECLARATION_IMPORT_LOCK})`.execute(trx);
   const batch = await insertBatch(trx, actor, fileName, hash, mode, batchId);
 
-  const providers = new Map<string, { name: string; line: number }>();
-  for (const part of parts) {
-    for (const [code, p] of part.providers) {
-      const known = providers.get(code);
-      if (!known || known.line > p.line) providers.set(code, p);
-    }
-  }
+  const providers = loaded.providers;
   const codes = [...providers.keys()];
   const existing = new Set(
     (await trx.selectFrom("provider").select("code").where("code", "in", codes.length ? codes : [""]).execute()).map((p) => p.code),
@@ -561,19 +554,7 @@ async function recordBulkBatch(
       on conflict (code) do nothing`.execute(trx);
   }
 
-  const byMunicipality = new Map<string, { lines: number; amount: Decimal; months: Set<string> }>();
-  for (const part of parts) {
-    for (const t of part.totals) {
-      const sum = byMunicipality.get(t.municipalityCode) ?? { lines: 0, amount: new Decimal(0), months: new Set<string>() };
-      sum.lines += t.lines;
-      sum.amount = sum.amount.plus(t.amount);
-      t.months.forEach((m) => sum.months.add(m));
-      byMunicipality.set(t.municipalityCode, sum);
-    }
-  }
-  const perMunicipality = [...byMunicipality.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([municipalityCode, t]) => ({ municipalityCode, lines: t.lines, amount: t.amount.toFixed(2), months: [...t.months].sort() }));
+  const perMunicipality = loaded.totals;
   const lines = perMunicipality.reduce((n, m) => n + m.lines, 0);
   const total = perMunicipality.reduce((sum, m) => sum.plus(m.amount), new Decimal(0));
   await trx
@@ -581,9 +562,7 @@ async function recordBulkBatch(
     .values(perMunicipality.map((m) => ({ municipality_code: m.municipalityCode, batch_id: batch, line_count: m.lines, total_amount: m.amount, months: m.months })))
     .execute();
   const replacedLines = await applyMode(trx, batch, mode, perMunicipality, notices);
-  for (const part of parts) {
-    await sql`select jeugdregio_attach_declaration_lines(${part.table}, ${batch}::uuid)`.execute(trx);
-  }
+  await sql`select jeugdregio_attach_declaration_lines(${loaded.table}, ${batch}::uuid)`.execute(trx);
   await trx.updateTable("import_batch").set({ line_count: lines, total_amount: total.toFixed(2) }).where("id", "=", batch).execute();
   await recordAudit(trx, {
     actorUserId: actor.userId,
@@ -594,7 +573,7 @@ async function recordBulkBatch(
     details: { batchId: batch, lines, total: total.toFixed(2), mode, replacedLines, municipalities: perMunicipality.length, path: "bulk" },
   });
   const catalogue = new Set((await trx.selectFrom("product").select("code").execute()).map((p) => p.code));
-  const unknownProducts = [...new Set(parts.flatMap((p) => [...p.products]))].filter((code) => !catalogue.has(code)).sort();
+  const unknownProducts = [...loaded.products].filter((code) => !catalogue.has(code)).sort();
   return {
     ok: true,
     batchId: batch,
