@@ -4,6 +4,7 @@ import * as declarations from "./migrations/0002_declarations";
 import * as declarationPartitions from "./migrations/0003_declaration_partitions";
 import * as localBudgets from "./migrations/0004_local_budgets";
 import * as budgetTranches from "./migrations/0005_budget_tranches";
+import * as financeEntries from "./migrations/0006_finance_entries";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   "0003_declaration_partitions": declarationPartitions,
   "0004_local_budgets": localBudgets,
   "0005_budget_tranches": budgetTranches,
+  "0006_finance_entries": financeEntries,
 };
 
 export function createMigrator(db: Kysely<Database>) {

@@ -171,6 +171,31 @@ export interface Database {
   local_budget_year: LocalBudgetYearTable;
   index_figure: IndexFigureTable;
   local_budget_tranche: LocalBudgetTrancheTable;
+  other_youth_spending: OtherYouthSpendingTable;
+  finance_change: FinanceChangeTable;
+}
+
+/** Non-contracted care and personal budgets (PGB) of a municipality in a year, typed in by finance staff. Tenant-owned. */
+export interface OtherYouthSpendingTable {
+  municipality_code: string;
+  year: number;
+  non_contracted: string | null;
+  pgb: string | null;
+}
+
+/** One typed field's change: who, when, the previous and the new value. Tenant-owned. */
+export interface FinanceChangeTable {
+  municipality_code: string;
+  id: Generated<number>;
+  /** What was changed: `budget:samen`, `other_spending`. */
+  subject: string;
+  year: number | null;
+  field: string;
+  previous_value: string | null;
+  new_value: string | null;
+  changed_by_user_id: string | null;
+  changed_by: string;
+  changed_at: Generated<Date>;
 }
 
 /** A tranche of incidental money (pre-investment or transition costs), with its decision. Tenant-owned. */

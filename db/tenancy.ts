@@ -13,6 +13,8 @@ export const TENANT_TABLES = [
   "local_budget_product",
   "local_budget_year",
   "local_budget_tranche",
+  "other_youth_spending",
+  "finance_change",
 ] as const;
 
 /**

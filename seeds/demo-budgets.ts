@@ -36,3 +36,35 @@ export const DEMO_SAMEN: BudgetDefinition = {
     { kind: "transition", year: 2024, amount: "500000.00", decided_on: "2024-02-12", decided_by: "Stuurgroep SAMEN", spent: "480000.00" },
   ],
 };
+
+/**
+ * A second municipality's own local budget (demo values, not a real arrangement): Het Hogeland
+ * moves two basishulp products to its local team from 2025, without closing the Open House.
+ */
+export const DEMO_HOGELAND: BudgetDefinition = {
+  municipality_code: "GM1966",
+  key: "basisteam",
+  name: "Basisteam jeugd",
+  executor: "Sociaal team Het Hogeland",
+  funding_form: "lump_sum",
+  ict_share: "0.03",
+  housing_share: "0.02",
+  open_house_closes_on: null,
+  products: ["45A53", "45A56"].map((product_code) => ({ product_code, transferred_on: "2025-01-01" })),
+  years: [
+    { year: 2025, scope_share: "0.9", expected_development: "0.03", structural_adjustment: "0" },
+    { year: 2026, scope_share: "0.9", expected_development: "0.025", structural_adjustment: "0" },
+  ],
+  tranches: [],
+};
+
+/** Non-contracted care and PGB per year for the closed square (demo values), as finance staff would upload them. */
+export const DEMO_OTHER_SPENDING = [
+  "municipality_code;year;non_contracted;pgb",
+  "GM0014;2022;1850000,00;3200000,00",
+  "GM0014;2023;1910000,00;3150000,00",
+  "GM0014;2024;1980000,00;3260000,00",
+  "GM0014;2025;2040000,00;3310000,00",
+  "GM1966;2024;310000,00;540000,00",
+  "GM1966;2025;325000,00;555000,00",
+].join("\r\n");

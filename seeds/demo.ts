@@ -6,8 +6,9 @@ import { importDeclarations } from "~/modules/declarations/declaration-import.se
 import { demoDeclarationBytes, type DemoOptions } from "./demo-data";
 import { createUser, findUser } from "~/modules/users/users.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
-import { DEMO_OVA, DEMO_SAMEN } from "./demo-budgets";
+import { DEMO_HOGELAND, DEMO_OTHER_SPENDING, DEMO_OVA, DEMO_SAMEN } from "./demo-budgets";
 import { importIndexFigures, saveBudgetDefinition } from "~/modules/budgets/budgets.server";
+import { importOtherSpending } from "~/modules/budgets/finance-entries.server";
 import type { SeedLog } from "./reference";
 
 /**
@@ -47,14 +48,29 @@ export async function seedDemo(
   log(`demo declarations: ${result.lines} lines, total € ${result.totalAmount}`);
 }
 
-/** The OVA series and Groningen's SAMEN. budget, once (an existing budget is left as it is). */
+/**
+ * The OVA series, Groningen's SAMEN. budget, Het Hogeland's own budget and the closed square's
+ * typed figures, each once: what exists is left as it is.
+ */
 async function seedDemoBudgets(db: Kysely<Database>, log: SeedLog): Promise<void> {
   const actor = { userId: null, label: "seed --demo" };
+  const bytes = (text: string) => new TextEncoder().encode(text);
   await withTenantScope(db, ALL_TENANTS, async (trx) => {
-    const existing = await trx.selectFrom("local_budget").select("key").limit(1).executeTakeFirst();
-    if (existing) return;
-    await importIndexFigures(trx, actor, { name: "ova.csv", bytes: new TextEncoder().encode(DEMO_OVA) });
-    await saveBudgetDefinition(trx, actor, DEMO_SAMEN);
-    log("demo budgets: the OVA series and Groningen's SAMEN. budget");
+    const seeded: string[] = [];
+    if (!(await trx.selectFrom("index_figure").select("year").limit(1).executeTakeFirst())) {
+      await importIndexFigures(trx, actor, { name: "ova.csv", bytes: bytes(DEMO_OVA) });
+      seeded.push("the OVA series");
+    }
+    for (const budget of [DEMO_SAMEN, DEMO_HOGELAND]) {
+      const existing = await trx.selectFrom("local_budget").select("key").where("municipality_code", "=", budget.municipality_code).where("key", "=", budget.key).executeTakeFirst();
+      if (existing) continue;
+      await saveBudgetDefinition(trx, actor, budget);
+      seeded.push(`${budget.municipality_code} ${budget.name}`);
+    }
+    if (!(await trx.selectFrom("other_youth_spending").select("year").limit(1).executeTakeFirst())) {
+      await importOtherSpending(trx, actor, { name: "overige-jeugdhulp.csv", bytes: bytes(DEMO_OTHER_SPENDING) });
+      seeded.push("non-contracted care and PGB");
+    }
+    if (seeded.length) log(`demo budgets: ${seeded.join(", ")}`);
   });
 }

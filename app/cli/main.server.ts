@@ -13,6 +13,8 @@ import { importDeclarations, rollBackBatch, type DeclarationImportResult } from 
 import { segmentReport } from "~/modules/reports/segment-report.server";
 import { compareReport, concentrationReport } from "~/modules/reports/concentration.server";
 import { BudgetInputError, computeLocalBudget, importIndexFigures, parseBudgetDefinition, saveBudgetDefinition } from "~/modules/budgets/budgets.server";
+import { closedSquareReport } from "~/modules/budgets/closed-square.server";
+import { importOtherSpending } from "~/modules/budgets/finance-entries.server";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { createReadStream, statSync } from "node:fs";
 import { createUser, listUsers, resetPassword, setUserDisabled, UserError, type Actor } from "~/modules/users/users.server";
@@ -350,6 +352,23 @@ importCommand
     }),
   );
 
+importCommand
+  .command("other-spending")
+  .description("import non-contracted care and PGB per municipality and year for the closed square (CSV or XLSX: municipality_code, year, non_contracted, pgb); all or nothing, every change logged")
+  .argument("<file>", "CSV or XLSX file")
+  .action((file: string) =>
+    withRuntime(async ({ handle }) => {
+      const bytes = await readFile(file);
+      try {
+        const count = await withTenantScope(handle.db, ALL_TENANTS, (trx) => importOtherSpending(trx, CLI_ACTOR, { name: path.basename(file), bytes }));
+        process.stdout.write(`Imported ${count} years of non-contracted care and PGB.\n`);
+      } catch (error) {
+        if (error instanceof BudgetInputError) throw new CliFailure(`${file}: not imported, nothing changed. ${error.message}`);
+        throw error;
+      }
+    }),
+  );
+
 const budget = program.command("budget").description("local budgets (e.g. SAMEN.)");
 budget
   .command("import")
@@ -411,6 +430,45 @@ budget
       const describe = (ref: { key: string; params?: Record<string, string | number> }) =>
         [ref.key, ...Object.entries(ref.params ?? {}).map(([k, v]) => `${k}=${v}`)].join(" ");
       printRecords(outcome.steps.map((s) => ({ step: s.key, input: s.input, amount: s.amount, source: s.sources.map(describe).join("; ") })), "table");
+    }),
+  );
+
+budget
+  .command("square")
+  .description("the closed square of a municipality: RIGG-procured care, non-contracted care, PGB and local budgets per year, against a base year indexed by the OVA")
+  .requiredOption("--municipality <code>", "CBS code (GM….)")
+  .option("--base-year <year>", "base year (default: the first year with a complete total)", (v) => {
+    if (!/^\d{4}$/.test(v)) throw new CliFailure(`--base-year must be a year, not ${v}`);
+    return Number(v);
+  })
+  .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+  .action((options: { municipality: string; baseYear?: number; format: "table" | "json" }) =>
+    withRuntime(async ({ handle }) => {
+      const report = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
+        const known = await trx.selectFrom("municipality").select("code").where("code", "=", options.municipality).executeTakeFirst();
+        return known ? closedSquareReport(trx, options.municipality, options.baseYear ?? null) : null;
+      });
+      if (!report) throw new CliFailure(`Unknown municipality ${options.municipality}.`);
+      if (options.baseYear !== undefined && report.baseYear !== options.baseYear) {
+        throw new CliFailure(`${options.baseYear} cannot be the base year: its total is not complete (complete years: ${report.baseYears.join(", ") || "none"}).`);
+      }
+      const years = report.years.map((y) => ({
+        year: y.year,
+        rigg: y.parts.rigg,
+        non_contracted: y.parts.non_contracted,
+        pgb: y.parts.pgb,
+        local_budgets: y.parts.local_budgets,
+        total: y.total,
+        indexed_base: y.indexedBase,
+        deviation: y.deviation,
+        deviation_share: y.deviationShare,
+        missing: y.missing.map((m) => `${m.part}${"name" in m ? ` ${m.name}` : ""} ${m.year}`),
+      }));
+      if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify({ municipality: options.municipality, base_year: report.baseYear, years, index_used: report.indexUsed, local_budget_versions: report.versions })}\n`);
+        return;
+      }
+      printRecords(years.map((y) => ({ ...y, missing: y.missing.join("; ") })), "table");
     }),
   );
 

@@ -1,13 +1,17 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ParentSize } from "@visx/responsive";
 import type { BudgetOutcome } from "@jeugdregio/budgets";
 import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
 import { WaterfallChart } from "~/components/charts/WaterfallChart";
+import { MonitorChart } from "~/components/charts/MonitorChart";
+import { ChangeHistory, FinanceNotice, NumberField, type FinanceResult } from "~/components/finance/FinanceFields";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { budgetView } from "~/modules/budgets/budget-view.server";
+import { financeAction } from "~/modules/budgets/finance-action.server";
+import { saveBudgetParameters, saveRealisation, saveTrancheSpending } from "~/modules/budgets/finance-entries.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
@@ -16,6 +20,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:budgets");
   const view = await budgetView(access, params.code ?? "", params.key ?? "", new URL(request.url).searchParams.get("year"));
   return json(view);
+}
+
+/** Finance staff set yearly parameters, quarterly realisations and tranche spending here. */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const target = { municipalityCode: params.code ?? "", key: params.key ?? "" };
+  return financeAction(request, context, target.municipalityCode, (trx, { intent, fields, actor, separator }) => {
+    if (intent === "parameters") return saveBudgetParameters(trx, actor, target, fields, separator);
+    if (intent === "realisation") return saveRealisation(trx, actor, target, fields, separator);
+    if (intent === "tranche") return saveTrancheSpending(trx, actor, target, fields, separator);
+    throw new Response("Bad Request", { status: 400 });
+  });
 }
 
 const MONEY_STEPS = new Set(["base", "structural_adjustment", "gross", "execution"]);
@@ -87,17 +102,109 @@ function Computation({ outcome, title, testId }: { outcome: BudgetOutcome; title
   );
 }
 
-export default function BudgetPage() {
-  const data = useLoaderData<typeof loader>();
+function YearlyParameters({ data, result }: { data: ReturnType<typeof useLoaderData<typeof loader>>; result: FinanceResult | undefined }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const busy = useNavigation().state === "submitting";
+  const selected = data.parameters.find((p) => p.year === data.year);
+  return (
+    <section aria-labelledby="parameters-title" data-testid="budget-parameters">
+      <h2 id="parameters-title">{t("budgets.parametersTitle")}</h2>
+      <p className="hint">{t("budgets.parametersIntro")}</p>
+      {data.parameters.length === 0 ? (
+        <p>{t("budgets.noParameters")}</p>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">{t("budgets.year")}</th>
+              <th scope="col">{t("finance.fields.scope_share")}</th>
+              <th scope="col">{t("finance.fields.expected_development")}</th>
+              <th scope="col">{t("finance.fields.manual_base")}</th>
+              <th scope="col">{t("finance.fields.structural_adjustment")}</th>
+              {[1, 2, 3, 4].map((q) => (
+                <th scope="col" key={q}>
+                  {t(`finance.fields.realised_q${q}`)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {data.parameters.map((p) => (
+              <tr key={p.year} data-year={p.year}>
+                <th scope="row">{p.year}</th>
+                <td className="num">{format.percent(p.scope_share, 1)}</td>
+                <td className="num">{p.expected_development === null ? "" : format.percent(p.expected_development, 2)}</td>
+                <td className="num" title={p.manual_base_reason ?? undefined}>
+                  {p.manual_base === null ? "" : format.money(p.manual_base)}
+                </td>
+                <td className="num">{format.money(p.structural_adjustment)}</td>
+                {p.realised.map((q, i) => (
+                  <td className="num" key={i} data-quarter={i + 1}>
+                    {q === null ? "" : format.money(q)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {data.canWrite ? (
+        <div className="finance-forms">
+          <Form method="post" className="stacked" data-testid="parameters-form" key={`parameters-${data.year}`}>
+            <h3>{t("budgets.editParameters")}</h3>
+            <input type="hidden" name="intent" value="parameters" />
+            <label>
+              {t("finance.fields.year")}
+              <input name="year" inputMode="numeric" defaultValue={String(data.year)} size={6} />
+              <span className="hint">{t("budgets.newYearHint")}</span>
+            </label>
+            <NumberField name="scope_share" label={t("finance.fields.scope_share")} value={selected?.scope_share ?? "1"} hint={t("finance.percentHint")} />
+            <NumberField name="expected_development" label={t("finance.fields.expected_development")} value={selected?.expected_development ?? null} hint={t("finance.percentHint")} />
+            <NumberField name="manual_base" label={t("finance.fields.manual_base")} value={selected?.manual_base ?? null} hint={t("budgets.manualBaseHint")} />
+            <label>
+              {t("finance.fields.manual_base_reason")}
+              <textarea name="manual_base_reason" rows={2} defaultValue={selected?.manual_base_reason ?? ""} />
+            </label>
+            <NumberField name="structural_adjustment" label={t("finance.fields.structural_adjustment")} value={selected?.structural_adjustment ?? null} hint={t("budgets.adjustmentHint")} />
+            <FinanceNotice result={result} intent="parameters" />
+            <button type="submit" disabled={busy}>
+              {t("finance.save")}
+            </button>
+          </Form>
+          {selected ? (
+            <Form method="post" className="stacked" data-testid="realisation-form" key={`realisation-${data.year}`}>
+              <h3>{t("budgets.editRealisation", { year: data.year })}</h3>
+              <input type="hidden" name="intent" value="realisation" />
+              <input type="hidden" name="year" value={data.year} />
+              {[1, 2, 3, 4].map((q) => (
+                <NumberField key={q} name={`realised_q${q}`} label={t(`finance.fields.realised_q${q}`)} value={selected.realised[q - 1] ?? null} />
+              ))}
+              <FinanceNotice result={result} intent="realisation" />
+              <button type="submit" disabled={busy}>
+                {t("finance.save")}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+export default function BudgetPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as FinanceResult | undefined;
+  const { t } = useTranslation();
+  const format = useFormat();
+  const busy = useNavigation().state === "submitting";
   return (
     <>
       <h1>
         {data.name} <span className="meta">{data.municipalityName}</span>
       </h1>
       <p className="hint">
-        {t("budgets.executor")}: {data.executor}
+        {t("budgets.executor")}: {data.executor} · <Link to={`/budgets/${data.municipalityCode}`}>{t("square.link", { municipality: data.municipalityName })}</Link>
       </p>
       {data.years.length ? (
         <Form method="get" className="filters">
@@ -123,12 +230,18 @@ export default function BudgetPage() {
           {t("budgets.difference")}: {format.money(data.difference)}
         </p>
       ) : null}
+      <YearlyParameters data={data} result={result} />
       <section aria-labelledby="monitor-title" data-testid="transition-monitor">
         <h2 id="monitor-title">{t("budgets.monitorTitle")}</h2>
         {data.monitor.closesOn ? <p className="hint">{t("budgets.monitorIntro", { date: format.date(data.monitor.closesOn) })}</p> : null}
         {data.monitor.months.length === 0 ? (
           <p>{t("budgets.noMonitor")}</p>
         ) : (
+          <MonitorChart perProduct={data.monitor.perProduct} months={data.monitor.months} closesOn={data.monitor.closesOn} />
+        )}
+        {data.monitor.months.length === 0 ? null : (
+          <details>
+            <summary>{t("budgets.monitorTable")}</summary>
           <table className="data">
             <thead>
               <tr>
@@ -153,7 +266,33 @@ export default function BudgetPage() {
               })}
             </tbody>
           </table>
+          </details>
         )}
+        {data.monitor.perProvider.length ? (
+          <table className="data" data-testid="monitor-providers">
+            <caption>{t("budgets.perProvider")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("budgets.provider")}</th>
+                <th scope="col">{t("budgets.spending")}</th>
+                <th scope="col">{t("budgets.afterClosing")}</th>
+                <th scope="col">{t("budgets.clients")}</th>
+                <th scope="col">{t("budgets.lastMonth")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.monitor.perProvider.map((p) => (
+                <tr key={p.provider_code}>
+                  <th scope="row">{p.provider_name}</th>
+                  <td className="num">{format.money(p.spending)}</td>
+                  <td className="num">{format.money(p.spending_after_closing)}</td>
+                  <td className="num">{format.number(p.clients)}</td>
+                  <td>{p.last_month}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
         <h3>{t("budgets.signalsTitle")}</h3>
         <p className="hint">{t("budgets.signalsIntro")}</p>
         {data.monitor.signals.length === 0 ? (
@@ -187,6 +326,7 @@ export default function BudgetPage() {
         <h2 id="tranches-title">{t("budgets.tranchesTitle")}</h2>
         <p className="hint">{t("budgets.tranchesIntro")}</p>
         {data.tranches.length === 0 ? <p>{t("budgets.noTranches")}</p> : null}
+        <FinanceNotice result={result} intent="tranche" />
         {data.tranches.map((ledger) => (
           <table className="data" key={ledger.kind} data-kind={ledger.kind}>
             <caption>{t(`budgets.kinds.${ledger.kind}`)}</caption>
@@ -199,6 +339,7 @@ export default function BudgetPage() {
                 <th scope="col">{t("budgets.available")}</th>
                 <th scope="col">{t("budgets.spent")}</th>
                 <th scope="col">{t("budgets.carriedOut")}</th>
+                {data.canWrite ? <th scope="col">{t("budgets.editSpent")}</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -213,6 +354,19 @@ export default function BudgetPage() {
                     <td className="num">{format.money(line.available)}</td>
                     <td className="num">{format.money(line.spent)}</td>
                     <td className="num">{format.money(line.carriedOut)}</td>
+                    {data.canWrite ? (
+                      <td>
+                        <Form method="post" className="inline" data-testid={`tranche-form-${ledger.kind}-${line.year}`}>
+                          <input type="hidden" name="intent" value="tranche" />
+                          <input type="hidden" name="kind" value={ledger.kind} />
+                          <input type="hidden" name="year" value={line.year} />
+                          <input name="spent" aria-label={t("budgets.spentIn", { year: line.year })} inputMode="decimal" size={12} defaultValue={format.language === "nl" ? line.spent.replace(".", ",") : line.spent} />
+                          <button type="submit" className="secondary" disabled={busy}>
+                            {t("finance.save")}
+                          </button>
+                        </Form>
+                      </td>
+                    ) : null}
                   </tr>
                 );
               })}
@@ -225,6 +379,7 @@ export default function BudgetPage() {
                 <td className="num" data-to-return>
                   {format.money(ledger.toReturn)}
                 </td>
+                {data.canWrite ? <td /> : null}
               </tr>
             </tfoot>
           </table>
@@ -260,6 +415,7 @@ export default function BudgetPage() {
           </table>
         )}
       </section>
+      <ChangeHistory changes={data.history} />
     </>
   );
 }

@@ -9,11 +9,11 @@ export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 /** `/budgets`: the local budgets in the user's scope. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:budgets");
-  return json({ budgets: await budgetList(access) });
+  return json({ budgets: await budgetList(access), municipalities: access.municipalities });
 }
 
 export default function BudgetsPage() {
-  const { budgets } = useLoaderData<typeof loader>();
+  const { budgets, municipalities } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <>
@@ -34,6 +34,18 @@ export default function BudgetsPage() {
           ))}
         </ul>
       )}
+      <h2>{t("square.title")}</h2>
+      <p className="hint">{t("square.intro")}</p>
+      <ul className="columns" data-testid="square-list">
+        {municipalities.map((m) => (
+          <li key={m.code}>
+            <Link to={`/budgets/${m.code}`}>{m.name}</Link>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <Link to="/index-figures">{t("indexFigures.title")}</Link>
+      </p>
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { AxisBottom, AxisLeft } from "@visx/axis";
 import { Group } from "@visx/group";
 import { scaleBand, scaleLinear } from "@visx/scale";
-import { BarStack } from "@visx/shape";
+import { BarStack, LinePath } from "@visx/shape";
 import { TooltipWithBounds, useTooltip } from "@visx/tooltip";
 import type { MouseEvent } from "react";
 
@@ -27,6 +27,15 @@ export interface StackedBarChartProps<K extends string> {
   /** Formats an axis tick (a pixel-scale number, not a figure from the data). */
   formatTick: (value: number) => string;
   totalLabel: string;
+  /**
+   * An optional line across the bars (e.g. a base year carried forward by the index): one exact
+   * value per bar label; a bar without a value breaks the line.
+   */
+  line?: { label: string; values: Record<string, string | null>; color: string };
+  /** Labels to print on the x axis, when there are too many bars for all (default: all). */
+  tickValues?: string[];
+  /** An optional vertical marker before the bar with this label (e.g. a closing date). */
+  marker?: { at: string; label: string };
 }
 
 interface TooltipData {
@@ -62,6 +71,9 @@ export function StackedBarChart<K extends string>({
   formatValue,
   formatTick,
   totalLabel,
+  line,
+  marker,
+  tickValues,
 }: StackedBarChartProps<K>) {
   const { tooltipOpen, tooltipData, tooltipLeft, tooltipTop, showTooltip, hideTooltip } = useTooltip<TooltipData>();
   const innerWidth = width - MARGIN.left - MARGIN.right;
@@ -69,7 +81,11 @@ export function StackedBarChart<K extends string>({
   if (innerWidth <= 0 || innerHeight <= 0) return null;
 
   const xScale = scaleBand<string>({ domain: data.map((d) => d.label), range: [0, innerWidth], padding: 0.35 });
-  const largest = Math.max(1, ...data.map((d) => keys.reduce((sum, key) => sum + magnitude(d.values[key]), 0)));
+  const largest = Math.max(
+    1,
+    ...data.map((d) => keys.reduce((sum, key) => sum + magnitude(d.values[key]), 0)),
+    ...data.map((d) => magnitude(line?.values[d.label] ?? undefined)),
+  );
   const yScale = scaleLinear<number>({ domain: [0, largest], range: [innerHeight, 0], nice: true });
 
   const show = (event: MouseEvent<SVGRectElement>, index: number, key: string) => {
@@ -121,6 +137,42 @@ export function StackedBarChart<K extends string>({
               )
             }
           </BarStack>
+          {marker && xScale(marker.at) !== undefined ? (
+            <g data-chart-marker>
+              <line
+                x1={xScale(marker.at)! - (xScale.step() - xScale.bandwidth()) / 2}
+                x2={xScale(marker.at)! - (xScale.step() - xScale.bandwidth()) / 2}
+                y1={0}
+                y2={innerHeight}
+                stroke="#cf222e"
+                strokeWidth={2}
+                strokeDasharray="4 3"
+              />
+              <text x={xScale(marker.at)! - (xScale.step() - xScale.bandwidth()) / 2 + 4} y={10} fill="#cf222e" fontSize={12}>
+                {marker.label}
+              </text>
+            </g>
+          ) : null}
+          {line ? (
+            <g data-chart-line>
+              <LinePath<StackedBarDatum<K>>
+                data={data.filter((d) => line.values[d.label] != null)}
+                x={(d) => (xScale(d.label) ?? 0) + xScale.bandwidth() / 2}
+                y={(d) => yScale(magnitude(line.values[d.label] ?? undefined))}
+                defined={(d) => line.values[d.label] != null}
+                stroke={line.color}
+                strokeWidth={2}
+                strokeDasharray="6 3"
+              />
+              {data.map((d) =>
+                line.values[d.label] != null ? (
+                  <circle key={d.label} cx={(xScale(d.label) ?? 0) + xScale.bandwidth() / 2} cy={yScale(magnitude(line.values[d.label] ?? undefined))} r={4} fill="#fff" stroke={line.color} strokeWidth={2}>
+                    <title>{`${line.label}: ${formatValue(line.values[d.label]!)}`}</title>
+                  </circle>
+                ) : null,
+              )}
+            </g>
+          ) : null}
           <AxisLeft
             scale={yScale}
             numTicks={5}
@@ -132,6 +184,7 @@ export function StackedBarChart<K extends string>({
           <AxisBottom
             top={innerHeight}
             scale={xScale}
+            tickValues={tickValues}
             stroke={AXIS_COLOR}
             tickStroke={AXIS_COLOR}
             tickLabelProps={{ fill: LABEL_COLOR, fontSize: 12, textAnchor: "middle" }}
@@ -148,6 +201,11 @@ export function StackedBarChart<K extends string>({
           <span className="chart-tooltip-row">
             {totalLabel}: {formatValue(hovered.total)}
           </span>
+          {line && line.values[hovered.label] != null ? (
+            <span className="chart-tooltip-row">
+              {line.label}: {formatValue(line.values[hovered.label]!)}
+            </span>
+          ) : null}
         </TooltipWithBounds>
       ) : null}
     </div>

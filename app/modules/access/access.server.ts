@@ -24,8 +24,13 @@ export interface RequestAccess {
   municipalities: { code: string; name: string }[];
   can(permission: Permission): boolean;
   run<T>(work: (trx: ScopedTransaction) => Promise<T>): Promise<T>;
-  /** The municipality if it is in scope; otherwise a 404, as if it did not exist. */
-  requireMunicipality(code: string): { code: string; name: string };
+  /**
+   * The municipality if it is in the read scope; otherwise a 404, as if it did not exist.
+   * With `"write"` it must also be in the write scope (a readable one outside it is a 403).
+   */
+  requireMunicipality(code: string, mode?: "read" | "write"): { code: string; name: string };
+  /** Whether the user may change this municipality's data (role and tenant). */
+  canWrite(code: string): boolean;
 }
 
 export interface Visitor {
@@ -72,10 +77,12 @@ export async function requireAccess(
     municipalities,
     can: (p) => roleCan(user.role, p),
     run,
-    requireMunicipality(code) {
+    requireMunicipality(code, mode = "read") {
       const found = municipalities.find((m) => m.code === code);
       if (!found || !inScope(scope.read, code)) throw new Response("Not Found", { status: 404 });
+      if (mode === "write" && !inScope(scope.write, code)) throw new Response("Forbidden", { status: 403 });
       return found;
     },
+    canWrite: (code) => inScope(scope.write, code),
   };
 }

@@ -3,6 +3,8 @@ import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
 import { computeLocalBudget, transitionMonitor, type TransitionMonitor } from "./budgets.server";
+import { closedSquareReport, type ClosedSquareReport } from "./closed-square.server";
+import { financeHistory, type FinanceChange } from "./finance-entries.server";
 
 export interface BudgetListItem {
   municipalityCode: string;
@@ -42,6 +44,19 @@ export interface BudgetView {
   settlement: SettlementYear[];
   monitor: TransitionMonitor;
   tranches: (TrancheLedger & { decisions: { year: number; decided_on: string; decided_by: string }[] })[];
+  /** The typed yearly parameters and realisations, per year, for the edit forms. */
+  parameters: {
+    year: number;
+    scope_share: string;
+    expected_development: string | null;
+    manual_base: string | null;
+    manual_base_reason: string | null;
+    structural_adjustment: string;
+    realised: (string | null)[];
+  }[];
+  /** Whether this user may change the budget (role and municipality). */
+  canWrite: boolean;
+  history: FinanceChange[];
 }
 
 /**
@@ -95,6 +110,43 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       settlement: settle(settled),
       monitor: (await transitionMonitor(trx, municipality.code, key))!,
       tranches: await tranchesOf(),
+      parameters: parameterYears.map((y) => ({
+        year: y.year,
+        scope_share: y.scope_share,
+        expected_development: y.expected_development,
+        manual_base: y.manual_base,
+        manual_base_reason: y.manual_base_reason,
+        structural_adjustment: y.structural_adjustment,
+        realised: [y.realised_q1, y.realised_q2, y.realised_q3, y.realised_q4],
+      })),
+      canWrite: access.can("write:budgets") && access.canWrite(municipality.code),
+      history: await financeHistory(trx, municipality.code, `budget:${key}`),
     };
   });
+}
+
+export interface YouthCareFinances {
+  municipalityCode: string;
+  municipalityName: string;
+  square: ClosedSquareReport;
+  budgets: { key: string; name: string }[];
+  /** Typed non-contracted care and PGB per year, for the edit form. */
+  otherSpending: { year: number; non_contracted: string | null; pgb: string | null }[];
+  canWrite: boolean;
+  history: FinanceChange[];
+}
+
+/** A municipality's youth-care finances: the closed square and its local budgets. Outside the read scope: 404. */
+export async function youthCareFinances(access: RequestAccess, code: string, baseYearParam: string | null): Promise<YouthCareFinances> {
+  const municipality = access.requireMunicipality(code);
+  const baseYear = baseYearParam && /^\d{4}$/.test(baseYearParam) ? Number(baseYearParam) : null;
+  return access.run(async (trx) => ({
+    municipalityCode: municipality.code,
+    municipalityName: municipality.name,
+    square: await closedSquareReport(trx, municipality.code, baseYear),
+    budgets: await trx.selectFrom("local_budget").select(["key", "name"]).where("municipality_code", "=", municipality.code).orderBy("key").execute(),
+    otherSpending: await trx.selectFrom("other_youth_spending").select(["year", "non_contracted", "pgb"]).where("municipality_code", "=", municipality.code).orderBy("year").execute(),
+    canWrite: access.can("write:budgets") && access.canWrite(municipality.code),
+    history: await financeHistory(trx, municipality.code, "other_spending"),
+  }));
 }

@@ -14,11 +14,16 @@ import type { ScopedTransaction } from "~db/tenant-scope";
 
 export const OVA = "OVA";
 
-/** A problem with an input file, naming the field (and line) so it can be fixed. */
+/**
+ * A problem with an input, naming the field (and line) so it can be fixed. `code` and
+ * `params` let a page say the same in the user's language.
+ */
 export class BudgetInputError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    readonly code: string = "invalid",
+    readonly params: Record<string, string | number> = {},
   ) {
     super(`${field}: ${message}`);
   }
@@ -201,29 +206,29 @@ export async function importIndexFigures(trx: ScopedTransaction, actor: ImportAc
   try {
     table = await readTable(file.bytes, { fileName: file.name });
   } catch (error) {
-    if (error instanceof TableError) throw new BudgetInputError("file", error.message);
+    if (error instanceof TableError) throw new BudgetInputError("file", error.message, "unreadable");
     throw error;
   }
   for (const column of ["index_name", "year", "provisional_pct"]) {
-    if (!table.header.includes(column)) throw new BudgetInputError(column, "the column is missing from the header");
+    if (!table.header.includes(column)) throw new BudgetInputError(column, "the column is missing from the header", "missingColumn");
   }
   const figures = new Map<string, { index_name: string; year: number; provisional_pct: string; definitive_pct: string | null }>();
   for (const row of table.rows) {
     const name = String(row.cells.index_name ?? "").trim();
-    if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) throw new BudgetInputError(`line ${row.line}, index_name`, "letters, digits, - or _ (at most 40)");
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) throw new BudgetInputError(`line ${row.line}, index_name`, "letters, digits, - or _ (at most 40)", "badName", { line: row.line });
     const year = Number(row.cells.year);
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new BudgetInputError(`line ${row.line}, year`, `"${row.cells.year}" is not a year`);
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new BudgetInputError(`line ${row.line}, year`, `"${row.cells.year}" is not a year`, "notYear", { line: row.line, value: String(row.cells.year ?? "") });
     const provisional = percent(row.cells.provisional_pct ?? null);
-    if (provisional === null) throw new BudgetInputError(`line ${row.line}, provisional_pct`, `"${row.cells.provisional_pct ?? ""}" is not a percentage`);
+    if (provisional === null) throw new BudgetInputError(`line ${row.line}, provisional_pct`, `"${row.cells.provisional_pct ?? ""}" is not a percentage`, "notPercent", { line: row.line, value: String(row.cells.provisional_pct ?? "") });
     const definitiveCell = row.cells.definitive_pct ?? null;
     const definitive = definitiveCell === null ? null : percent(definitiveCell);
-    if (definitiveCell !== null && definitive === null) throw new BudgetInputError(`line ${row.line}, definitive_pct`, `"${definitiveCell}" is not a percentage`);
+    if (definitiveCell !== null && definitive === null) throw new BudgetInputError(`line ${row.line}, definitive_pct`, `"${definitiveCell}" is not a percentage`, "notPercent", { line: row.line, value: String(definitiveCell) });
     const key = `${name}|${year}`;
-    if (figures.has(key)) throw new BudgetInputError(`line ${row.line}, year`, `${name} ${year} is in the file twice`);
+    if (figures.has(key)) throw new BudgetInputError(`line ${row.line}, year`, `${name} ${year} is in the file twice`, "duplicate", { line: row.line, value: `${name} ${year}` });
     figures.set(key, { index_name: name, year, provisional_pct: provisional, definitive_pct: definitive });
   }
   const values = [...figures.values()];
-  if (!values.length) throw new BudgetInputError("file", "no index figures");
+  if (!values.length) throw new BudgetInputError("file", "no index figures", "empty");
   const previous = await trx.selectFrom("index_figure").selectAll().execute();
   await trx
     .insertInto("index_figure")
@@ -321,6 +326,8 @@ export interface TransitionMonitor {
   months: MonitorMonth[];
   /** The same per product. */
   perProduct: { product_code: string; months: MonitorMonth[] }[];
+  /** Per provider: spending and clients since the transfer, after closing, and the last month declared. */
+  perProvider: { provider_code: string; provider_name: string; spending: string; spending_after_closing: string; clients: number; last_month: string }[];
   /** Declarations on the products after the Open House closed for them: to follow up. */
   signals: MonitorSignal[];
 }
@@ -336,7 +343,7 @@ export async function transitionMonitor(trx: ScopedTransaction, municipalityCode
       on p.municipality_code = d.municipality_code and p.product_code = d.product_code and p.budget_key = ${key}
      and d.service_month >= p.transferred_on
     where d.municipality_code = ${municipalityCode} and d.superseded_by is null`;
-  const [byMonth, signals] = await Promise.all([
+  const [byMonth, signals, perProvider] = await Promise.all([
     sql<{ month: string; product_code: string | null; spending: string; clients: number }>`
       with l as (select to_char(service_month, 'YYYY-MM') as month, product_code, client_key, amount from (${lines}) x),
       per_client as (
@@ -353,6 +360,13 @@ export async function transitionMonitor(trx: ScopedTransaction, municipalityCode
           where l.service_month >= ${budget.open_house_closes_on}::date
           group by 1, 2, 3, 4 order by 1, 3, 4`.execute(trx)
       : Promise.resolve({ rows: [] }),
+    sql<{ provider_code: string; provider_name: string; spending: string; spending_after_closing: string; clients: number; last_month: string }>`
+      with l as (${lines})
+      select l.provider_code, coalesce(p.name, l.provider_code) as provider_name, sum(l.amount)::text as spending,
+             coalesce(sum(l.amount) filter (where ${budget.open_house_closes_on}::date is not null and l.service_month >= ${budget.open_house_closes_on}::date), 0)::text as spending_after_closing,
+             count(distinct l.client_key)::int as clients, to_char(max(l.service_month), 'YYYY-MM') as last_month
+      from l left join provider p on p.code = l.provider_code
+      group by 1, 2 order by sum(l.amount) desc, 1`.execute(trx),
   ]);
   const money = (v: string) => new Decimal(v).toFixed(2);
   const months = byMonth.rows.filter((r) => r.product_code === null).map((r) => ({ month: r.month, spending: money(r.spending), clients: Number(r.clients) }));
@@ -364,6 +378,7 @@ export async function transitionMonitor(trx: ScopedTransaction, municipalityCode
       product_code,
       months: byMonth.rows.filter((r) => r.product_code === product_code).map((r) => ({ month: r.month, spending: money(r.spending), clients: Number(r.clients) })),
     })),
+    perProvider: perProvider.rows.map((p) => ({ ...p, spending: money(p.spending), spending_after_closing: money(p.spending_after_closing), clients: Number(p.clients) })),
     signals: signals.rows.map((s) => ({ ...s, spending: money(s.spending), clients: Number(s.clients) })),
   };
 }

@@ -55,4 +55,8 @@ describe("local budgets", () => {
     expect(ROLES.filter((role) => can(role, "read:budgets"))).toEqual(["municipal_viewer", "municipal_editor", "rigg_analyst", "steering_member"]);
     expect(ROLES.filter((role) => can(role, "write:budgets"))).toEqual(["municipal_editor", "rigg_analyst"]);
   });
+
+  it("take their index series (regional reference data) from RIGG analysts only", () => {
+    expect(ROLES.filter((role) => can(role, "import:index"))).toEqual(["rigg_analyst"]);
+  });
 });

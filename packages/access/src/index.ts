@@ -19,7 +19,7 @@ export function isMunicipalRole(role: Role): boolean {
 }
 
 type Action = "read" | "write" | "import" | "manage";
-type Entity = "municipality" | "population" | "user" | "audit" | "segments" | "catalog" | "declarations" | "budgets";
+type Entity = "municipality" | "population" | "user" | "audit" | "segments" | "catalog" | "declarations" | "budgets" | "index";
 export type Permission = `${Action}:${Entity}`;
 
 const MATRIX: Record<Role, readonly Permission[]> = {
@@ -36,6 +36,7 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "import:declarations",
     "read:budgets",
     "write:budgets",
+    "import:index",
   ],
   steering_member: ["read:municipality", "read:population", "read:segments", "read:budgets"],
   admin: ["manage:user", "read:audit"],

@@ -245,3 +245,4 @@ export function trancheLedgers(tranches: readonly Tranche[]): TrancheLedger[] {
     return { kind, lines, toReturn: money(carried) };
   });
 }
+export * from "./square";

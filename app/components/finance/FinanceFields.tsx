@@ -1,0 +1,104 @@
+import Decimal from "decimal.js";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "~/i18n/useFormat";
+
+/** What a finance form's action answered (see finance-action.server.ts). */
+export type FinanceResult =
+  | { ok: true; intent: string; changed: number }
+  | { ok: false; intent: string; field: string; code: string; params: Record<string, string | number> };
+
+/** Fields whose stored value is a fraction typed as a percentage. */
+const PERCENT_FIELDS = new Set(["scope_share", "expected_development"]);
+const TEXT_FIELDS = new Set(["manual_base_reason"]);
+
+/** A stored number as the user types it: percent fields ×100, the language's decimal separator, no grouping. */
+export function typedValue(field: string, value: string | null, language: string): string {
+  if (value === null) return "";
+  const shown = PERCENT_FIELDS.has(field) ? new Decimal(value).times(100).toString() : value;
+  return language === "nl" ? shown.replace(".", ",") : shown;
+}
+
+/** The outcome of the form with this intent: saved (with the number of changes) or the refused field. */
+export function FinanceNotice({ result, intent }: { result: FinanceResult | undefined; intent: string }) {
+  const { t } = useTranslation();
+  if (!result || result.intent !== intent) return null;
+  if (result.ok) {
+    return (
+      <p className="message" role="status" data-testid="finance-saved">
+        {t("finance.saved", { count: result.changed })}
+      </p>
+    );
+  }
+  // A field such as "line 3, pgb" names its line too; the label is the field's own.
+  const field = result.field.split(", ").pop() ?? result.field;
+  return (
+    <p className="message error" role="alert" data-testid="finance-error" data-field={field}>
+      {t("finance.refused", { field: t(`finance.fields.${field}`, { defaultValue: field }), reason: t(`finance.errors.${result.code}`, result.params) })}
+    </p>
+  );
+}
+
+/** A number field of a finance form, prefilled as the user would type it. */
+export function NumberField({ name, label, value, hint }: { name: string; label: string; value: string | null; hint?: string }) {
+  const format = useFormat();
+  return (
+    <label>
+      {label}
+      <input name={name} inputMode="decimal" autoComplete="off" defaultValue={typedValue(name, value, format.language)} size={14} />
+      {hint ? <span className="hint">{hint}</span> : null}
+    </label>
+  );
+}
+
+/** Shows a logged value by what the field holds: a percentage, a text, or an amount. */
+function LoggedValue({ field, value }: { field: string; value: string | null }) {
+  const format = useFormat();
+  const { t } = useTranslation();
+  if (value === null) return <span className="meta">{t("finance.empty")}</span>;
+  if (TEXT_FIELDS.has(field)) return <>{value}</>;
+  if (PERCENT_FIELDS.has(field)) return <>{format.percent(value, 2)}</>;
+  return <>{format.money(value)}</>;
+}
+
+/** Who changed which typed figure, when, and what it was before: newest first. */
+export function ChangeHistory({ changes }: { changes: { year: number | null; field: string; previousValue: string | null; newValue: string | null; changedBy: string; changedAt: string }[] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <section aria-labelledby="history-title" data-testid="finance-history">
+      <h2 id="history-title">{t("finance.historyTitle")}</h2>
+      {changes.length === 0 ? (
+        <p>{t("finance.noHistory")}</p>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">{t("finance.when")}</th>
+              <th scope="col">{t("finance.who")}</th>
+              <th scope="col">{t("finance.year")}</th>
+              <th scope="col">{t("finance.field")}</th>
+              <th scope="col">{t("finance.previous")}</th>
+              <th scope="col">{t("finance.new")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((c, i) => (
+              <tr key={`${c.changedAt}-${c.field}-${i}`}>
+                <td>{format.dateTime(c.changedAt)}</td>
+                <td>{c.changedBy}</td>
+                <td>{c.year ?? ""}</td>
+                <td>{t(`finance.fields.${c.field}`)}</td>
+                <td className={TEXT_FIELDS.has(c.field) ? undefined : "num"}>
+                  <LoggedValue field={c.field} value={c.previousValue} />
+                </td>
+                <td className={TEXT_FIELDS.has(c.field) ? undefined : "num"}>
+                  <LoggedValue field={c.field} value={c.newValue} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

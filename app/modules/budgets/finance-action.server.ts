@@ -1,0 +1,57 @@
+import type { DecimalSeparator } from "@jeugdregio/tabular";
+import { json, type AppLoadContext } from "@remix-run/node";
+import { detectLanguage } from "~/i18n/language.server";
+import { requireAccess } from "~/modules/access/access.server";
+import type { ImportActor } from "~/modules/population/population-import.server";
+import type { ScopedTransaction } from "~db/tenant-scope";
+import { BudgetInputError } from "./budgets.server";
+
+/** What a finance form gets back: the number of changed fields, or the refused field and why. */
+export type FinanceActionResult =
+  | { ok: true; intent: string; changed: number }
+  | { ok: false; intent: string; field: string; code: string; params: Record<string, string | number> };
+
+export interface FinanceEntry {
+  intent: string;
+  /** The typed fields, as text. */
+  fields: Record<string, string>;
+  actor: ImportActor;
+  /** Numbers are typed with the decimal separator of the user's language. */
+  separator: DecimalSeparator;
+}
+
+/**
+ * The one way a finance form is saved: the role may write budgets, the municipality is in the
+ * user's write scope (404 outside the read scope, 403 inside it), the work runs in the user's
+ * tenant scope (row-level security again), and a refused field comes back named, with nothing
+ * changed.
+ */
+export async function financeAction(
+  request: Request,
+  context: AppLoadContext,
+  municipalityCode: string,
+  work: (trx: ScopedTransaction, entry: FinanceEntry) => Promise<number>,
+): Promise<Response> {
+  const access = await requireAccess(request, context, "write:budgets");
+  access.requireMunicipality(municipalityCode, "write");
+  const form = await request.formData();
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form) if (typeof value === "string") fields[name] = value;
+  const intent = fields.intent ?? "";
+  const language = await detectLanguage(request, access.user.language);
+  const entry: FinanceEntry = {
+    intent,
+    fields,
+    actor: { userId: access.user.id, label: access.user.email, ip: context.clientIp },
+    separator: language === "nl" ? "comma" : "point",
+  };
+  try {
+    const changed = await access.run((trx) => work(trx, entry));
+    return json<FinanceActionResult>({ ok: true, intent, changed });
+  } catch (error) {
+    if (error instanceof BudgetInputError) {
+      return json<FinanceActionResult>({ ok: false, intent, field: error.field, code: error.code, params: error.params }, { status: 400 });
+    }
+    throw error;
+  }
+}

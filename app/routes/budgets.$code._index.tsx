@@ -1,0 +1,213 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { SQUARE_PARTS, type SquarePart } from "@jeugdregio/budgets";
+import { ParentSize } from "@visx/responsive";
+import { useTranslation } from "react-i18next";
+import { ChartLegend } from "~/components/charts/ChartLegend";
+import { StackedBarChart } from "~/components/charts/StackedBarChart";
+import { ChangeHistory, FinanceNotice, NumberField, type FinanceResult } from "~/components/finance/FinanceFields";
+import { useFormat } from "~/i18n/useFormat";
+import { requireAccess } from "~/modules/access/access.server";
+import { youthCareFinances } from "~/modules/budgets/budget-view.server";
+import { financeAction } from "~/modules/budgets/finance-action.server";
+import { saveOtherSpending } from "~/modules/budgets/finance-entries.server";
+
+export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+
+/** `/budgets/GM0014?base=2023`: the municipality's closed square and its local budgets. */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const access = await requireAccess(request, context, "read:budgets");
+  return json(await youthCareFinances(access, params.code ?? "", new URL(request.url).searchParams.get("base")));
+}
+
+/** Finance staff type in non-contracted care and PGB per year. */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const code = params.code ?? "";
+  return financeAction(request, context, code, (trx, { intent, fields, actor, separator }) => {
+    if (intent !== "other_spending") throw new Response("Bad Request", { status: 400 });
+    return saveOtherSpending(trx, actor, code, fields, separator);
+  });
+}
+
+/** Lightness steps that stay apart in greyscale; the base line is a dashed red. */
+const PART_COLORS: Record<SquarePart, string> = { rigg: "#2a788e", non_contracted: "#7ad151", pgb: "#fde725", local_budgets: "#440154" };
+const HEIGHT = 320;
+
+export default function YouthCareFinancesPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as FinanceResult | undefined;
+  const { t } = useTranslation();
+  const format = useFormat();
+  const busy = useNavigation().state === "submitting";
+  const square = data.square;
+  const partLabel = (part: SquarePart) => t(`square.parts.${part}`);
+  const missingText = (m: (typeof square.years)[number]["missing"][number]) =>
+    m.part === "local_budget" ? t("square.missing.local_budget", { name: m.name, year: m.year }) : t(`square.missing.${m.part}`, { year: m.year });
+  const lastYear = square.years[square.years.length - 1]?.year ?? new Date().getFullYear();
+  const editYear = Math.max(lastYear, ...data.otherSpending.map((o) => o.year));
+  const typed = data.otherSpending.find((o) => o.year === editYear);
+  return (
+    <>
+      <h1>
+        {t("square.title")} <span className="meta">{data.municipalityName}</span>
+      </h1>
+      <p className="hint">{t("square.intro")}</p>
+      {data.budgets.length ? (
+        <p>
+          {t("square.localBudgets")}:{" "}
+          {data.budgets.map((b, i) => (
+            <span key={b.key}>
+              {i ? ", " : null}
+              <Link to={`/budgets/${data.municipalityCode}/${b.key}`}>{b.name}</Link>
+            </span>
+          ))}
+        </p>
+      ) : null}
+      {square.years.length === 0 ? (
+        <p>{t("square.noData")}</p>
+      ) : (
+        <section aria-labelledby="square-title" data-testid="closed-square">
+          <h2 id="square-title">{t("square.chartTitle", { year: square.baseYear })}</h2>
+          {square.baseYears.length > 1 ? (
+            <Form method="get" className="filters">
+              <label>
+                {t("square.baseYear")}
+                <select name="base" defaultValue={String(square.baseYear)}>
+                  {square.baseYears.map((y) => (
+                    <option key={y} value={y}>
+                      {y}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit" className="secondary">
+                {t("segments.show")}
+              </button>
+            </Form>
+          ) : null}
+          <ChartLegend keys={[...SQUARE_PARTS]} color={(p) => PART_COLORS[p]} keyLabel={partLabel} label={t("square.legend")} />
+          <p className="hint">{t("square.lineHint", { year: square.baseYear })}</p>
+          <div className="chart-frame" style={{ height: HEIGHT }} data-testid="square-chart">
+            <ParentSize initialSize={{ width: 720, height: HEIGHT }} debounceTime={50}>
+              {({ width }) => (
+                <StackedBarChart
+                  width={width}
+                  height={HEIGHT}
+                  data={square.years.map((y) => ({
+                    label: String(y.year),
+                    values: Object.fromEntries(SQUARE_PARTS.map((p) => [p, y.parts[p] ?? "0"])) as Record<SquarePart, string>,
+                    total: y.total ?? SQUARE_PARTS.reduce((sum, p) => sum + Number(y.parts[p] ?? 0), 0).toFixed(2),
+                  }))}
+                  keys={SQUARE_PARTS}
+                  color={(p) => PART_COLORS[p]}
+                  keyLabel={partLabel}
+                  formatValue={(v) => format.money(v)}
+                  formatTick={(v) => format.money(v, { cents: false })}
+                  totalLabel={t("square.total")}
+                  line={{ label: t("square.indexedBase", { year: square.baseYear }), color: "#cf222e", values: Object.fromEntries(square.years.map((y) => [String(y.year), y.indexedBase])) }}
+                />
+              )}
+            </ParentSize>
+          </div>
+          <table className="data" data-testid="square-table">
+            <caption>{t("square.tableCaption")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("square.year")}</th>
+                {SQUARE_PARTS.map((p) => (
+                  <th scope="col" key={p}>
+                    {partLabel(p)}
+                  </th>
+                ))}
+                <th scope="col">{t("square.total")}</th>
+                <th scope="col">{t("square.indexedBase", { year: square.baseYear })}</th>
+                <th scope="col">{t("square.deviation")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {square.years.map((y) => (
+                <tr key={y.year} data-year={y.year}>
+                  <th scope="row">{y.year}</th>
+                  {SQUARE_PARTS.map((p) => (
+                    <td className="num" key={p} data-part={p}>
+                      {y.parts[p] === null ? <span className="meta">{t("square.notKnown")}</span> : format.money(y.parts[p])}
+                    </td>
+                  ))}
+                  <td className="num" data-total>
+                    {y.total === null ? <span className="meta">{t("square.notKnown")}</span> : format.money(y.total)}
+                  </td>
+                  <td className="num">{y.indexedBase === null ? "" : format.money(y.indexedBase)}</td>
+                  <td className="num" data-deviation>
+                    {y.deviation === null ? "" : `${format.money(y.deviation)} (${format.percent(y.deviationShare ?? "0", 1)})`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {square.years.some((y) => y.missing.length) ? (
+            <ul className="hint" data-testid="square-missing">
+              {square.years
+                .filter((y) => y.missing.length)
+                .map((y) => (
+                  <li key={y.year}>{t("square.cannotAdd", { year: y.year, missing: y.missing.map(missingText).join(", ") })}</li>
+                ))}
+            </ul>
+          ) : null}
+          <p className="hint">
+            {t("square.indexUsed")}:{" "}
+            {square.indexUsed.map((r) => t(`square.index.${r.kind}`, { year: r.year, pct: format.percent(Number(r.pct) / 100, 2) })).join("; ")}
+          </p>
+          {data.square.versions.some((v) => v.version) ? (
+            <p className="hint">
+              {t("square.versions")}:{" "}
+              {data.square.versions
+                .filter((v) => v.version)
+                .map((v) => `${v.year} ${data.budgets.find((b) => b.key === v.key)?.name ?? v.key}: ${t(`budgets.${v.version}`)}`)
+                .join("; ")}
+            </p>
+          ) : null}
+        </section>
+      )}
+      <section aria-labelledby="other-title" data-testid="other-spending">
+        <h2 id="other-title">{t("square.otherTitle")}</h2>
+        <p className="hint">{t("square.otherIntro")}</p>
+        {data.otherSpending.length ? (
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">{t("square.year")}</th>
+                <th scope="col">{t("square.parts.non_contracted")}</th>
+                <th scope="col">{t("square.parts.pgb")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.otherSpending.map((o) => (
+                <tr key={o.year}>
+                  <th scope="row">{o.year}</th>
+                  <td className="num">{o.non_contracted === null ? "" : format.money(o.non_contracted)}</td>
+                  <td className="num">{o.pgb === null ? "" : format.money(o.pgb)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        {data.canWrite ? (
+          <Form method="post" className="stacked" data-testid="other-spending-form">
+            <input type="hidden" name="intent" value="other_spending" />
+            <label>
+              {t("finance.fields.year")}
+              <input name="year" inputMode="numeric" defaultValue={String(editYear)} size={6} />
+            </label>
+            <NumberField name="non_contracted" label={t("finance.fields.non_contracted")} value={typed?.non_contracted ?? null} />
+            <NumberField name="pgb" label={t("finance.fields.pgb")} value={typed?.pgb ?? null} />
+            <FinanceNotice result={result} intent="other_spending" />
+            <button type="submit" disabled={busy}>
+              {t("finance.save")}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+      <ChangeHistory changes={data.history} />
+    </>
+  );
+}
