@@ -134,6 +134,36 @@ describe("budget compute", () => {
   });
 });
 
+describe("budget square", () => {
+  it("adds declarations, typed non-contracted care and PGB per year and compares them with the indexed base year", async () => {
+    const refused = await cli(["import", "other-spending", file("dubbel.csv", "municipality_code;year;non_contracted;pgb\nGM0037;2023;100,00;50,00\nGM0037;2023;1,00;1,00\n")]);
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(/line 3, year: GM0037 2023 is in the file twice/)]);
+    const unknown = await cli(["import", "other-spending", file("onbekend.csv", "municipality_code;year;non_contracted;pgb\nGM9999;2023;100,00;50,00\n")]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringMatching(/line 2, municipality_code: "GM9999" is not a known municipality/)]);
+    const before = await cli(["budget", "square", "--municipality", "GM0037", "--format", "json"]);
+    expect(JSON.parse(before.stdout).years.map((y: { non_contracted: string | null }) => y.non_contracted)).toEqual([null, null]);
+
+    const imported = await cli(["import", "other-spending", file("overig.csv", "municipality_code;year;non_contracted;pgb\nGM0037;2023;100,00;50,00\nGM0037;2024;110,00;60,00\n")]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const square = await cli(["budget", "square", "--municipality", "GM0037", "--base-year", "2023", "--format", "json"]);
+    expect(square.code, square.stderr).toBe(0);
+    const result = JSON.parse(square.stdout);
+    // 2023: 1,000 − 200 + 5,000 declared + 100 + 50; 2024: 777 + 110 + 60. The budget's year 2025 has no data yet.
+    // Indexed base 2024 = 5,950 × (1 + 4.94%) = 6,243.93 (provisional: no definitive OVA 2024 here).
+    expect(result).toMatchObject({
+      municipality: "GM0037",
+      base_year: 2023,
+      years: [
+        { year: 2023, rigg: "5800.00", non_contracted: "100.00", pgb: "50.00", local_budgets: "0.00", total: "5950.00", indexed_base: "5950.00", deviation: "0.00", missing: [] },
+        { year: 2024, rigg: "777.00", total: "947.00", indexed_base: "6243.93", deviation: "-5296.93", missing: [] },
+      ],
+      index_used: [{ year: 2024, pct: "4.9400", kind: "provisional" }],
+    });
+    const incomplete = await cli(["budget", "square", "--municipality", "GM0037", "--base-year", "2022"]);
+    expect([incomplete.code, incomplete.stderr]).toEqual([1, expect.stringMatching(/2022 cannot be the base year/)]);
+  });
+});
+
 describe("bad input is refused by field, and nothing changes", () => {
   it("refuses a malformed file, an unknown product, a share outside 0–1, a year twice", async () => {
     const cases: [string, RegExp][] = [
