@@ -24,8 +24,8 @@ export const DEMO_SAMEN: BudgetDefinition = {
   ],
   years: [
     { year: 2024, scope_share: "1", expected_development: "0.03", structural_adjustment: "0" },
-    { year: 2025, scope_share: "1", expected_development: "0.03", structural_adjustment: "0", realised_execution: { q1: "138500.00", q2: "141250.00", q3: "139900.00", q4: "144300.00" } },
-    { year: 2026, scope_share: "1", expected_development: "0.025", structural_adjustment: "-250000.00" },
+    { year: 2025, scope_share: "1", expected_development: "0.03", structural_adjustment: "0", realised_execution: { q1: "41250.00", q2: "42100.00", q3: "40900.00", q4: "43300.00" } },
+    { year: 2026, scope_share: "1", expected_development: "0.025", structural_adjustment: "-15000.00" },
   ],
   // DOMAIN.md: pre-investments € 1.3M (2022); transition costs € 1.2M (2022), € 1.0M (2023), € 0.5M (2024).
   // Decisions and spending are demo values.

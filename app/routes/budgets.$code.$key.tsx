@@ -11,7 +11,7 @@ import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { budgetView } from "~/modules/budgets/budget-view.server";
 import { financeAction } from "~/modules/budgets/finance-action.server";
-import { saveBudgetParameters, saveRealisation, saveTrancheSpending } from "~/modules/budgets/finance-entries.server";
+import { addBudgetYear, saveBudgetParameters, saveRealisation, saveTrancheSpending } from "~/modules/budgets/finance-entries.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
@@ -27,6 +27,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const target = { municipalityCode: params.code ?? "", key: params.key ?? "" };
   return financeAction(request, context, target.municipalityCode, (trx, { intent, fields, actor, separator }) => {
     if (intent === "parameters") return saveBudgetParameters(trx, actor, target, fields, separator);
+    if (intent === "add_year") return addBudgetYear(trx, actor, target, fields);
     if (intent === "realisation") return saveRealisation(trx, actor, target, fields, separator);
     if (intent === "tranche") return saveTrancheSpending(trx, actor, target, fields, separator);
     throw new Response("Bad Request", { status: 400 });
@@ -151,27 +152,25 @@ function YearlyParameters({ data, result }: { data: ReturnType<typeof useLoaderD
       )}
       {data.canWrite ? (
         <div className="finance-forms">
-          <Form method="post" className="stacked" data-testid="parameters-form" key={`parameters-${data.year}`}>
-            <h3>{t("budgets.editParameters")}</h3>
-            <input type="hidden" name="intent" value="parameters" />
-            <label>
-              {t("finance.fields.year")}
-              <input name="year" inputMode="numeric" defaultValue={String(data.year)} size={6} />
-              <span className="hint">{t("budgets.newYearHint")}</span>
-            </label>
-            <NumberField name="scope_share" label={t("finance.fields.scope_share")} value={selected?.scope_share ?? "1"} hint={t("finance.percentHint")} />
-            <NumberField name="expected_development" label={t("finance.fields.expected_development")} value={selected?.expected_development ?? null} hint={t("finance.percentHint")} />
-            <NumberField name="manual_base" label={t("finance.fields.manual_base")} value={selected?.manual_base ?? null} hint={t("budgets.manualBaseHint")} />
-            <label>
-              {t("finance.fields.manual_base_reason")}
-              <textarea name="manual_base_reason" rows={2} defaultValue={selected?.manual_base_reason ?? ""} />
-            </label>
-            <NumberField name="structural_adjustment" label={t("finance.fields.structural_adjustment")} value={selected?.structural_adjustment ?? null} hint={t("budgets.adjustmentHint")} />
-            <FinanceNotice result={result} intent="parameters" />
-            <button type="submit" disabled={busy}>
-              {t("finance.save")}
-            </button>
-          </Form>
+          {selected ? (
+            <Form method="post" className="stacked" data-testid="parameters-form" key={`parameters-${data.year}`}>
+              <h3>{t("budgets.editParameters", { year: data.year })}</h3>
+              <input type="hidden" name="intent" value="parameters" />
+              <input type="hidden" name="year" value={data.year} />
+              <NumberField name="scope_share" label={t("finance.fields.scope_share")} value={selected.scope_share} hint={t("finance.percentHint")} />
+              <NumberField name="expected_development" label={t("finance.fields.expected_development")} value={selected.expected_development} hint={t("finance.percentHint")} />
+              <NumberField name="manual_base" label={t("finance.fields.manual_base")} value={selected.manual_base} hint={t("budgets.manualBaseHint")} />
+              <label>
+                {t("finance.fields.manual_base_reason")}
+                <textarea name="manual_base_reason" rows={2} defaultValue={selected.manual_base_reason ?? ""} />
+              </label>
+              <NumberField name="structural_adjustment" label={t("finance.fields.structural_adjustment")} value={selected.structural_adjustment} hint={t("budgets.adjustmentHint")} />
+              <FinanceNotice result={result} intent="parameters" />
+              <button type="submit" disabled={busy}>
+                {t("finance.save")}
+              </button>
+            </Form>
+          ) : null}
           {selected ? (
             <Form method="post" className="stacked" data-testid="realisation-form" key={`realisation-${data.year}`}>
               <h3>{t("budgets.editRealisation", { year: data.year })}</h3>
@@ -186,6 +185,19 @@ function YearlyParameters({ data, result }: { data: ReturnType<typeof useLoaderD
               </button>
             </Form>
           ) : null}
+          <Form method="post" className="stacked" data-testid="add-year-form">
+            <h3>{t("budgets.addYear")}</h3>
+            <input type="hidden" name="intent" value="add_year" />
+            <label>
+              {t("finance.fields.year")}
+              <input name="year" inputMode="numeric" size={6} defaultValue={String((data.parameters[data.parameters.length - 1]?.year ?? data.year - 1) + 1)} />
+              <span className="hint">{t("budgets.addYearHint")}</span>
+            </label>
+            <FinanceNotice result={result} intent="add_year" />
+            <button type="submit" className="secondary" disabled={busy}>
+              {t("budgets.addYear")}
+            </button>
+          </Form>
         </div>
       ) : null}
     </section>
@@ -395,6 +407,7 @@ export default function BudgetPage() {
             <thead>
               <tr>
                 <th scope="col">{t("budgets.year")}</th>
+                <th scope="col">{t("budgets.version")}</th>
                 <th scope="col">{t("budgets.execution")}</th>
                 <th scope="col">{t("budgets.realised")}</th>
                 <th scope="col">{t("budgets.settlementDifference")}</th>
@@ -405,6 +418,7 @@ export default function BudgetPage() {
               {data.settlement.map((s) => (
                 <tr key={s.year}>
                   <th scope="row">{s.year}</th>
+                  <td>{t(`budgets.${s.version}`)}</td>
                   <td className="num">{format.money(s.execution)}</td>
                   <td className="num">{format.money(s.realised)}</td>
                   <td className="num">{format.money(s.difference)}</td>

@@ -5,7 +5,7 @@ import { ParentSize } from "@visx/responsive";
 import { useTranslation } from "react-i18next";
 import { ChartLegend } from "~/components/charts/ChartLegend";
 import { StackedBarChart } from "~/components/charts/StackedBarChart";
-import { ChangeHistory, FinanceNotice, NumberField, type FinanceResult } from "~/components/finance/FinanceFields";
+import { ChangeHistory, FinanceNotice, typedValue, type FinanceResult } from "~/components/finance/FinanceFields";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { youthCareFinances } from "~/modules/budgets/budget-view.server";
@@ -43,9 +43,8 @@ export default function YouthCareFinancesPage() {
   const partLabel = (part: SquarePart) => t(`square.parts.${part}`);
   const missingText = (m: (typeof square.years)[number]["missing"][number]) =>
     m.part === "local_budget" ? t("square.missing.local_budget", { name: m.name, year: m.year }) : t(`square.missing.${m.part}`, { year: m.year });
-  const lastYear = square.years[square.years.length - 1]?.year ?? new Date().getFullYear();
-  const editYear = Math.max(lastYear, ...data.otherSpending.map((o) => o.year));
-  const typed = data.otherSpending.find((o) => o.year === editYear);
+  const typedYears = data.otherSpending.map((o) => o.year);
+  const nextYear = typedYears.length ? Math.max(...typedYears) + 1 : (square.years[0]?.year ?? new Date().getFullYear());
   return (
     <>
       <h1>
@@ -171,41 +170,71 @@ export default function YouthCareFinancesPage() {
       <section aria-labelledby="other-title" data-testid="other-spending">
         <h2 id="other-title">{t("square.otherTitle")}</h2>
         <p className="hint">{t("square.otherIntro")}</p>
-        {data.otherSpending.length ? (
-          <table className="data">
+        {data.otherSpending.length || data.canWrite ? (
+          <table className="data" data-testid="other-spending-table">
             <thead>
               <tr>
                 <th scope="col">{t("square.year")}</th>
                 <th scope="col">{t("square.parts.non_contracted")}</th>
                 <th scope="col">{t("square.parts.pgb")}</th>
+                {data.canWrite ? <th scope="col">{t("finance.change")}</th> : null}
               </tr>
             </thead>
             <tbody>
-              {data.otherSpending.map((o) => (
-                <tr key={o.year}>
-                  <th scope="row">{o.year}</th>
-                  <td className="num">{o.non_contracted === null ? "" : format.money(o.non_contracted)}</td>
-                  <td className="num">{o.pgb === null ? "" : format.money(o.pgb)}</td>
+              {data.otherSpending.map((o) =>
+                data.canWrite ? (
+                  // One form per year, so a save never touches another year's figures.
+                  <tr key={o.year} data-year={o.year}>
+                    <th scope="row">{o.year}</th>
+                    <td>
+                      <input form={`other-${o.year}`} name="non_contracted" aria-label={t("square.fieldInYear", { field: t("finance.fields.non_contracted"), year: o.year })} inputMode="decimal" size={14} defaultValue={typedValue("non_contracted", o.non_contracted, format.language)} />
+                    </td>
+                    <td>
+                      <input form={`other-${o.year}`} name="pgb" aria-label={t("square.fieldInYear", { field: t("finance.fields.pgb"), year: o.year })} inputMode="decimal" size={14} defaultValue={typedValue("pgb", o.pgb, format.language)} />
+                    </td>
+                    <td>
+                      <Form method="post" id={`other-${o.year}`} className="inline">
+                        <input type="hidden" name="intent" value="other_spending" />
+                        <input type="hidden" name="year" value={o.year} />
+                        <button type="submit" className="secondary" disabled={busy}>
+                          {t("finance.save")}
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ) : (
+                  <tr key={o.year} data-year={o.year}>
+                    <th scope="row">{o.year}</th>
+                    <td className="num">{o.non_contracted === null ? "" : format.money(o.non_contracted)}</td>
+                    <td className="num">{o.pgb === null ? "" : format.money(o.pgb)}</td>
+                  </tr>
+                ),
+              )}
+              {data.canWrite ? (
+                <tr data-testid="other-spending-new">
+                  <td>
+                    <input form="other-new" name="year" aria-label={t("square.newYear")} inputMode="numeric" size={6} defaultValue={String(nextYear)} />
+                  </td>
+                  <td>
+                    <input form="other-new" name="non_contracted" aria-label={t("square.fieldInNewYear", { field: t("finance.fields.non_contracted") })} inputMode="decimal" size={14} />
+                  </td>
+                  <td>
+                    <input form="other-new" name="pgb" aria-label={t("square.fieldInNewYear", { field: t("finance.fields.pgb") })} inputMode="decimal" size={14} />
+                  </td>
+                  <td>
+                    <Form method="post" id="other-new" className="inline">
+                      <input type="hidden" name="intent" value="other_spending" />
+                      <button type="submit" className="secondary" disabled={busy}>
+                        {t("square.addYear")}
+                      </button>
+                    </Form>
+                  </td>
                 </tr>
-              ))}
+              ) : null}
             </tbody>
           </table>
         ) : null}
-        {data.canWrite ? (
-          <Form method="post" className="stacked" data-testid="other-spending-form">
-            <input type="hidden" name="intent" value="other_spending" />
-            <label>
-              {t("finance.fields.year")}
-              <input name="year" inputMode="numeric" defaultValue={String(editYear)} size={6} />
-            </label>
-            <NumberField name="non_contracted" label={t("finance.fields.non_contracted")} value={typed?.non_contracted ?? null} />
-            <NumberField name="pgb" label={t("finance.fields.pgb")} value={typed?.pgb ?? null} />
-            <FinanceNotice result={result} intent="other_spending" />
-            <button type="submit" disabled={busy}>
-              {t("finance.save")}
-            </button>
-          </Form>
-        ) : null}
+        <FinanceNotice result={result} intent="other_spending" />
       </section>
       <ChangeHistory changes={data.history} />
     </>

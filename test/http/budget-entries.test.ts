@@ -47,7 +47,7 @@ afterAll(async () => {
 
 /** Numbers are typed as the user's language writes them (the browser's Accept-Language here). */
 async function client(user: User) {
-  const profile: { language?: string } = users[user];
+  const profile = users[user] as { language?: string };
   const c = new HttpClient(server.baseUrl, { "accept-language": profile.language ?? "nl" });
   expect((await c.logIn(users[user].email)).status).toBe(302);
   return c;
@@ -81,15 +81,15 @@ describe("yearly parameters and realisations", () => {
       structural_adjustment: "-300.000,00",
     });
     expect(result).toEqual({ status: 200, body: { ok: true, intent: "parameters", changed: 2 } });
-    const realisation = await post("groningenEditor", "/budgets/GM0014/samen", BUDGET_ROUTE, { intent: "realisation", year: "2025", realised_q1: "140.000,50", realised_q2: "141250,00", realised_q3: "139900", realised_q4: "144300" });
+    const realisation = await post("groningenEditor", "/budgets/GM0014/samen", BUDGET_ROUTE, { intent: "realisation", year: "2025", realised_q1: "140.000,50", realised_q2: "42100,00", realised_q3: "40900", realised_q4: "43300" });
     expect(realisation.body).toEqual({ ok: true, intent: "realisation", changed: 1 });
     const history = await withTenantScope(database.db, ALL_TENANTS, (trx) =>
       trx.selectFrom("finance_change").select(["year", "field", "previous_value", "new_value", "changed_by"]).where("changed_by", "!=", "test").orderBy("id").execute(),
     );
     expect(history).toEqual([
       { year: 2026, field: "scope_share", previous_value: "1.000000", new_value: "0.955", changed_by: "editor@groningen.test" },
-      { year: 2026, field: "structural_adjustment", previous_value: "-250000.00", new_value: "-300000.00", changed_by: "editor@groningen.test" },
-      { year: 2025, field: "realised_q1", previous_value: "138500.00", new_value: "140000.50", changed_by: "editor@groningen.test" },
+      { year: 2026, field: "structural_adjustment", previous_value: "-15000.00", new_value: "-300000.00", changed_by: "editor@groningen.test" },
+      { year: 2025, field: "realised_q1", previous_value: "41250.00", new_value: "140000.50", changed_by: "editor@groningen.test" },
     ]);
     const page = await (await client("groningenViewer")).get("/budgets/GM0014/samen?year=2026");
     const html = await page.text();
@@ -97,11 +97,16 @@ describe("yearly parameters and realisations", () => {
     expect(html).toContain("editor@groningen.test");
     // A viewer reads the history but gets no forms.
     expect(html).not.toContain('data-testid="parameters-form"');
+    expect(html).not.toContain('data-testid="add-year-form"');
   });
 
   it("add a new year, and an analyst (English notation) can change any municipality's budget", async () => {
-    const added = await post("analyst", "/budgets/GM1966/basisteam", BUDGET_ROUTE, { intent: "parameters", year: "2027", scope_share: "90", expected_development: "2.25" });
+    const added = await post("analyst", "/budgets/GM1966/basisteam", BUDGET_ROUTE, { intent: "add_year", year: "2027" });
     expect(added.body).toMatchObject({ ok: true });
+    const again = await post("analyst", "/budgets/GM1966/basisteam", BUDGET_ROUTE, { intent: "add_year", year: "2027" });
+    expect([again.status, again.body.code]).toEqual([400, "yearExists"]);
+    const set = await post("analyst", "/budgets/GM1966/basisteam", BUDGET_ROUTE, { intent: "parameters", year: "2027", scope_share: "90", expected_development: "2.25" });
+    expect(set.body).toMatchObject({ ok: true, changed: 2 });
     const row = await withTenantScope(database.db, ALL_TENANTS, (trx) =>
       trx.selectFrom("local_budget_year").select(["scope_share", "expected_development"]).where("municipality_code", "=", "GM1966").where("year", "=", 2027).executeTakeFirstOrThrow(),
     );
@@ -166,7 +171,7 @@ describe("the closed square", () => {
       expect([user, response.status]).toEqual([user, 200]);
       const html = await response.text();
       expect(html).toContain('data-testid="square-table"');
-      expect(html.includes('data-testid="other-spending-form"')).toBe(user === "groningenEditor" || user === "analyst");
+      expect(html.includes('data-testid="other-spending-new"')).toBe(user === "groningenEditor" || user === "analyst");
     }
     expect((await (await client("hogelandEditor")).get("/budgets/GM0014")).status).toBe(404);
     expect((await (await client("hogelandEditor")).get(`/budgets/GM0014?_data=${SQUARE_ROUTE}`)).status).toBe(404);

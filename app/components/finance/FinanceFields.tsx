@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import { useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
 
@@ -21,7 +22,9 @@ export function typedValue(field: string, value: string | null, language: string
 /** The outcome of the form with this intent: saved (with the number of changes) or the refused field. */
 export function FinanceNotice({ result, intent }: { result: FinanceResult | undefined; intent: string }) {
   const { t } = useTranslation();
-  if (!result || result.intent !== intent) return null;
+  // Shown once the page shows the saved figures too (the loaders run again after the action).
+  const settled = useNavigation().state === "idle";
+  if (!result || result.intent !== intent || !settled) return null;
   if (result.ok) {
     return (
       <p className="message" role="status" data-testid="finance-saved">

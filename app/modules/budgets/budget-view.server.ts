@@ -1,4 +1,4 @@
-import { settle, trancheLedgers, type BudgetOutcome, type SettlementYear, type TrancheLedger } from "@jeugdregio/budgets";
+import { settle, trancheLedgers, type BudgetOutcome, type BudgetVersion, type SettlementYear, type TrancheLedger } from "@jeugdregio/budgets";
 import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
@@ -41,7 +41,8 @@ export interface BudgetView {
   march: BudgetOutcome;
   /** March − October gross budget, when both can be computed. */
   difference: string | null;
-  settlement: SettlementYear[];
+  /** Per year with realised costs, against the execution budget of the version used (March once it can be computed). */
+  settlement: (SettlementYear & { version: BudgetVersion })[];
   monitor: TransitionMonitor;
   tranches: (TrancheLedger & { decisions: { year: number; decided_on: string; decided_by: string }[] })[];
   /** The typed yearly parameters and realisations, per year, for the edit forms. */
@@ -89,11 +90,15 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
     const march = (await computeLocalBudget(trx, municipality.code, key, year, "march"))!.outcome;
     const difference = october.ok && march.ok ? new Decimal(march.gross).minus(october.gross).toFixed(2) : null;
     const settled: { year: number; execution: string; realised: string }[] = [];
+    const settlementVersions: Record<number, BudgetVersion> = {};
     for (const y of parameterYears) {
       const quarters = [y.realised_q1, y.realised_q2, y.realised_q3, y.realised_q4].filter((q): q is string => q !== null);
       if (!quarters.length) continue;
-      const outcome = (await computeLocalBudget(trx, municipality.code, key, y.year, "october"))!.outcome;
+      // The March version is the budget as corrected on 1 March t; the October version until it can be computed.
+      const march = (await computeLocalBudget(trx, municipality.code, key, y.year, "march"))!.outcome;
+      const outcome = march.ok ? march : (await computeLocalBudget(trx, municipality.code, key, y.year, "october"))!.outcome;
       if (!outcome.ok) continue;
+      settlementVersions[y.year] = outcome.version;
       settled.push({ year: y.year, execution: outcome.execution, realised: quarters.reduce((sum, q) => sum.plus(q), new Decimal(0)).toFixed(2) });
     }
     return {
@@ -107,7 +112,7 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       october,
       march,
       difference,
-      settlement: settle(settled),
+      settlement: settle(settled).map((line) => ({ ...line, version: settlementVersions[line.year]! })),
       monitor: (await transitionMonitor(trx, municipality.code, key))!,
       tranches: await tranchesOf(),
       parameters: parameterYears.map((y) => ({

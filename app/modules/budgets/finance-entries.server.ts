@@ -111,8 +111,9 @@ function requireYear(field: string, text: Typed): number {
 }
 
 /**
- * Sets a budget's yearly parameters for a year (creating the year if it is new). Percentages
- * are typed as percent; a manual base needs a reason. Returns the number of changed fields.
+ * Sets a budget's yearly parameters for a year (creating the year if it is new, as the budget
+ * file does). Percentages are typed as percent; a manual base needs a reason. Returns the
+ * number of changed fields.
  */
 export async function saveBudgetParameters(
   trx: ScopedTransaction,
@@ -149,6 +150,22 @@ export async function saveBudgetParameters(
   }
   const before: Record<string, string | null> = previous ?? Object.fromEntries(PARAMETER_FIELDS.map((f) => [f, null]));
   return recordChanges(trx, actor, target.municipalityCode, `budget:${target.key}`, year, before, after);
+}
+
+/** Adds a year to a budget with the default parameters (scope 100%, nothing else entered); an existing year is refused. */
+export async function addBudgetYear(trx: ScopedTransaction, actor: ImportActor, target: { municipalityCode: string; key: string }, typed: { year?: string }): Promise<number> {
+  const year = requireYear("year", typed.year);
+  await requireBudget(trx, target.municipalityCode, target.key);
+  const existing = await trx
+    .selectFrom("local_budget_year")
+    .select("year")
+    .where("municipality_code", "=", target.municipalityCode)
+    .where("budget_key", "=", target.key)
+    .where("year", "=", year)
+    .executeTakeFirst();
+  if (existing) throw new BudgetInputError("year", `${year} is already a year of this budget`, "yearExists", { year });
+  await trx.insertInto("local_budget_year").values({ municipality_code: target.municipalityCode, budget_key: target.key, year }).execute();
+  return recordChanges(trx, actor, target.municipalityCode, `budget:${target.key}`, year, { scope_share: null, structural_adjustment: null }, { scope_share: "1", structural_adjustment: "0.00" });
 }
 
 /** Sets realised execution costs per quarter for a year the budget already has. */
