@@ -5,6 +5,7 @@ import * as declarationPartitions from "./migrations/0003_declaration_partitions
 import * as localBudgets from "./migrations/0004_local_budgets";
 import * as budgetTranches from "./migrations/0005_budget_tranches";
 import * as financeEntries from "./migrations/0006_finance_entries";
+import * as roadmap from "./migrations/0007_roadmap";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "0004_local_budgets": localBudgets,
   "0005_budget_tranches": budgetTranches,
   "0006_finance_entries": financeEntries,
+  "0007_roadmap": roadmap,
 };
 
 export function createMigrator(db: Kysely<Database>) {

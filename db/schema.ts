@@ -173,6 +173,86 @@ export interface Database {
   local_budget_tranche: LocalBudgetTrancheTable;
   other_youth_spending: OtherYouthSpendingTable;
   finance_change: FinanceChangeTable;
+  roadmap_track: RoadmapTrackTable;
+  roadmap_step: RoadmapStepTable;
+  roadmap_decision: RoadmapDecisionTable;
+  roadmap_milestone: RoadmapMilestoneTable;
+  roadmap_review: RoadmapReviewTable;
+  roadmap_review_entry: RoadmapReviewEntryTable;
+  roadmap_target: RoadmapTargetTable;
+}
+
+/** A roadmap track: a segment's, or a municipality's basishulp track. Months are `YYYY-MM`. */
+export interface RoadmapTrackTable {
+  id: string;
+  segment_key: string;
+  municipality_code: string | null;
+  health: ColumnType<"on_track" | "at_risk" | "delayed", "on_track" | "at_risk" | "delayed" | undefined, "on_track" | "at_risk" | "delayed">;
+  health_reason: string | null;
+  end_state: ColumnType<string, string | undefined, string>;
+  updated_by: string | null;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** One of the seven process steps of a track: the baseline plan, the actuals and the state. */
+export interface RoadmapStepTable {
+  track_id: string;
+  step_key: string;
+  planned_start: string;
+  planned_end: string;
+  actual_start: string | null;
+  actual_end: string | null;
+  state: ColumnType<"not_started" | "in_progress" | "done", "not_started" | "in_progress" | "done" | undefined, "not_started" | "in_progress" | "done">;
+}
+
+export interface RoadmapDecisionTable {
+  id: Generated<number>;
+  track_id: string;
+  month: string;
+  description: string;
+  recorded_by: string;
+  recorded_at: Generated<Date>;
+}
+
+export interface RoadmapMilestoneTable {
+  id: Generated<number>;
+  track_id: string;
+  month: string;
+  kind: "contract_start" | "end_state" | "other";
+  label: string | null;
+}
+
+/** A meeting of the steering body; with its entries, append-only. */
+export interface RoadmapReviewTable {
+  id: Generated<number>;
+  held_on: string;
+  body: string;
+  recorded_by: string;
+  recorded_at: Generated<Date>;
+}
+
+export interface RoadmapReviewEntryTable {
+  id: Generated<number>;
+  review_id: number;
+  segment_key: string;
+  health: "on_track" | "at_risk" | "delayed";
+  health_reason: string | null;
+  decisions: ColumnType<string, string | undefined, string>;
+  risks: ColumnType<string, string | undefined, string>;
+  next_steps: ColumnType<string, string | undefined, string>;
+  corrects_entry_id: number | null;
+  recorded_by: string;
+  recorded_at: Generated<Date>;
+}
+
+export interface RoadmapTargetTable {
+  segment_key: string;
+  metric: "providers_80" | "spending" | "spending_share" | "clients" | "avg_per_client";
+  year: number;
+  comparison: "at_most" | "at_least";
+  value: string;
+  set_by: string;
+  set_at: Generated<Date>;
 }
 
 /** Non-contracted care and personal budgets (PGB) of a municipality in a year, typed in by finance staff. Tenant-owned. */

@@ -21,9 +21,11 @@ export const TENANT_TABLES = [
  * Tables that carry a municipality code but are not owned by one tenant: the
  * municipality list itself (a reference table), user accounts (managed by
  * admins across tenants), the audit log (one regional log) and the catalogue's
- * mapping rows, whose optional municipality is an override maintained by RIGG.
+ * mapping rows, whose optional municipality is an override maintained by RIGG, and the
+ * roadmap's tracks, read by everyone, whose optional municipality (basishulp) decides who may
+ * change them (row-level security on the write side only).
  */
-export const GLOBAL_TABLES_WITH_MUNICIPALITY = ["municipality", "app_user", "audit_event", "product_mapping"] as const;
+export const GLOBAL_TABLES_WITH_MUNICIPALITY = ["municipality", "app_user", "audit_event", "product_mapping", "roadmap_track"] as const;
 
 /** The database role every request runs as: not the owner, no BYPASSRLS. */
 export const APP_ROLE = "jeugdregio_app";

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readTable } from "@jeugdregio/tabular";
+import { seedRoadmapPlan } from "./roadmap-plan";
 import type { Kysely } from "kysely";
 import type { Database } from "~db/schema";
 import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
@@ -91,4 +92,5 @@ export async function seedReferenceData(db: Kysely<Database>, log: SeedLog = () 
     if (!imported.ok) throw new Error(`Seed file ${catalog} is invalid: ${imported.errors.map((e) => e.message).join("; ")}`);
     log(`catalogue: ${imported.products} products with ${imported.mappings} mapping rows`);
   });
+  await seedRoadmapPlan(db, log);
 }

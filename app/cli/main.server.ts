@@ -14,6 +14,9 @@ import { segmentReport } from "~/modules/reports/segment-report.server";
 import { compareReport, concentrationReport } from "~/modules/reports/concentration.server";
 import { BudgetInputError, computeLocalBudget, importIndexFigures, parseBudgetDefinition, saveBudgetDefinition } from "~/modules/budgets/budgets.server";
 import { closedSquareReport } from "~/modules/budgets/closed-square.server";
+import { parseMonth } from "@jeugdregio/roadmap";
+import { roadmapJson, roadmapRows } from "~/modules/roadmap/roadmap-export.server";
+import { thisMonth } from "~/modules/roadmap/roadmap.server";
 import { importOtherSpending } from "~/modules/budgets/finance-entries.server";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { createReadStream, statSync } from "node:fs";
@@ -469,6 +472,24 @@ budget
         return;
       }
       printRecords(years.map((y) => ({ ...y, missing: y.missing.join("; ") })), "table");
+    }),
+  );
+
+report
+  .command("roadmap")
+  .description("the 2024–2029 roadmap: every track's steps (recomputed with its decision moments), health, warnings, and the steering body's reviews")
+  .option("--today <month>", "the month to judge lateness by (YYYY-MM; default: this month)")
+  .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+  .action((options: { today?: string; format: "table" | "json" }) =>
+    withRuntime(async ({ handle }) => {
+      const today = options.today === undefined ? thisMonth() : parseMonth(options.today);
+      if (!today) throw new CliFailure(`--today must be a month YYYY-MM, not ${options.today}`);
+      const roadmap = await withTenantScope(handle.db, { read: "all", write: [] }, (trx) => roadmapJson(trx, today));
+      if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify(roadmap)}\n`);
+        return;
+      }
+      printRecords(roadmapRows(roadmap), "table");
     }),
   );
 

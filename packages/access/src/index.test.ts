@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROLES, can, codesInScope, inScope, municipalityScopeOf, permissionsOf } from "./index";
+import { ROLES, can, canEditTrack, codesInScope, inScope, municipalityScopeOf, permissionsOf } from "./index";
 
 const ALL = ["GM0014", "GM1966", "GM1969"];
 
@@ -58,5 +58,23 @@ describe("local budgets", () => {
 
   it("take their index series (regional reference data) from RIGG analysts only", () => {
     expect(ROLES.filter((role) => can(role, "import:index"))).toEqual(["rigg_analyst"]);
+  });
+});
+
+describe("the roadmap", () => {
+  it("is read by every role but the administrator; reviews and targets are the steering body's", () => {
+    expect(ROLES.filter((role) => can(role, "read:roadmap"))).toEqual(["municipal_viewer", "municipal_editor", "rigg_analyst", "steering_member"]);
+    expect(ROLES.filter((role) => can(role, "write:reviews"))).toEqual(["steering_member"]);
+    expect(ROLES.filter((role) => can(role, "write:targets"))).toEqual(["steering_member"]);
+  });
+
+  it("lets steering members and RIGG analysts edit the regional tracks, and only a municipality's own editors its basishulp track", () => {
+    const regional = { municipalityCode: null };
+    const groningen = { municipalityCode: "GM0014" };
+    const editors = (track: { municipalityCode: string | null }, municipality: string | null) =>
+      ROLES.filter((role) => canEditTrack(role, role.startsWith("municipal") ? municipality : null, track));
+    expect(editors(regional, "GM0014")).toEqual(["rigg_analyst", "steering_member"]);
+    expect(editors(groningen, "GM0014")).toEqual(["municipal_editor"]);
+    expect(editors(groningen, "GM1966")).toEqual([]);
   });
 });

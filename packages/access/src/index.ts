@@ -19,12 +19,12 @@ export function isMunicipalRole(role: Role): boolean {
 }
 
 type Action = "read" | "write" | "import" | "manage";
-type Entity = "municipality" | "population" | "user" | "audit" | "segments" | "catalog" | "declarations" | "budgets" | "index";
+type Entity = "municipality" | "population" | "user" | "audit" | "segments" | "catalog" | "declarations" | "budgets" | "index" | "roadmap" | "reviews" | "targets";
 export type Permission = `${Action}:${Entity}`;
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  municipal_viewer: ["read:municipality", "read:population", "read:segments", "read:budgets"],
-  municipal_editor: ["read:municipality", "read:population", "read:segments", "read:budgets", "write:budgets"],
+  municipal_viewer: ["read:municipality", "read:population", "read:segments", "read:budgets", "read:roadmap"],
+  municipal_editor: ["read:municipality", "read:population", "read:segments", "read:budgets", "write:budgets", "read:roadmap", "write:roadmap"],
   rigg_analyst: [
     "read:municipality",
     "read:population",
@@ -37,8 +37,10 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "read:budgets",
     "write:budgets",
     "import:index",
+    "read:roadmap",
+    "write:roadmap",
   ],
-  steering_member: ["read:municipality", "read:population", "read:segments", "read:budgets"],
+  steering_member: ["read:municipality", "read:population", "read:segments", "read:budgets", "read:roadmap", "write:roadmap", "write:reviews", "write:targets"],
   admin: ["manage:user", "read:audit"],
 };
 
@@ -88,4 +90,15 @@ export function codesInScope(scope: MunicipalityScope["read"], allCodes: readonl
 
 export function inScope(scope: MunicipalityScope["read"], code: string): boolean {
   return scope === "all" || scope.includes(code);
+}
+
+/**
+ * Who changes which roadmap track (issue "roadmap"): the regional tracks (no municipality) are
+ * the steering body's and RIGG's (procurement); a basishulp track only its own municipality's
+ * editors. `write:roadmap` is needed as well.
+ */
+export function canEditTrack(role: Role, userMunicipality: string | null, track: { municipalityCode: string | null }): boolean {
+  if (!can(role, "write:roadmap")) return false;
+  if (track.municipalityCode === null) return role === "steering_member" || role === "rigg_analyst";
+  return role === "municipal_editor" && userMunicipality === track.municipalityCode;
 }
