@@ -35,6 +35,7 @@ const NAV: NavItem[] = [
   { to: "/concentration", labelKey: "nav.concentration", permission: "read:segments" },
   { to: "/compare", labelKey: "nav.compare", permission: "read:segments" },
   { to: "/budgets", labelKey: "nav.budgets", permission: "read:budgets" },
+  { to: "/roadmap", labelKey: "nav.roadmap", permission: "read:roadmap" },
   { to: "/municipalities", labelKey: "nav.municipalities", permission: "read:municipality" },
   { to: "/imports", labelKey: "nav.imports", permission: "import:declarations" },
   { to: "/catalog", labelKey: "nav.catalog", permission: "manage:catalog" },

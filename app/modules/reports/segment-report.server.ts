@@ -80,3 +80,12 @@ export async function yearsWithData(trx: ScopedTransaction, scope: ReportScope):
     order by 1 desc`.execute(trx);
   return rows.rows.map((r) => Number(r.year));
 }
+
+/** The latest year in which the scope has declarations in all twelve months, or null. */
+export async function latestCompleteYear(trx: ScopedTransaction, scope: ReportScope): Promise<number | null> {
+  const rows = await sql<{ year: number }>`
+    select extract(year from service_month)::int as year from declaration
+    where superseded_by is null ${scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``}
+    group by 1 having count(distinct extract(month from service_month)) = 12 order by 1 desc limit 1`.execute(trx);
+  return rows.rows[0] ? Number(rows.rows[0].year) : null;
+}

@@ -3,9 +3,8 @@ import { SEGMENTS, targetMet, type Month } from "@jeugdregio/roadmap";
 import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
 import { segmentReport, yearsWithData, type ReportScope } from "~/modules/reports/segment-report.server";
-import { latestPerSegment, loadRoadmap, reviewHistory, TARGET_METRICS, type ReviewEntry, type RoadmapTrack } from "./roadmap.server";
-
-export type TargetMetric = (typeof TARGET_METRICS)[number];
+import { latestPerSegment, loadRoadmap, reviewHistory, type ReviewEntry, type RoadmapTrack } from "./roadmap.server";
+import type { TargetMetric } from "./target-metrics";
 
 export interface SegmentMovement {
   year: number;

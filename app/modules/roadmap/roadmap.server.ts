@@ -17,6 +17,8 @@ import { sql } from "kysely";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
+import Decimal from "decimal.js";
+import { TARGET_METRICS } from "./target-metrics";
 
 /**
  * The 2024–2029 transition roadmap: tracks with their steps (the baseline plan, shifted one
@@ -261,7 +263,7 @@ export function latestPerSegment(entries: readonly ReviewEntry[]): Map<string, R
   return latest;
 }
 
-export const TARGET_METRICS = ["providers_80", "spending", "spending_share", "clients", "avg_per_client"] as const;
+export { TARGET_METRICS } from "./target-metrics";
 
 /** Sets (or replaces) a target for a figure of a segment in a year. */
 export async function setTarget(trx: ScopedTransaction, actor: ImportActor, typed: Record<string, string | undefined>): Promise<void> {
@@ -274,8 +276,10 @@ export async function setTarget(trx: ScopedTransaction, actor: ImportActor, type
   const typedComparison = typed.comparison;
   const comparison = typedComparison === "at_most" ? "at_most" : typedComparison === "at_least" ? "at_least" : null;
   if (!comparison) throw new RoadmapInputError("comparison", "invalid");
-  const value = (typed.value ?? "").trim().replace(",", ".");
-  if (!/^-?\d{1,14}(\.\d{1,4})?$/.test(value)) throw new RoadmapInputError("value", "notNumber", { value: typed.value ?? "" });
+  const typedValue = (typed.value ?? "").trim().replace(",", ".");
+  if (!/^-?\d{1,14}(\.\d{1,4})?$/.test(typedValue)) throw new RoadmapInputError("value", "notNumber", { value: typed.value ?? "" });
+  // A share is typed in percent and kept as a fraction, like every share.
+  const value = metric === "spending_share" ? new Decimal(typedValue).dividedBy(100).toString() : typedValue;
   const row = { segment_key: segment, metric: metric as (typeof TARGET_METRICS)[number], year, comparison: comparison as "at_most" | "at_least", value, set_by: actor.label };
   await trx
     .insertInto("roadmap_target")

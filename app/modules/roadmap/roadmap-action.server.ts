@@ -1,0 +1,56 @@
+import { canEditTrack, type Permission } from "@jeugdregio/access";
+import { json, type AppLoadContext } from "@remix-run/node";
+import { requireAccess, type RequestAccess } from "~/modules/access/access.server";
+import { notFound } from "~/modules/http.server";
+import type { ImportActor } from "~/modules/population/population-import.server";
+import type { ScopedTransaction } from "~db/tenant-scope";
+import { findTrack, RoadmapInputError } from "./roadmap.server";
+
+export type RoadmapActionResult =
+  | { ok: true; intent: string }
+  | { ok: false; intent: string; field: string; code: string; params: Record<string, string | number> };
+
+export interface RoadmapEntry {
+  intent: string;
+  form: FormData;
+  fields: Record<string, string>;
+  actor: ImportActor;
+  access: RequestAccess;
+}
+
+/**
+ * The one way a roadmap form is saved: the permission for the role, and for a track the rule
+ * of who edits which track (404 for a track that does not exist, 403 for one the user may only
+ * read); the work runs in the user's tenant scope, so row-level security checks a basishulp
+ * track's municipality again. A refused field comes back named, with nothing changed.
+ */
+export async function roadmapAction(
+  request: Request,
+  context: AppLoadContext,
+  permission: Permission,
+  trackId: string | null,
+  work: (trx: ScopedTransaction, entry: RoadmapEntry) => Promise<unknown>,
+): Promise<Response> {
+  const access = await requireAccess(request, context, permission);
+  if (trackId !== null) {
+    const track = await access.run((trx) => findTrack(trx, trackId));
+    if (!track) throw notFound();
+    if (!canEditTrack(access.user.role, access.user.municipalityCode, { municipalityCode: track.municipality_code })) {
+      throw new Response("Forbidden", { status: 403 });
+    }
+  }
+  const form = await request.formData();
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form) if (typeof value === "string") fields[name] = value;
+  const intent = fields.intent ?? "";
+  const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
+  try {
+    await access.run((trx) => work(trx, { intent, form, fields, actor, access }));
+    return json<RoadmapActionResult>({ ok: true, intent });
+  } catch (error) {
+    if (error instanceof RoadmapInputError) {
+      return json<RoadmapActionResult>({ ok: false, intent, field: error.field, code: error.code, params: error.params }, { status: 400 });
+    }
+    throw error;
+  }
+}
