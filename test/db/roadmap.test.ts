@@ -68,18 +68,19 @@ describe("decision moments", () => {
 describe("bad input is refused with the field named, and nothing changes", () => {
   it("refuses an end before a start, an unknown step, a review without date or body, health without reason, an unknown segment", async () => {
     const before = await state();
-    const attempts: [Promise<unknown>, string, string][] = [
-      [withTenantScope(database.db, ALL_TENANTS, (trx) => updateTrackStep(trx, actor, "hsj", { step: "vision", planned_start: "2023-06", planned_end: "2023-01", state: "done", actual_start: "2023-01", actual_end: "2023-06" })), "plannedEnd", "endBeforeStart"],
-      [withTenantScope(database.db, ALL_TENANTS, (trx) => updateTrackStep(trx, actor, "hsj", { step: "brainstorm", planned_start: "2023-01", planned_end: "2023-06", state: "not_started" })), "step", "unknownStep"],
-      [withTenantScope(database.db, ALL_TENANTS, (trx) => recordReview(trx, actor, { held_on: "", body: "SOO", entries: [{ segment: "hsj", health: "on_track" }] })), "held_on", "required"],
-      [withTenantScope(database.db, ALL_TENANTS, (trx) => recordReview(trx, actor, { held_on: "2024-11-15", body: " ", entries: [{ segment: "hsj", health: "on_track" }] })), "body", "required"],
-      [withTenantScope(database.db, ALL_TENANTS, (trx) => recordReview(trx, actor, { held_on: "2024-11-15", body: "SOO", entries: [{ segment: "hsj", health: "at_risk" }] })), "entries.0.health_reason", "reasonRequired"],
-      [withTenantScope(database.db, ALL_TENANTS, (trx) => recordReview(trx, actor, { held_on: "2024-11-15", body: "SOO", entries: [{ segment: "jeugdzorgplus", health: "on_track" }] })), "entries.0.segment", "unknownSegment"],
-      [withTenantScope(database.db, ALL_TENANTS, (trx) => setTrackHealth(trx, actor, "wonen", "delayed", "")), "reason", "reasonRequired"],
-      [withTenantScope(database.db, ALL_TENANTS, (trx) => recordDecision(trx, actor, "wonen", { month: "2027-13", description: "x" })), "month", "badMonth"],
+    // Lazy, one after another: a refusal is awaited where it happens.
+    const attempts: [() => Promise<unknown>, string, string][] = [
+      [() => withTenantScope(database.db, ALL_TENANTS, (trx) => updateTrackStep(trx, actor, "hsj", { step: "vision", planned_start: "2023-06", planned_end: "2023-01", state: "done", actual_start: "2023-01", actual_end: "2023-06" })), "plannedEnd", "endBeforeStart"],
+      [() => withTenantScope(database.db, ALL_TENANTS, (trx) => updateTrackStep(trx, actor, "hsj", { step: "brainstorm", planned_start: "2023-01", planned_end: "2023-06", state: "not_started" })), "step", "unknownStep"],
+      [() => withTenantScope(database.db, ALL_TENANTS, (trx) => recordReview(trx, actor, { held_on: "", body: "SOO", entries: [{ segment: "hsj", health: "on_track" }] })), "held_on", "required"],
+      [() => withTenantScope(database.db, ALL_TENANTS, (trx) => recordReview(trx, actor, { held_on: "2024-11-15", body: " ", entries: [{ segment: "hsj", health: "on_track" }] })), "body", "required"],
+      [() => withTenantScope(database.db, ALL_TENANTS, (trx) => recordReview(trx, actor, { held_on: "2024-11-15", body: "SOO", entries: [{ segment: "hsj", health: "at_risk" }] })), "entries.0.health_reason", "reasonRequired"],
+      [() => withTenantScope(database.db, ALL_TENANTS, (trx) => recordReview(trx, actor, { held_on: "2024-11-15", body: "SOO", entries: [{ segment: "jeugdzorgplus", health: "on_track" }] })), "entries.0.segment", "unknownSegment"],
+      [() => withTenantScope(database.db, ALL_TENANTS, (trx) => setTrackHealth(trx, actor, "wonen", "delayed", "")), "reason", "reasonRequired"],
+      [() => withTenantScope(database.db, ALL_TENANTS, (trx) => recordDecision(trx, actor, "wonen", { month: "2027-13", description: "x" })), "month", "badMonth"],
     ];
     for (const [attempt, field, code] of attempts) {
-      const error = await attempt.then(() => null, (e: unknown) => e);
+      const error = await attempt().then(() => null, (e: unknown) => e);
       expect(error).toBeInstanceOf(RoadmapInputError);
       expect([(error as RoadmapInputError).field, (error as RoadmapInputError).code]).toEqual([field, code]);
     }
