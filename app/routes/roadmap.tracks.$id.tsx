@@ -4,6 +4,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { HealthBadge, RoadmapNotice, type RoadmapResult } from "~/components/roadmap/RoadmapNotice";
+import { nowText } from "~/components/roadmap/RoadmapParts";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
@@ -49,7 +50,7 @@ export default function TrackPage() {
       {track.healthReason ? <p data-testid="health-reason">{track.healthReason}</p> : null}
       <p className="hint">
         {t("roadmap.currentVsPlanned", {
-          current: track.current ? t(`roadmap.steps.${track.current}`) : t("roadmap.allDone"),
+          current: nowText(t, track),
           planned: track.planned ? t(`roadmap.steps.${track.planned}`) : t("roadmap.notYetStarted"),
           month: today,
         })}

@@ -155,16 +155,19 @@ describe("reviews", () => {
     }
     expect(await snapshot()).toEqual(before);
     expect((await post("steering", "/roadmap/reviews", REVIEWS_ROUTE, review)).body).toEqual({ ok: true, intent: "review" });
+    expect((await get("analyst", "/roadmap/tracks/hsj")).body).toMatch(/<h1>[^<]*<span class="health health-at_risk"[\s\S]*?Gunning loopt uit/);
     const dashboard = await get("groningenViewer", "/roadmap");
     expect(dashboard.body).toMatch(/data-testid="last-review-hsj"[\s\S]*?SOO 15 november 2024[\s\S]*?Planning HSJ met een maand verlengd/);
 
-    const entryId = String((await snapshot()).reviews.at(-1)!.id);
+    const entryId = String(((await snapshot()).reviews.at(-1) as { id: number | string }).id);
     const correction = { intent: "review", held_on: "2024-12-13", body: "SOO 13 december 2024", health_hsj: "on_track", decisions_hsj: "Correctie: gunning ligt op schema", corrects_hsj: entryId };
     expect((await post("steering", "/roadmap/reviews", REVIEWS_ROUTE, correction)).body).toMatchObject({ ok: true });
     const history = await get("analyst", "/roadmap/reviews");
     expect(history.body).toContain("SOO 15 november 2024");
     expect(history.body).toContain("Corrects the entry of SOO 15 november 2024.");
     expect((await get("analyst", "/roadmap")).body).toMatch(/data-testid="last-review-hsj"[\s\S]*?SOO 13 december 2024/);
+    // The latest judgement is the regional track's health.
+    expect((await get("analyst", "/roadmap/tracks/hsj")).body).toMatch(/<h1>[^<]*<span class="health health-on_track"/);
   });
 
   it("refuses a review without a date or body, an unknown segment, or health without reason; nothing is recorded", async () => {

@@ -15,6 +15,14 @@ export function trackTitle(t: (key: string) => string, track: Pick<Track, "segme
   return track.municipalityName ? `${t(`segments.columns.${track.segment}`)}: ${track.municipalityName}` : t(`segments.columns.${track.segment}`);
 }
 
+/** "Now" on a track: the step it is in, or the first one when nothing has started yet. */
+export function nowText(t: (key: string, options?: Record<string, string>) => string, track: Pick<Track, "current" | "steps">): string {
+  if (!track.current) return t("roadmap.allDone");
+  const step = track.steps.find((s) => s.step === track.current);
+  const name = t(`roadmap.steps.${track.current}`);
+  return step?.state === "not_started" ? t("roadmap.nextUp", { step: name }) : name;
+}
+
 /** The timeline of every track, 2024–2029, with today's line; the same steps are in the cards and on each track's page. */
 export function RoadmapTimeline({ tracks, today }: { tracks: Track[]; today: string }) {
   const { t } = useTranslation();
@@ -62,13 +70,14 @@ export function SegmentProgressCard({ card }: { card: Card }) {
       {regional ? (
         <p>
           {t("roadmap.currentVsPlannedShort", {
-            current: regional.current ? t(`roadmap.steps.${regional.current}`) : t("roadmap.allDone"),
+            current: nowText(t, regional),
             planned: regional.planned ? t(`roadmap.steps.${regional.planned}`) : t("roadmap.notYetStarted"),
           })}{" "}
           {regional.warnings.length ? <span className="warning-count">{t("roadmap.warningCount", { count: regional.warnings.length })}</span> : null}{" "}
           <Link to={`/roadmap/tracks/${regional.id}`}>{t("roadmap.openTrack")}</Link>
         </p>
       ) : (
+        <div className="table-scroll">
         <table className="data compact">
           <thead>
             <tr>
@@ -84,7 +93,7 @@ export function SegmentProgressCard({ card }: { card: Card }) {
                 <th scope="row">
                   <Link to={`/roadmap/tracks/${track.id}`}>{track.municipalityName}</Link>
                 </th>
-                <td>{track.current ? t(`roadmap.steps.${track.current}`) : t("roadmap.allDone")}</td>
+                <td>{nowText(t, track)}</td>
                 <td>{track.planned ? t(`roadmap.steps.${track.planned}`) : t("roadmap.notYetStarted")}</td>
                 <td>
                   <HealthBadge health={track.health} />
@@ -94,6 +103,7 @@ export function SegmentProgressCard({ card }: { card: Card }) {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {card.lastReview ? (
         <div className="last-review" data-testid={`last-review-${card.segment}`}>
@@ -110,6 +120,7 @@ export function SegmentProgressCard({ card }: { card: Card }) {
         <p className="hint">{t("roadmap.noReviewYet")}</p>
       )}
       {card.movement.length ? (
+        <div className="table-scroll">
         <table className="data compact" data-testid={`movement-${card.segment}`}>
           <caption>{t("roadmap.movementCaption")}</caption>
           <thead>
@@ -137,6 +148,7 @@ export function SegmentProgressCard({ card }: { card: Card }) {
             ))}
           </tbody>
         </table>
+        </div>
       ) : null}
       {card.targets.length ? (
         <table className="data compact" data-testid={`targets-${card.segment}`}>

@@ -168,7 +168,8 @@ export interface ReviewEntryInput {
 
 /**
  * Records a review (a meeting of the steering body) with its entries per segment. Append-only:
- * a correction is a new entry that names the entry it corrects (same segment).
+ * a correction is a new entry that names the entry it corrects (same segment). The health
+ * recorded for a regional segment becomes its track's health.
  */
 export async function recordReview(
   trx: ScopedTransaction,
@@ -206,6 +207,15 @@ export async function recordReview(
       })),
     )
     .execute();
+  // The steering body's judgement is the regional track's health from now on (basishulp tracks are the municipalities').
+  for (const entry of typed.entries.filter((e) => e.segment !== "basishulp")) {
+    await trx
+      .updateTable("roadmap_track")
+      .set({ health: entry.health as Health, health_reason: entry.health_reason?.trim() || null, updated_by: actor.label, updated_at: new Date() })
+      .where("segment_key", "=", entry.segment)
+      .where("municipality_code", "is", null)
+      .execute();
+  }
   await recordAudit(trx, { actorUserId: actor.userId, actorLabel: actor.label, action: "roadmap.review", subject: body, ip: actor.ip, details: { heldOn, entries: typed.entries.length } });
   return Number(review.id);
 }

@@ -1,0 +1,117 @@
+import { rmSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import en from "../../app/i18n/en.json";
+import nl from "../../app/i18n/nl.json";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from "../../seeds/demo-accounts";
+import { browserAvailable, launchBrowser, screenshot, SCREENSHOT_DIR, startAppServer, type AppServer, type LaunchedBrowser } from "../support/browser";
+
+/**
+ * The roadmap in a browser on the demo data: a steering member records a review and sees it on
+ * the dashboard; a municipal editor updates their basishulp track and cannot touch another's;
+ * the timeline and the printed report (a PDF from Chromium) show it.
+ */
+const account = (email: string): DemoAccount => DEMO_ACCOUNTS.find((a) => a.email === email)!;
+
+describe.runIf(browserAvailable())("the roadmap in a browser", () => {
+  let server: AppServer;
+  let chromium: LaunchedBrowser;
+
+  beforeAll(async () => {
+    server = await startAppServer();
+    chromium = await launchBrowser();
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.stop();
+    if (server) rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  async function loggedIn(who: DemoAccount, locale: "nl-NL" | "en-GB"): Promise<Page> {
+    const context = await chromium.browser.newContext({ baseURL: server.baseUrl, locale, viewport: { width: 1280, height: 1000 } });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    const texts = locale === "nl-NL" ? nl : en;
+    await page.goto("/login");
+    await page.getByLabel(texts.auth.email).fill(who.email);
+    await page.getByLabel(texts.auth.password).fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: texts.auth.submit, exact: true }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    return page;
+  }
+
+  it("(a) a steering member records a review and sees it on the dashboard, with the timeline (Dutch)", async () => {
+    const page = await loggedIn(account("stuurgroep@demo.jeugdregio.nl"), "nl-NL");
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto("/roadmap/reviews");
+    const form = page.getByTestId("review-form");
+    // Refused first: at risk without a reason.
+    await form.getByLabel(nl.roadmap.fields.held_on).fill("2024-11-15");
+    await form.getByLabel(nl.roadmap.fields.body).fill("SOO 15 november 2024");
+    const hsj = form.locator('fieldset[data-segment="hsj"]');
+    await hsj.locator('select[name="health_hsj"]').selectOption("at_risk");
+    await hsj.getByLabel(nl.roadmap.fields.decisions).fill("Gunning HSJ met een maand verlengd");
+    await form.getByRole("button", { name: nl.roadmap.recordReview }).click();
+    await form.getByTestId("roadmap-error").waitFor();
+    expect(await form.getByTestId("roadmap-error").getAttribute("data-field")).toBe("entries.0.health_reason");
+    await hsj.getByLabel(nl.roadmap.fields.health_reason).fill("Bezwaar tegen de gunning");
+    await form.getByRole("button", { name: nl.roadmap.recordReview }).click();
+    await form.getByTestId("roadmap-saved").waitFor();
+    await screenshot(page, "roadmap-a-steering", "reviews-nl");
+
+    await page.goto("/roadmap");
+    const card = page.getByTestId("last-review-hsj");
+    await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain("Gunning HSJ met een maand verlengd");
+    await page.getByTestId("gantt").locator('g[data-track="hsj"] rect[data-step]').first().waitFor();
+    expect(await page.getByTestId("gantt").locator("g[data-track]").count()).toBeGreaterThanOrEqual(14);
+    expect(await page.getByTestId("gantt").locator("[data-today]").count()).toBe(1);
+    await screenshot(page, "roadmap-a-steering", "dashboard-nl");
+    await page.getByTestId("roadmap-timeline").screenshot({ path: path.join(SCREENSHOT_DIR, "roadmap-a-steering-timeline-nl.png") });
+    expect(errors).toEqual([]);
+  });
+
+  it("(b) a municipal editor updates their basishulp track and cannot touch another's", async () => {
+    const page = await loggedIn(account("groningen.editor@demo.jeugdregio.nl"), "nl-NL");
+    await page.goto("/roadmap/tracks/basishulp-gm0014");
+    const row = page.getByTestId("track-steps").locator('tr[data-step="implementation"]');
+    const step = nl.roadmap.steps.implementation;
+    await row.getByLabel(`${nl.roadmap.fields.actualEnd}, ${step}`).fill("2025-12");
+    await row.getByLabel(`${nl.roadmap.fields.state}, ${step}`).selectOption("done");
+    await row.getByRole("button", { name: nl.roadmap.save }).click();
+    await page.getByTestId("roadmap-saved").waitFor();
+    await expect.poll(() => row.innerText(), { timeout: 15_000 }).toContain(nl.roadmap.states.done);
+    await screenshot(page, "roadmap-b-editor", "own-track-nl");
+
+    await page.goto("/roadmap/tracks/basishulp-gm1966");
+    expect(await page.getByTestId("health-form").count()).toBe(0);
+    const forged = await page.request.post("/roadmap/tracks/basishulp-gm1966", { form: { intent: "health", health: "delayed", health_reason: "x" } });
+    expect(forged.status()).toBe(403);
+    // The timeline shows Groningen's implementation as done.
+    await page.goto("/roadmap");
+    const bar = page.getByTestId("gantt").locator('g[data-track="basishulp-gm0014"]');
+    await bar.locator("rect[data-step]").first().waitFor();
+    expect(await bar.locator('[data-late="true"]').count()).toBe(0);
+  });
+
+  it("(c) the printable report shows the review's decisions and prints to an A4 PDF (English)", async () => {
+    const page = await loggedIn(account("analist@demo.jeugdregio.nl"), "en-GB");
+    await page.goto("/roadmap");
+    await page.getByRole("link", { name: en.roadmap.printReport }).click();
+    await page.waitForURL((url) => url.pathname === "/roadmap/print");
+    await page.getByTestId("print-segment-table").waitFor();
+    expect(await page.getByTestId("print-decisions").innerText()).toContain("Gunning HSJ met een maand verlengd");
+    await page.getByTestId("gantt").locator("rect[data-step]").first().waitFor();
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator(".app-nav").evaluate((el) => getComputedStyle(el).display)).toBe("none");
+    expect(await page.getByTestId("print-button").isVisible()).toBe(false);
+    await screenshot(page, "roadmap-c-print", "print-view-en");
+    const pdf = path.join(SCREENSHOT_DIR, "roadmap-c-print-report-en.pdf");
+    const bytes = await page.pdf({ path: pdf, format: "A4", printBackground: true });
+    expect(statSync(pdf).size).toBe(bytes.length);
+    const pages = (bytes.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(pages).toBeLessThanOrEqual(8);
+  });
+});
