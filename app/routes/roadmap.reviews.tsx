@@ -6,7 +6,7 @@ import { HealthBadge, RoadmapNotice, type RoadmapResult } from "~/components/roa
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
-import { recordReview, reviewHistory, type ReviewEntryInput } from "~/modules/roadmap/roadmap.server";
+import { recordReview, reviewHistory, RoadmapInputError, type ReviewEntryInput } from "~/modules/roadmap/roadmap.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
@@ -19,6 +19,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** A review: the meeting, and an entry for each segment whose health was filled in. */
 export async function action({ request, context }: ActionFunctionArgs) {
   return roadmapAction(request, context, "write:reviews", null, (trx, { intent, fields, actor }) => {
+    // Reviews are append-only: an edit is refused with the way to correct instead.
+    if (intent === "edit" || intent === "delete") throw new RoadmapInputError("review", "appendOnly");
     if (intent !== "review") throw new Response("Bad Request", { status: 400 });
     const entries: ReviewEntryInput[] = [];
     // Every posted health_<segment> is an entry; an unknown segment is refused by name, not ignored.

@@ -155,6 +155,21 @@ describe("cli", () => {
     expect(unknown.stderr).toMatch(/Unknown municipality GM9999/);
   });
 
+  it("reports the roadmap with its warnings as of a month, and refuses a month that is not one", async () => {
+    const roadmap = await cli(["report", "roadmap", "--today", "2026-02", "--format", "json"]);
+    expect(roadmap.code, roadmap.stderr).toBe(0);
+    const result = JSON.parse(roadmap.stdout) as { today: string; tracks: { id: string; steps: { step: string; late: boolean }[]; warnings: { kind: string }[] }[] };
+    expect(result.today).toBe("2026-02");
+    const hsj = result.tracks.find((t) => t.id === "hsj")!;
+    expect(hsj.steps.filter((s) => s.late).map((s) => s.step)).toEqual(["tender_award", "dialogue_implementation_plan"]);
+    expect(result.tracks.filter((t) => t.id.startsWith("basishulp-")).length).toBeGreaterThanOrEqual(10);
+    const table = await cli(["report", "roadmap", "--today", "2024-12"]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/hsj\s.*tender_award/);
+    const bad = await cli(["report", "roadmap", "--today", "2026-13"]);
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/--today must be a month YYYY-MM/)]);
+  });
+
   it("explains each command with --help", async () => {
     for (const args of [["--help"], ["user", "create", "--help"], ["import", "population", "--help"], ["seed", "--help"]]) {
       const help = await cli(args);

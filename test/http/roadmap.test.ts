@@ -177,6 +177,8 @@ describe("reviews", () => {
       [{ intent: "review", held_on: "2025-01-10", body: "", health_wonen: "on_track" }, "body", "required"],
       [{ intent: "review", held_on: "2025-01-10", body: "SOO", health_jeugdzorgplus: "on_track" }, "entries.0.segment", "unknownSegment"],
       [{ intent: "review", held_on: "2025-01-10", body: "SOO", health_wonen: "delayed" }, "entries.0.health_reason", "reasonRequired"],
+      // An edit instead of a correcting entry.
+      [{ intent: "edit", entry: "1", held_on: "2024-11-15", body: "SOO", health_hsj: "on_track" }, "review", "appendOnly"],
     ];
     for (const [fields, field, code] of cases) {
       const result = await post("steering", "/roadmap/reviews", REVIEWS_ROUTE, fields);
