@@ -1,0 +1,93 @@
+/**
+ * A PostgreSQL database holding a scale-profile data set (BENCH_LINES lines, default 10M), shared by
+ * the segment-table, mapping and HTTP benchmarks: created once per size and kept
+ * (`jr_bench_scale_<lines>`), so each figure can be re-measured with one command without importing
+ * again. BENCH_FRESH=1 builds it anew.
+ */
+import { createReadStream, existsSync, mkdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { sql } from "kysely";
+import pg from "pg";
+import { openDatabase } from "~db/connect";
+import { migrateToLatest } from "~db/migrate";
+import { seedReferenceData } from "~seeds/reference";
+import { importDeclarations } from "~/modules/declarations/declaration-import.server";
+import { registerSyntheticMunicipalities, writeScaleFile } from "~/modules/declarations/scale-profile.server";
+
+export const LINES = Number(process.env.BENCH_LINES ?? 10_000_000);
+export const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const PROFILE = { lines: LINES, municipalities: 342, providers: 3000, firstYear: 2022, years: 4, seed: 7 };
+export const BENCH_YEAR = 2024;
+const KEY = "bench-pseudonym-key-bench-pseudonym-key-0";
+
+export function scaleFilePath(): string {
+  const dir = path.join(tmpdir(), "jr-bench-scale");
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, `scale-${LINES}-${PROFILE.seed}.csv`);
+}
+
+/** The generated file (kept between runs: same size and seed, same file). */
+export async function scaleFile(): Promise<string> {
+  const file = scaleFilePath();
+  if (!existsSync(file)) {
+    const started = performance.now();
+    await writeScaleFile(file, PROFILE);
+    console.log(`generated ${LINES.toLocaleString("en-GB")} lines, ${(statSync(file).size / 1048576).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return file;
+}
+
+export function databaseUrl(name: string): string {
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The URL of the loaded database, building it when it is missing or BENCH_FRESH=1. */
+export async function scaleDatabase(): Promise<string> {
+  const name = `jr_bench_scale_${LINES}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  try {
+    const exists = (await admin.query("select 1 from pg_database where datname = $1", [name])).rowCount === 1;
+    if (exists && process.env.BENCH_FRESH !== "1") {
+      const probe = new pg.Client({ connectionString: databaseUrl(name) });
+      await probe.connect();
+      const complete = await probe.query("select 1 from import_batch where status = 'committed' limit 1").catch(() => ({ rowCount: 0 }));
+      await probe.end();
+      if (complete.rowCount === 1) return databaseUrl(name);
+    }
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const file = await scaleFile();
+  const handle = await openDatabase({ kind: "postgres", url: databaseUrl(name) });
+  try {
+    await migrateToLatest(handle.db);
+    await seedReferenceData(handle.db);
+    await registerSyntheticMunicipalities(handle.db, PROFILE);
+    const started = performance.now();
+    const result = await importDeclarations(
+      handle.db,
+      { userId: null, label: "bench" },
+      { name: path.basename(file), size: statSync(file).size, open: () => createReadStream(file) },
+      { mode: "append", pseudonymKey: KEY, bulk: handle.bulk },
+    );
+    if (!result.ok) throw new Error(`import rejected: ${JSON.stringify(result.errors.shown.slice(0, 3))}`);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`imported ${result.lines.toLocaleString("en-GB")} lines in ${seconds.toFixed(1)} s (${Math.round(result.lines / seconds).toLocaleString("en-GB")} lines/s)`);
+    // Fresh statistics, as autovacuum would have them shortly after an import.
+    await sql`analyze`.execute(handle.db);
+  } finally {
+    await handle.close();
+  }
+  return databaseUrl(name);
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
