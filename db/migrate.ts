@@ -6,6 +6,7 @@ import * as localBudgets from "./migrations/0004_local_budgets";
 import * as budgetTranches from "./migrations/0005_budget_tranches";
 import * as financeEntries from "./migrations/0006_finance_entries";
 import * as roadmap from "./migrations/0007_roadmap";
+import * as segmentSummary from "./migrations/0008_segment_summary";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "0005_budget_tranches": budgetTranches,
   "0006_finance_entries": financeEntries,
   "0007_roadmap": roadmap,
+  "0008_segment_summary": segmentSummary,
 };
 
 export function createMigrator(db: Kysely<Database>) {

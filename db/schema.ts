@@ -180,6 +180,28 @@ export interface Database {
   roadmap_review: RoadmapReviewTable;
   roadmap_review_entry: RoadmapReviewEntryTable;
   roadmap_target: RoadmapTargetTable;
+  summary_provider: SummaryProviderTable;
+  summary_client: SummaryClientTable;
+}
+
+/** Net spending per municipality, year, segment column and provider (current lines only). */
+export interface SummaryProviderTable {
+  municipality_code: string;
+  year: number;
+  col: string;
+  provider_code: string;
+  net: string;
+  lines: number;
+}
+
+/** Net per municipality, year, segment column and client: for exact distinct client counts. */
+export interface SummaryClientTable {
+  municipality_code: string;
+  year: number;
+  col: string;
+  client_key: string;
+  net: string;
+  lines: number;
 }
 
 /** A roadmap track: a segment's, or a municipality's basishulp track. Months are `YYYY-MM`. */

@@ -15,6 +15,8 @@ export const TENANT_TABLES = [
   "local_budget_tranche",
   "other_youth_spending",
   "finance_change",
+  "summary_provider",
+  "summary_client",
 ] as const;
 
 /**

@@ -1,3 +1,4 @@
+import { withMappingChange } from "~/modules/reports/segment-summary.server";
 import { catalogToRows, CATALOG_COLUMNS, validateCatalogTable, type MappingRow } from "@jeugdregio/catalog";
 import { readTable, TableError, type RowIssue } from "@jeugdregio/tabular";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -50,6 +51,8 @@ export async function importCatalog(
       .execute();
   }
   const codes = products.map((p) => p.code);
+  // The segment summaries move these products' lines to their new columns in this transaction.
+  await withMappingChange(trx, codes, async () => {
   if (codes.length) await trx.deleteFrom("product_mapping").where("product_code", "in", codes).execute();
   if (mappings.length) {
     await trx
@@ -65,6 +68,7 @@ export async function importCatalog(
       )
       .execute();
   }
+  });
   await audit("success", { products: products.length, mappings: mappings.length });
   return { ok: true, products: products.length, mappings: mappings.length, notices: validation.notices };
 }

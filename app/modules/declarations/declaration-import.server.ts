@@ -21,6 +21,7 @@ import type { ImportActor } from "~/modules/population/population-import.server"
 import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import { DECLARATION_IMPORT_LOCK, DECLARATION_LINES_SCHEMA } from "~db/tenancy";
+import { addBatchToSummary, batchSlices, refreshSummarySlices } from "~/modules/reports/segment-summary.server";
 import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import { dropLoadingTable, loadDeclarationLines, type LoadedLines, type Skipped } from "./bulk-load.server";
 import { bsnPseudonymiser } from "./pseudonym.server";
@@ -288,6 +289,7 @@ export async function importDeclarations(
 
       const replacedLines = await applyMode(trx, batch, options.mode, perMunicipality, notices);
       await sql`select jeugdregio_attach_declaration_lines(${table}, ${batch}::uuid)`.execute(trx);
+      await maintainSummary(trx, batch, options.mode);
       await trx
         .updateTable("import_batch")
         .set({ line_count: rowCount, total_amount: total.toFixed(2) })
@@ -399,6 +401,8 @@ export async function rollBackBatch(trx: ScopedTransaction, actor: ImportActor, 
   if (!batch) return false;
   await trx.updateTable("declaration").set({ superseded_by: null }).where("superseded_by", "=", batchId).execute();
   await trx.deleteFrom("declaration").where("batch_id", "=", batchId).execute();
+  // The lines it replaced lie in the same municipality-months: recompute those years.
+  await refreshSummarySlices(trx, await batchSlices(trx, batchId));
   await recordAudit(trx, {
     actorUserId: actor.userId,
     actorLabel: actor.label,
@@ -408,6 +412,12 @@ export async function rollBackBatch(trx: ScopedTransaction, actor: ImportActor, 
     details: { batchId },
   });
   return true;
+}
+
+/** The segment summaries follow the import in its own transaction: an append adds, a replace recomputes what it touched. */
+async function maintainSummary(trx: ScopedTransaction, batch: string, mode: "append" | "replace"): Promise<void> {
+  if (mode === "append") await addBatchToSummary(trx, batch);
+  else await refreshSummarySlices(trx, await batchSlices(trx, batch));
 }
 
 interface MunicipalityBatchTotal extends MunicipalityTotal {
@@ -563,6 +573,7 @@ async function recordBulkBatch(
     .execute();
   const replacedLines = await applyMode(trx, batch, mode, perMunicipality, notices);
   await sql`select jeugdregio_attach_declaration_lines(${loaded.table}, ${batch}::uuid)`.execute(trx);
+  await maintainSummary(trx, batch, mode);
   await trx.updateTable("import_batch").set({ line_count: lines, total_amount: total.toFixed(2) }).where("id", "=", batch).execute();
   await recordAudit(trx, {
     actorUserId: actor.userId,

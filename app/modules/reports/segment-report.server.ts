@@ -38,16 +38,24 @@ export function taggedLines(year: number, scope: ReportScope) {
       ${scope.kind === "municipality" ? sql`and d.municipality_code = ${scope.code}` : sql``}`;
 }
 
-export async function segmentReport(trx: ScopedTransaction, year: number, scope: ReportScope): Promise<SegmentReport> {
-  const tagged = taggedLines(year, scope);
+export async function segmentReport(trx: ScopedTransaction, year: number, scope: ReportScope, source: "summary" | "lines" = "summary"): Promise<SegmentReport> {
+  // From the summary tables (kept equal to the lines, see segment-summary.server.ts), or
+  // straight from the lines: the test compares the two.
+  const inScope = scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``;
+  const providerSource =
+    source === "summary"
+      ? sql`select col, provider_code, net as amount from summary_provider where year = ${year} ${inScope}`
+      : taggedLines(year, scope);
+  const clientSource =
+    source === "summary" ? sql`select col, client_key, net as amount from summary_client where year = ${year} ${inScope}` : taggedLines(year, scope);
   // grouping sets: per column, and (col = null) across all columns for "all".
   const [providers, clients] = await Promise.all([
     sql<{ col: string | null; provider_code: string; net: string }>`
-      with t as (${tagged})
+      with t as (${providerSource})
       select col, provider_code, sum(amount)::text as net from t
       group by grouping sets ((col, provider_code), (provider_code))`.execute(trx),
     sql<{ col: string | null; clients: number }>`
-      with t as (${tagged}),
+      with t as (${clientSource}),
       per_client as (select col, client_key, sum(amount) as net from t group by grouping sets ((col, client_key), (client_key)))
       select col, count(*) filter (where net > 0)::int as clients from per_client group by col`.execute(trx),
   ]);
@@ -74,9 +82,10 @@ export async function segmentReport(trx: ScopedTransaction, year: number, scope:
 
 /** Years with declaration lines in the scope, newest first. */
 export async function yearsWithData(trx: ScopedTransaction, scope: ReportScope): Promise<number[]> {
+  // The summary has a row for every municipality-year with current lines.
   const rows = await sql<{ year: number }>`
-    select distinct extract(year from service_month)::int as year from declaration
-    where superseded_by is null ${scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``}
+    select distinct year from summary_provider
+    where true ${scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``}
     order by 1 desc`.execute(trx);
   return rows.rows.map((r) => Number(r.year));
 }

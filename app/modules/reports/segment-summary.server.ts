@@ -1,0 +1,100 @@
+import { sql, type RawBuilder } from "kysely";
+import type { ScopedTransaction } from "~db/tenant-scope";
+
+/**
+ * Keeps the segment table's summary tables (migration 0008) equal to what the current
+ * declaration lines say, in the transaction that changes them: an import adds its batch, a
+ * replace or rollback recomputes the municipality-years it touches, a mapping change moves the
+ * changed products' lines from their old to their new column. A test compares every figure with
+ * the same report computed straight from the lines.
+ */
+
+/** Current lines matching `where`, with year and segment column as the reports assign them. */
+function taggedCurrent(where: RawBuilder<unknown>) {
+  return sql`
+    select d.municipality_code, extract(year from d.service_month)::int as year, d.provider_code, d.client_key, d.amount,
+      coalesce((
+        select m.segment_key from product_mapping m
+        where m.product_code = d.product_code
+          and (m.municipality_code = d.municipality_code or m.municipality_code is null)
+          and m.valid_from <= d.service_month and (m.valid_to is null or m.valid_to >= d.service_month)
+        order by m.municipality_code nulls last
+        limit 1), 'unassigned') as col
+    from declaration d
+    where d.superseded_by is null and ${where}`;
+}
+
+/** Adds (sign 1) or takes away (sign −1) the contribution of the current lines matching `where`. */
+async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1 | -1): Promise<void> {
+  await sql`
+    with t as (${taggedCurrent(where)}),
+    p as (insert into summary_provider (municipality_code, year, col, provider_code, net, lines)
+      select municipality_code, year, col, provider_code, ${sign}::int * sum(amount), ${sign}::int * count(*)::int from t group by 1, 2, 3, 4
+      on conflict (municipality_code, year, col, provider_code)
+      do update set net = summary_provider.net + excluded.net, lines = summary_provider.lines + excluded.lines)
+    insert into summary_client (municipality_code, year, col, client_key, net, lines)
+      select municipality_code, year, col, client_key, ${sign}::int * sum(amount), ${sign}::int * count(*)::int from t group by 1, 2, 3, 4
+      on conflict (municipality_code, year, col, client_key)
+      do update set net = summary_client.net + excluded.net, lines = summary_client.lines + excluded.lines`.execute(trx);
+  if (sign < 0) {
+    // A group without lines is gone, as it would be when computed from the lines.
+    await sql`delete from summary_provider where lines = 0`.execute(trx);
+    await sql`delete from summary_client where lines = 0`.execute(trx);
+  }
+}
+
+/** A committed append: its batch's lines join the summaries. */
+export async function addBatchToSummary(trx: ScopedTransaction, batchId: string): Promise<void> {
+  await apply(trx, sql`d.batch_id = ${batchId}`, 1);
+}
+
+export interface SummarySlice {
+  municipalityCode: string;
+  year: number;
+}
+
+/** Recomputes whole municipality-years from the lines (after a replace or a rollback). */
+export async function refreshSummarySlices(trx: ScopedTransaction, slices: readonly SummarySlice[]): Promise<void> {
+  const unique = [...new Map(slices.map((s) => [`${s.municipalityCode}|${s.year}`, s])).values()];
+  if (!unique.length) return;
+  const codes = unique.map((s) => s.municipalityCode);
+  const years = unique.map((s) => s.year);
+  for (const table of ["summary_provider", "summary_client"] as const) {
+    await sql`delete from ${sql.table(table)} s using unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
+      where s.municipality_code = p.municipality_code and s.year = p.year`.execute(trx);
+  }
+  await apply(
+    trx,
+    sql`exists (select 1 from unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
+                where d.municipality_code = p.municipality_code
+                  and d.service_month >= make_date(p.year, 1, 1) and d.service_month < make_date(p.year + 1, 1, 1))`,
+    1,
+  );
+}
+
+/** The municipality-years a batch's lines (and the lines it superseded) lie in. */
+export async function batchSlices(trx: ScopedTransaction, batchId: string): Promise<SummarySlice[]> {
+  const rows = await trx.selectFrom("import_batch_municipality").select(["municipality_code", "months"]).where("batch_id", "=", batchId).execute();
+  return rows.flatMap((r) => [...new Set((r.months as string[]).map((m) => Number(String(m).slice(0, 4))))].map((year) => ({ municipalityCode: r.municipality_code, year })));
+}
+
+/**
+ * Around a change of the mapping of some products: `before` takes their lines out under the old
+ * mapping, `after` puts them back under the new one. Other products' figures are untouched.
+ */
+export async function withMappingChange<T>(trx: ScopedTransaction, productCodes: readonly string[], change: () => Promise<T>): Promise<T> {
+  const codes = [...new Set(productCodes)];
+  if (!codes.length) return change();
+  const where = sql`d.product_code = any(${codes}::text[])`;
+  await apply(trx, where, -1);
+  const result = await change();
+  await apply(trx, where, 1);
+  return result;
+}
+
+/** Rebuilds both summaries from every current line (a repair, and for databases from before 0008). */
+export async function rebuildSummary(trx: ScopedTransaction): Promise<void> {
+  await sql`delete from summary_provider`.execute(trx);
+  await sql`delete from summary_client`.execute(trx);
+  await apply(trx, sql`true`, 1);
+}

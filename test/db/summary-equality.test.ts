@@ -1,0 +1,124 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
+import { importCatalog } from "~/modules/catalog/catalog.server";
+import { importDeclarations, rollBackBatch } from "~/modules/declarations/declaration-import.server";
+import { segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
+import { demoDeclarationChunks } from "~seeds/demo-data";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+
+/**
+ * The segment summaries against the lines: after every kind of change (append on both paths,
+ * replace, rollback of each, a mapping change with a municipal override and a validity date),
+ * every figure of the segment table, for the region and every municipality and year, is the
+ * same computed from the summary tables as computed straight from the declaration lines.
+ */
+let database: TestDatabase;
+const actor = { userId: null, label: "test" };
+const KEY = "summary-test-pseudonym-key-summary-test-key";
+const readAll = { read: "all" as const, write: [] as string[] };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+function demoFile(options: Parameters<typeof demoDeclarationChunks>[0]) {
+  const text = [...demoDeclarationChunks(options)].join("");
+  const bytes = new TextEncoder().encode(text);
+  return { text, source: { name: "demo.csv", size: bytes.length, async *open() { yield bytes; } } };
+}
+
+async function load(text: string, options: { mode?: "append" | "replace"; bulk?: boolean } = {}) {
+  const bytes = new TextEncoder().encode(text);
+  const result = await importDeclarations(
+    database.db,
+    actor,
+    { name: `f${Math.random()}.csv`, size: bytes.length, async *open() { yield bytes; } },
+    { mode: options.mode ?? "append", pseudonymKey: KEY, bulk: options.bulk === false ? undefined : database.bulk },
+  );
+  if (!result.ok) throw new Error(JSON.stringify(result.errors.shown.slice(0, 2)));
+  return result.batchId;
+}
+
+/** Every scope and year: the summary's table equals the lines' table, figure for figure. */
+async function expectSummaryEqualsLines(label: string, empty = false) {
+  await withTenantScope(database.db, readAll, async (trx) => {
+    const years = (await sql<{ year: number }>`select distinct extract(year from service_month)::int as year from declaration where superseded_by is null order by 1`.execute(trx)).rows.map((r) => Number(r.year));
+    const summaryYears = (await sql<{ year: number }>`select distinct year from summary_provider order by 1`.execute(trx)).rows.map((r) => Number(r.year));
+    expect([label, summaryYears]).toEqual([label, years]);
+    const municipalities = (await trx.selectFrom("municipality").select("code").execute()).map((m) => m.code);
+    const scopes: ReportScope[] = [{ kind: "region" }, ...municipalities.map((code) => ({ kind: "municipality" as const, code }))];
+    let compared = 0;
+    for (const year of years) {
+      for (const scope of scopes) {
+        const fromSummary = await segmentReport(trx, year, scope, "summary");
+        const fromLines = await segmentReport(trx, year, scope, "lines");
+        expect([label, year, fromSummary.scope, fromSummary.segments]).toEqual([label, year, fromLines.scope, fromLines.segments]);
+        compared++;
+      }
+    }
+    expect([label, compared > 0]).toEqual([label, !empty]);
+  });
+}
+
+describe("segment summaries", () => {
+  it("equal the lines after appends on both import paths, replaces, rollbacks and a mapping change", async () => {
+    const first = demoFile({ trajectoriesPerThousand: 6, firstYear: 2023, lastMonth: "2024-12", seed: 1 });
+    const firstBatch = await load(first.text);
+    await expectSummaryEqualsLines("append (bulk path)");
+
+    // The row-by-row path (no bulk loader), overlapping months: added to, not replaced.
+    const second = demoFile({ trajectoriesPerThousand: 2, firstYear: 2024, lastMonth: "2025-06", seed: 2 });
+    const secondBatch = await load(second.text, { bulk: false });
+    await expectSummaryEqualsLines("append (row path)");
+
+    // A re-delivery of some months replaces them.
+    const lines = first.text.split("\r\n");
+    const redelivery = [lines[0], ...lines.slice(1).filter((l) => l.startsWith("2024-03;GM0014") || l.startsWith("2024-03;GM1966")).map((l) => l.replace(/;(-?\d+),(\d\d);/, ";$1,01;"))].join("\r\n");
+    const replaceBatch = await load(redelivery, { mode: "replace" });
+    await expectSummaryEqualsLines("replace");
+
+    // A mapping change: a product moves segment regionally, and Groningen overrides another from mid-2024.
+    const catalog = [
+      "product_code;name_nl;name_en;segment;municipality_code;valid_from;valid_to",
+      "54001;Jeugd-ggz behandeling;Youth mental health treatment;basishulp;;2015-01-01;",
+      "41A01;Onderwijszorg;Education care;onderwijs;;2015-01-01;",
+      "41A01;Onderwijszorg;Education care;aanvullende_hulp;GM0014;2024-07-01;",
+    ].join("\r\n");
+    const changed = await withTenantScope(database.db, ALL_TENANTS, (trx) => importCatalog(trx, actor, { name: "mapping.csv", bytes: new TextEncoder().encode(catalog) }));
+    expect(changed.ok).toBe(true);
+    await expectSummaryEqualsLines("mapping change");
+
+    await withTenantScope(database.db, ALL_TENANTS, (trx) => rollBackBatch(trx, actor, replaceBatch));
+    await expectSummaryEqualsLines("rollback of the replace");
+    await withTenantScope(database.db, ALL_TENANTS, (trx) => rollBackBatch(trx, actor, secondBatch));
+    await expectSummaryEqualsLines("rollback of an append");
+    await withTenantScope(database.db, ALL_TENANTS, (trx) => rollBackBatch(trx, actor, firstBatch));
+    await expectSummaryEqualsLines("everything rolled back", true);
+    const left = await withTenantScope(database.db, ALL_TENANTS, async (trx) => ({
+      providers: Number((await sql<{ n: number }>`select count(*)::int as n from summary_provider`.execute(trx)).rows[0]!.n),
+      clients: Number((await sql<{ n: number }>`select count(*)::int as n from summary_client`.execute(trx)).rows[0]!.n),
+    }));
+    expect(left).toEqual({ providers: 0, clients: 0 });
+  });
+
+  it("keep another municipality's summary rows out of reach (row-level security)", async () => {
+    const text = demoFile({ trajectoriesPerThousand: 2, firstYear: 2025, lastMonth: "2025-03", seed: 3 }).text;
+    await load(text);
+    const hogeland = { read: ["GM1966"], write: ["GM1966"] };
+    const seen = await withTenantScope(database.db, hogeland, async (trx) => ({
+      providers: (await sql<{ m: string }>`select distinct municipality_code as m from summary_provider`.execute(trx)).rows.map((r) => r.m),
+      clients: (await sql<{ m: string }>`select distinct municipality_code as m from summary_client`.execute(trx)).rows.map((r) => r.m),
+    }));
+    expect(seen).toEqual({ providers: ["GM1966"], clients: ["GM1966"] });
+    const forged = withTenantScope(database.db, hogeland, (trx) =>
+      sql`insert into summary_provider values ('GM0014', 2025, 'hsj', '12345678', 1000000, 1)`.execute(trx),
+    );
+    await expect(forged).rejects.toMatchObject({ code: "42501" });
+    const changed = await withTenantScope(database.db, hogeland, (trx) => sql`update summary_client set net = 0 where municipality_code = 'GM0014'`.execute(trx));
+    expect(Number(changed.numAffectedRows ?? 0)).toBe(0);
+  });
+});
