@@ -4,6 +4,7 @@ import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importCatalog } from "~/modules/catalog/catalog.server";
 import { importDeclarations, rollBackBatch } from "~/modules/declarations/declaration-import.server";
 import { segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
+import { spendingSeries } from "~/modules/reports/drilldown.server";
 import { demoDeclarationChunks } from "~seeds/demo-data";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
@@ -58,6 +59,17 @@ async function expectSummaryEqualsLines(label: string, empty = false) {
         const fromLines = await segmentReport(trx, year, scope, "lines");
         expect([label, year, fromSummary.scope, fromSummary.segments]).toEqual([label, year, fromLines.scope, fromLines.segments]);
         compared++;
+      }
+    }
+    // The overview's chart (spending per column over the years) too.
+    for (const scope of scopes.slice(0, 3)) {
+      const key = scope.kind === "region" ? "region" : scope.code;
+      const chart = await spendingSeries(trx, { key, report: scope } as Parameters<typeof spendingSeries>[1]);
+      for (const point of chart.series) {
+        const fromLines = await segmentReport(trx, point.year, scope, "lines");
+        for (const [col, spending] of Object.entries(point.spending)) {
+          expect([label, key, point.year, col, spending]).toEqual([label, key, point.year, col, fromLines.segments[col as keyof typeof fromLines.segments].spending]);
+        }
       }
     }
     expect([label, compared > 0]).toEqual([label, !empty]);

@@ -74,15 +74,15 @@ export interface SpendingSeries {
   series: { year: number; spending: Record<SegmentColumn, string> }[];
 }
 
-/** Spending per segment column for each year with data in the scope: one query over all years. */
+/** Spending per segment column for each year with data in the scope: one query over the summary. */
 export async function spendingSeries(trx: ScopedTransaction, scope: SegmentScope): Promise<SpendingSeries> {
   const years = await yearsWithData(trx, scope.report);
   if (!years.length) return { scope: scope.key, years, series: [] };
-  const perYear = years.map(
-    (year) => sql`select ${year}::int as year, t.col, sum(t.amount)::numeric(16, 2)::text as spending
-      from (${taggedLines(year, scope.report)}) t group by t.col`,
-  );
-  const rows = await sql<{ year: number; col: string; spending: string }>`${sql.join(perYear, sql` union all `)}`.execute(trx);
+  // From the segment summaries (equal to the lines, see segment-summary.server.ts).
+  const rows = await sql<{ year: number; col: string; spending: string }>`
+    select year, col, sum(net)::numeric(16, 2)::text as spending from summary_provider
+    where true ${scope.report.kind === "municipality" ? sql`and municipality_code = ${scope.report.code}` : sql``}
+    group by year, col`.execute(trx);
   const series = [...years].sort((a, b) => a - b).map((year) => {
     const own = rows.rows.filter((r) => Number(r.year) === year);
     const spending = Object.fromEntries(SEGMENT_COLUMNS.map((col) => [col, "0.00"])) as Record<SegmentColumn, string>;
