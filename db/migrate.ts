@@ -7,6 +7,7 @@ import * as budgetTranches from "./migrations/0005_budget_tranches";
 import * as financeEntries from "./migrations/0006_finance_entries";
 import * as roadmap from "./migrations/0007_roadmap";
 import * as segmentSummary from "./migrations/0008_segment_summary";
+import * as reportCache from "./migrations/0009_report_cache";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "0006_finance_entries": financeEntries,
   "0007_roadmap": roadmap,
   "0008_segment_summary": segmentSummary,
+  "0009_report_cache": reportCache,
 };
 
 export function createMigrator(db: Kysely<Database>) {

@@ -182,6 +182,17 @@ export interface Database {
   roadmap_target: RoadmapTargetTable;
   summary_provider: SummaryProviderTable;
   summary_client: SummaryClientTable;
+  report_stamp: { id: number; version: number };
+  report_cache: ReportCacheTable;
+}
+
+/** A computed report for a scope (`region` or a municipality code), valid while `version` is current. */
+export interface ReportCacheTable {
+  scope: string;
+  kind: "segment_table" | "spending_series";
+  year: number;
+  version: number;
+  body: unknown;
 }
 
 /** Net spending per municipality, year, segment column and provider (current lines only). */

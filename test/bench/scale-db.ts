@@ -56,7 +56,13 @@ export async function scaleDatabase(): Promise<string> {
       await probe.connect();
       const complete = await probe.query("select 1 from import_batch where status = 'committed' limit 1").catch(() => ({ rowCount: 0 }));
       await probe.end();
-      if (complete.rowCount === 1) return databaseUrl(name);
+      if (complete.rowCount === 1) {
+        // Kept from an earlier run: bring its schema up to date.
+        const kept = await openDatabase({ kind: "postgres", url: databaseUrl(name) });
+        await migrateToLatest(kept.db);
+        await kept.close();
+        return databaseUrl(name);
+      }
     }
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.query(`create database ${name}`);

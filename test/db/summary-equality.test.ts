@@ -4,7 +4,7 @@ import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importCatalog } from "~/modules/catalog/catalog.server";
 import { importDeclarations, rollBackBatch } from "~/modules/declarations/declaration-import.server";
 import { segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
-import { spendingSeries } from "~/modules/reports/drilldown.server";
+import { segmentReportFor, spendingSeries } from "~/modules/reports/drilldown.server";
 import { demoDeclarationChunks } from "~seeds/demo-data";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
@@ -59,6 +59,18 @@ async function expectSummaryEqualsLines(label: string, empty = false) {
         const fromLines = await segmentReport(trx, year, scope, "lines");
         expect([label, year, fromSummary.scope, fromSummary.segments]).toEqual([label, year, fromLines.scope, fromLines.segments]);
         compared++;
+      }
+    }
+    // The stored results (report-cache.server.ts): asked twice, the second answer comes from the
+    // store; both equal the lines, so a change always outdates what was stored before it.
+    for (const scope of scopes.slice(0, 3)) {
+      const key = scope.kind === "region" ? "region" : scope.code;
+      for (const year of years) {
+        const segmentScope = { key, report: scope, name: null };
+        const first = await segmentReportFor(trx, segmentScope, year);
+        const second = await segmentReportFor(trx, segmentScope, year);
+        const fromLines = await segmentReport(trx, year, scope, "lines");
+        expect([label, "stored", key, year, first.segments, second.segments]).toEqual([label, "stored", key, year, fromLines.segments, fromLines.segments]);
       }
     }
     // The overview's chart (spending per column over the years) too.
@@ -132,5 +144,16 @@ describe("segment summaries", () => {
     await expect(forged).rejects.toMatchObject({ code: "42501" });
     const changed = await withTenantScope(database.db, hogeland, (trx) => sql`update summary_client set net = 0 where municipality_code = 'GM0014'`.execute(trx));
     expect(Number(changed.numAffectedRows ?? 0)).toBe(0);
+
+    // Stored results keep the same walls: the region's and Groningen's are out of Het Hogeland's reach.
+    await withTenantScope(database.db, readAll, (trx) => segmentReportFor(trx, { key: "region", report: { kind: "region" }, name: null }, 2025));
+    await withTenantScope(database.db, readAll, (trx) => segmentReportFor(trx, { key: "GM0014", report: { kind: "municipality", code: "GM0014" }, name: null }, 2025));
+    const stored = await withTenantScope(database.db, hogeland, (trx) => sql<{ scope: string }>`select distinct scope from report_cache`.execute(trx));
+    expect(stored.rows.map((r) => r.scope)).not.toContain("region");
+    expect(stored.rows.map((r) => r.scope)).not.toContain("GM0014");
+    const poisoned = withTenantScope(database.db, hogeland, (trx) =>
+      sql`insert into report_cache values ('region', 'segment_table', 2026, 999999, '{}'::jsonb)`.execute(trx),
+    );
+    await expect(poisoned).rejects.toMatchObject({ code: "42501" });
   });
 });

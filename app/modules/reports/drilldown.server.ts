@@ -4,6 +4,7 @@ import Decimal from "decimal.js";
 import { sql } from "kysely";
 import { requireAccess, type RequestAccess } from "~/modules/access/access.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
+import { cachedReport } from "./report-cache.server";
 import { segmentReport, taggedLines, yearsWithData, type ReportScope, type SegmentReport } from "./segment-report.server";
 
 /**
@@ -106,15 +107,21 @@ export interface SegmentOverview {
 
 /** Everything the overview page shows for a scope and (optional) year. */
 export async function segmentOverview(trx: ScopedTransaction, scope: SegmentScope, requestedYear: number | null): Promise<SegmentOverview> {
-  const chart = await spendingSeries(trx, scope);
-  const report = await segmentReport(trx, chooseYear(requestedYear, chart.years), scope.report);
+  const chart = await cachedReport(trx, { scope: scope.key, kind: "spending_series", year: 0 }, () => spendingSeries(trx, scope));
+  const report = await cachedSegmentTable(trx, scope, chooseYear(requestedYear, chart.years));
   return { report, chart, requestedYear };
 }
 
 /** The segment table for a scope and (optional) year: exactly the CLI's `report segments --format json`. */
 export async function segmentReportFor(trx: ScopedTransaction, scope: SegmentScope, requestedYear: number | null): Promise<SegmentReport> {
-  const year = requestedYear ?? chooseYear(null, await yearsWithData(trx, scope.report));
-  return segmentReport(trx, year, scope.report);
+  const year =
+    requestedYear ?? chooseYear(null, (await cachedReport(trx, { scope: scope.key, kind: "spending_series", year: 0 }, () => spendingSeries(trx, scope))).years);
+  return cachedSegmentTable(trx, scope, year);
+}
+
+/** The segment table, reused between changes to the figures (report-cache.server.ts). */
+function cachedSegmentTable(trx: ScopedTransaction, scope: SegmentScope, year: number): Promise<SegmentReport> {
+  return cachedReport(trx, { scope: scope.key, kind: "segment_table", year }, () => segmentReport(trx, year, scope.report));
 }
 
 const columnFilter = (column: SegmentColumn) => (column === "all" ? sql`true` : sql`t.col = ${column}`);

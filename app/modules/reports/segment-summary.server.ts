@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
+import { bumpReportStamp } from "./report-cache.server";
 
 /**
  * Keeps the segment table's summary tables (migration 0008) equal to what the current
@@ -41,6 +42,8 @@ function taggedCurrent(where: RawBuilder<unknown>) {
 
 /** Adds (sign 1) or takes away (sign −1) the contribution of the current lines matching `where`. */
 async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1 | -1): Promise<void> {
+  // Every stored report is outdated from this transaction on.
+  await bumpReportStamp(trx);
   await sql`
     with t as materialized (${taggedCurrent(where)}),
     p as (insert into summary_provider (municipality_code, year, col, provider_code, net, lines)
