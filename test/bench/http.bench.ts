@@ -76,7 +76,7 @@ async function main() {
       const r = await load(path, cookie);
       const memory = serverMemory(server.pid!);
       console.log(
-        `${label.padEnd(22)} ${Math.round(r.rps)} req/s · p50 ${r.p50} ms · p95 ${r.p95} ms · p99 ${r.p99} ms · ${r.errors} errors of ${r.requests} · target p95 < 250 ms, no errors: ${r.p95 < 250 && r.errors === 0 ? "met" : "NOT met"} · server RSS ${Math.round(memory.rss / 1048576)} MB`,
+        `${label.padEnd(22)} ${Math.round(r.rps)} req/s · p50 ${Math.round(r.p50)} ms · p95 ${Math.round(r.p95)} ms · p99 ${Math.round(r.p99)} ms · ${r.errors} errors of ${r.requests} · target p95 < 250 ms, no errors: ${r.p95 < 250 && r.errors === 0 ? "met" : "NOT met"} · server RSS ${Math.round(memory.rss / 1048576)} MB`,
       );
     }
     console.log(`peak memory of the server process (VmHWM): ${Math.round(serverMemory(server.pid!).peak / 1048576)} MB`);
