@@ -82,7 +82,8 @@ export interface DemoOptions {
   seed?: number;
 }
 
-function mulberry32(seed: number) {
+/** A small seeded random generator (the same sequence for the same seed). */
+export function mulberry32(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -142,9 +143,11 @@ function samenFactor(municipality: string, product: string, month: string): numb
   return 1;
 }
 
-const HEADER = "period;municipality_code;provider_code;provider_name;product_code;client_key;amount;units;referrer\r\n";
+/** The declaration file header as Excel writes it. */
+export const DECLARATION_HEADER = "period;municipality_code;provider_code;provider_name;product_code;client_key;amount;units;referrer\r\n";
 
-function cents(value: number): string {
+/** An amount as Dutch Excel writes it: decimal comma, two decimals (geometry of a demo, not money arithmetic). */
+export function cents(value: number): string {
   const whole = Math.round(value * 100);
   const sign = whole < 0 ? "-" : "";
   const abs = Math.abs(whole);
@@ -167,7 +170,7 @@ export function* demoDeclarationChunks(options: DemoOptions = {}): Generator<str
   const lastMonth = options.lastMonth ?? "2026-09";
   const lastYear = Number(lastMonth.slice(0, 4));
   const rate = options.trajectoriesPerThousand ?? 60;
-  yield HEADER;
+  yield DECLARATION_HEADER;
   let chunk = "";
   for (const m of DEMO_MUNICIPALITIES) {
     // A stable client population per municipality: some stay for years.

@@ -1,3 +1,4 @@
+import { PROCESS_STEPS } from "@jeugdregio/roadmap";
 import type { Kysely } from "kysely";
 import type { Database } from "~db/schema";
 import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
@@ -14,8 +15,6 @@ import type { SeedLog } from "./reference";
 
 type Step = [start: string, end: string, state?: "done" | "in_progress"];
 
-/** Seven steps in process order: vision … implementation. */
-const STEP_KEYS = ["vision", "elaboration", "market_consultation", "procurement_documents", "tender_award", "dialogue_implementation_plan", "implementation"] as const;
 
 export const REGIONAL_PLAN: Record<string, { steps: Step[]; contractStart: string }> = {
   hsj: {
@@ -65,7 +64,7 @@ export async function seedRoadmapPlan(db: Kysely<Database>, log: SeedLog = () =>
         .values(
           track.steps.map(([start, end, state], i) => ({
             track_id: track.id,
-            step_key: STEP_KEYS[i]!,
+            step_key: PROCESS_STEPS[i]!,
             planned_start: start,
             planned_end: end,
             actual_start: state ? start : null,

@@ -1,3 +1,5 @@
+import { cents, DECLARATION_HEADER, mulberry32 } from "./demo-data";
+
 /**
  * The scale profile: synthetic municipalities and providers and a declaration file of any size
  * (1M, 10M, 40M lines over several years), generated as a stream of CSV chunks so nothing is
@@ -34,18 +36,7 @@ const PRODUCTS: { code: string; monthly: number; weight: number }[] = [
   { code: "48B01", monthly: 900, weight: 4 },
 ];
 const REFERRERS = ["local_team", "gp", "youth_doctor", "medical_specialist", "certified_institution", "other", ""];
-const HEADER = "period;municipality_code;provider_code;provider_name;product_code;client_key;amount;units;referrer\r\n";
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function syntheticMunicipalityCode(index: number): string {
   return `GM${5001 + index}`;
@@ -63,12 +54,6 @@ export function syntheticMunicipalities(count: number, seed = 42): { code: strin
   }));
 }
 
-function cents(value: number): string {
-  const whole = Math.round(value * 100);
-  const sign = whole < 0 ? "-" : "";
-  const abs = Math.abs(whole);
-  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, "0")}`;
-}
 
 /**
  * Lines are spread over municipalities by their youth population and over the years evenly;
@@ -105,7 +90,7 @@ export function* scaleDeclarationChunks(options: ScaleOptions): Generator<string
   const pickProduct = cumulative(PRODUCTS.map((p) => p.weight));
   const providerCode = (i: number) => String(20_000_000 + i * 7919);
 
-  yield HEADER;
+  yield DECLARATION_HEADER;
   let written = 0;
   let chunk = "";
   while (written < total) {

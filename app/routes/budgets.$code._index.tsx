@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { SQUARE_PARTS, type SquarePart } from "@jeugdregio/budgets";
 import { ParentSize } from "@visx/responsive";
+import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
 import { ChartLegend } from "~/components/charts/ChartLegend";
 import { StackedBarChart } from "~/components/charts/StackedBarChart";
@@ -95,7 +96,7 @@ export default function YouthCareFinancesPage() {
                   data={square.years.map((y) => ({
                     label: String(y.year),
                     values: Object.fromEntries(SQUARE_PARTS.map((p) => [p, y.parts[p] ?? "0"])) as Record<SquarePart, string>,
-                    total: y.total ?? SQUARE_PARTS.reduce((sum, p) => sum + Number(y.parts[p] ?? 0), 0).toFixed(2),
+                    total: y.total ?? SQUARE_PARTS.reduce((sum, p) => sum.plus(y.parts[p] ?? 0), new Decimal(0)).toFixed(2),
                   }))}
                   keys={SQUARE_PARTS}
                   color={(p) => PART_COLORS[p]}
@@ -154,7 +155,7 @@ export default function YouthCareFinancesPage() {
           ) : null}
           <p className="hint">
             {t("square.indexUsed")}:{" "}
-            {square.indexUsed.map((r) => t(`square.index.${r.kind}`, { year: r.year, pct: format.percent(Number(r.pct) / 100, 2) })).join("; ")}
+            {square.indexUsed.map((r) => t(`square.index.${r.kind}`, { year: r.year, pct: format.percent(new Decimal(r.pct).dividedBy(100).toString(), 2) })).join("; ")}
           </p>
           {data.square.versions.some((v) => v.version) ? (
             <p className="hint">

@@ -8,11 +8,13 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
 import { FileField } from "~/components/FileField";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
-import { BudgetInputError, importIndexFigures } from "~/modules/budgets/budgets.server";
+import { importIndexFigures } from "~/modules/budgets/budgets.server";
+import { FieldRefusal } from "~/modules/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
@@ -44,7 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const count = await access.run(async (trx) => importIndexFigures(trx, actor, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }));
     return json<ActionResult>({ ok: true, count });
   } catch (error) {
-    if (error instanceof BudgetInputError) return json<ActionResult>({ ok: false, field: error.field, code: error.code, params: error.params }, { status: 400 });
+    if (error instanceof FieldRefusal) return json<ActionResult>({ ok: false, field: error.field, code: error.code, params: error.params }, { status: 400 });
     throw error;
   }
 }
@@ -55,7 +57,7 @@ export default function IndexFiguresPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const busy = useNavigation().state === "submitting";
-  const pct = (value: string | null) => (value === null ? "" : format.percent(Number(value) / 100, 2));
+  const pct = (value: string | null) => (value === null ? "" : format.percent(new Decimal(value).dividedBy(100).toString(), 2));
   return (
     <>
       <h1>{t("indexFigures.title")}</h1>
@@ -95,7 +97,8 @@ export default function IndexFiguresPage() {
               </p>
             ) : (
               <p className="message error" role="alert" data-testid="index-error">
-                {t("finance.refused", { field: result.field, reason: t(`indexFigures.errors.${result.code}`, result.params) })}
+                {/* "line 3, year": the line is in the translated reason; the column is the file's own name. */}
+                {t("finance.refused", { field: result.field.split(", ").pop(), reason: t(`indexFigures.errors.${result.code}`, result.params) })}
               </p>
             )
           ) : null}

@@ -98,4 +98,18 @@ describe("local budgets under row-level security", () => {
     }));
     expect(intact).toEqual({ other: [{ year: 2024, pgb: "2000.00" }], changes: 3 });
   });
+
+  it("refuses a date that does not exist in a budget file, naming the field", () => {
+    const file = JSON.stringify({
+      municipality_code: "GM0014",
+      key: "samen",
+      name: "SAMEN.",
+      executor: "WIJ Groningen",
+      funding_form: "task_based",
+      ict_share: "0.049",
+      housing_share: "0.06",
+      products: [{ product_code: "45A51", transferred_on: "2023-02-30" }],
+    });
+    expect(() => parseBudgetDefinition(file)).toThrow(expect.objectContaining({ field: "products.0.transferred_on" }));
+  });
 });

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -168,6 +168,15 @@ describe("cli", () => {
     expect(table.stdout).toMatch(/hsj\s.*tender_award/);
     const bad = await cli(["report", "roadmap", "--today", "2026-13"]);
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/--today must be a month YYYY-MM/)]);
+  });
+
+  it("writes a scale-profile file, and refuses a size that is not a whole positive number", async () => {
+    const out = path.join(work, "scale.csv");
+    const written = await cli(["demo", "scale", "--lines", "500", "--municipalities", "3", "--out", out]);
+    expect(written.code, written.stderr).toBe(0);
+    expect(readFileSync(out, "utf8").split("\r\n").filter(Boolean).length).toBe(501);
+    const bad = await cli(["demo", "scale", "--lines", "0", "--out", out]);
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/--lines must be a whole number from 1/)]);
   });
 
   it("explains each command with --help", async () => {

@@ -2,12 +2,11 @@ import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import en from "../../app/i18n/en.json";
 import nl from "../../app/i18n/nl.json";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from "../../seeds/demo-accounts";
-import { browserAvailable, launchBrowser, screenshot, startAppServer, type AppServer, type LaunchedBrowser } from "../support/browser";
+import { DEMO_ACCOUNTS, type DemoAccount } from "../../seeds/demo-accounts";
+import { browserAvailable, launchBrowser, logInAs, screenshot, startAppServer, type AppServer, type LaunchedBrowser } from "../support/browser";
 
 /**
  * Groningen's SAMEN. budget on the demo data in a browser: both versions computed from the
@@ -32,18 +31,7 @@ describe.runIf(browserAvailable())("local budgets in a browser", () => {
     if (server) rmSync(server.dataDir, { recursive: true, force: true });
   });
 
-  async function loggedIn(who: DemoAccount, locale: "nl-NL" | "en-GB"): Promise<Page> {
-    const context = await chromium.browser.newContext({ baseURL: server.baseUrl, locale, viewport: { width: 1280, height: 1000 } });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    const texts = locale === "nl-NL" ? nl : en;
-    await page.goto("/login");
-    await page.getByLabel(texts.auth.email).fill(who.email);
-    await page.getByLabel(texts.auth.password).fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: texts.auth.submit, exact: true }).click();
-    await page.waitForURL((url) => url.pathname === "/");
-    return page;
-  }
+  const loggedIn = (who: DemoAccount, locale: "nl-NL" | "en-GB") => logInAs(chromium.browser, server.baseUrl, who, locale);
 
   it("(a) a Groningen editor sees SAMEN. 2025 computed step by step, with the waterfall and the settlement (Dutch)", async () => {
     const page = await loggedIn(account("groningen.editor@demo.jeugdregio.nl"), "nl-NL");

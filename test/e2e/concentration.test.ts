@@ -6,8 +6,8 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import en from "../../app/i18n/en.json";
 import nl from "../../app/i18n/nl.json";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from "../../seeds/demo-accounts";
-import { browserAvailable, launchBrowser, screenshot, startAppServer, type AppServer, type LaunchedBrowser } from "../support/browser";
+import { DEMO_ACCOUNTS, type DemoAccount } from "../../seeds/demo-accounts";
+import { browserAvailable, launchBrowser, logInAs, screenshot, startAppServer, type AppServer, type LaunchedBrowser } from "../support/browser";
 
 /**
  * Providers covering 80% and the comparison in a browser, on the demo data, for each role and
@@ -40,16 +40,8 @@ describe.runIf(browserAvailable())("providers covering 80% in a browser", () => 
   });
 
   async function loggedIn(who: DemoAccount, locale: "nl-NL" | "en-GB", scenario: string): Promise<Page> {
-    const context = await chromium.browser.newContext({ baseURL: server.baseUrl, locale, viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    const texts = locale === "nl-NL" ? nl : en;
-    await page.goto("/login");
-    await page.getByLabel(texts.auth.email).fill(who.email);
-    await page.getByLabel(texts.auth.password).fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: texts.auth.submit, exact: true }).click();
-    await page.waitForURL((url) => url.pathname === "/");
+    const page = await logInAs(chromium.browser, server.baseUrl, who, locale, { width: 1280, height: 900 });
+    contexts.push(page.context());
     await screenshot(page, scenario, "logged-in");
     return page;
   }

@@ -1,11 +1,10 @@
 import { rmSync, statSync } from "node:fs";
 import path from "node:path";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import en from "../../app/i18n/en.json";
 import nl from "../../app/i18n/nl.json";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from "../../seeds/demo-accounts";
-import { browserAvailable, launchBrowser, screenshot, SCREENSHOT_DIR, startAppServer, type AppServer, type LaunchedBrowser } from "../support/browser";
+import { DEMO_ACCOUNTS, type DemoAccount } from "../../seeds/demo-accounts";
+import { browserAvailable, launchBrowser, logInAs, screenshot, SCREENSHOT_DIR, startAppServer, type AppServer, type LaunchedBrowser } from "../support/browser";
 
 /**
  * The roadmap in a browser on the demo data: a steering member records a review and sees it on
@@ -28,18 +27,7 @@ describe.runIf(browserAvailable())("the roadmap in a browser", () => {
     if (server) rmSync(server.dataDir, { recursive: true, force: true });
   });
 
-  async function loggedIn(who: DemoAccount, locale: "nl-NL" | "en-GB"): Promise<Page> {
-    const context = await chromium.browser.newContext({ baseURL: server.baseUrl, locale, viewport: { width: 1280, height: 1000 } });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    const texts = locale === "nl-NL" ? nl : en;
-    await page.goto("/login");
-    await page.getByLabel(texts.auth.email).fill(who.email);
-    await page.getByLabel(texts.auth.password).fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: texts.auth.submit, exact: true }).click();
-    await page.waitForURL((url) => url.pathname === "/");
-    return page;
-  }
+  const loggedIn = (who: DemoAccount, locale: "nl-NL" | "en-GB") => logInAs(chromium.browser, server.baseUrl, who, locale);
 
   it("(a) a steering member records a review and sees it on the dashboard, with the timeline (Dutch)", async () => {
     const page = await loggedIn(account("stuurgroep@demo.jeugdregio.nl"), "nl-NL");

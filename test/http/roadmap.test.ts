@@ -175,6 +175,8 @@ describe("reviews", () => {
     const cases: [Record<string, string>, string, string][] = [
       [{ intent: "review", held_on: "", body: "SOO", health_wonen: "on_track" }, "held_on", "required"],
       [{ intent: "review", held_on: "2025-01-10", body: "", health_wonen: "on_track" }, "body", "required"],
+      [{ intent: "review", held_on: "2025-02-30", body: "SOO", health_wonen: "on_track" }, "held_on", "required"],
+      [{ intent: "review", held_on: "2025-01-10", body: "SOO", health_wonen: "on_track", corrects_wonen: "abc" }, "entries.0.corrects", "unknownEntry"],
       [{ intent: "review", held_on: "2025-01-10", body: "SOO", health_jeugdzorgplus: "on_track" }, "entries.0.segment", "unknownSegment"],
       [{ intent: "review", held_on: "2025-01-10", body: "SOO", health_wonen: "delayed" }, "entries.0.health_reason", "reasonRequired"],
       // An edit instead of a correcting entry.

@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import en from "../../app/i18n/en.json";
+import nl from "../../app/i18n/nl.json";
+import { DEMO_PASSWORD } from "../../seeds/demo-accounts";
 
 /** Debian's Chromium; the browser tests never download one. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -178,4 +181,27 @@ export async function startAppServer(options: StartAppServerOptions = {}): Promi
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return { baseUrl, dataDir, output: () => log, stop };
+}
+
+/**
+ * A fresh context (own cookies) in the given locale, logged in through the login form as a
+ * demo account; the page is on the home page when this returns.
+ */
+export async function logInAs(
+  browser: Browser,
+  baseUrl: string,
+  who: { email: string },
+  locale: "nl-NL" | "en-GB",
+  viewport = { width: 1280, height: 1000 },
+): Promise<Page> {
+  const context = await browser.newContext({ baseURL: baseUrl, locale, viewport });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  const texts = locale === "nl-NL" ? nl : en;
+  await page.goto("/login");
+  await page.getByLabel(texts.auth.email).fill(who.email);
+  await page.getByLabel(texts.auth.password).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: texts.auth.submit, exact: true }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+  return page;
 }

@@ -2,11 +2,10 @@ import Decimal from "decimal.js";
 import { useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
+import type { FormOutcome } from "~/modules/http.server";
 
 /** What a finance form's action answered (see finance-action.server.ts). */
-export type FinanceResult =
-  | { ok: true; intent: string; changed: number }
-  | { ok: false; intent: string; field: string; code: string; params: Record<string, string | number> };
+export type FinanceResult = FormOutcome;
 
 /** Fields whose stored value is a fraction typed as a percentage. */
 const PERCENT_FIELDS = new Set(["scope_share", "expected_development"]);
@@ -28,7 +27,7 @@ export function FinanceNotice({ result, intent }: { result: FinanceResult | unde
   if (result.ok) {
     return (
       <p className="message" role="status" data-testid="finance-saved">
-        {t("finance.saved", { count: result.changed })}
+        {t("finance.saved", { count: result.changed ?? 0 })}
       </p>
     );
   }

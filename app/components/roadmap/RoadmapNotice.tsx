@@ -1,9 +1,9 @@
 import { useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import type { FormOutcome } from "~/modules/http.server";
 
-export type RoadmapResult =
-  | { ok: true; intent: string }
-  | { ok: false; intent: string; field: string; code: string; params: Record<string, string | number> };
+/** What a roadmap form's action answered (see roadmap-action.server.ts). */
+export type RoadmapResult = FormOutcome;
 
 /** The outcome of a roadmap form with this intent: saved, or the refused field and why (nothing changed). */
 export function RoadmapNotice({ result, intent }: { result: RoadmapResult | undefined; intent: string }) {

@@ -1,9 +1,11 @@
 import { computeBudget, type BudgetInputs, type BudgetOutcome, type BudgetVersion, type Sourced } from "@jeugdregio/budgets";
 import { parseDecimal, readTable, TableError, type CellValue } from "@jeugdregio/tabular";
+import { parseDate } from "@jeugdregio/catalog";
 import Decimal from "decimal.js";
 import { sql } from "kysely";
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { FieldRefusal } from "~/modules/http.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 
@@ -15,17 +17,12 @@ import type { ScopedTransaction } from "~db/tenant-scope";
 export const OVA = "OVA";
 
 /**
- * A problem with an input, naming the field (and line) so it can be fixed. `code` and
- * `params` let a page say the same in the user's language.
+ * A problem with an input, naming the field (and line) so it can be fixed; the message is for
+ * the CLI, `code` and `params` let a page say the same in the user's language.
  */
-export class BudgetInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly code: string = "invalid",
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(`${field}: ${message}`);
+export class BudgetInputError extends FieldRefusal {
+  constructor(field: string, message: string, code = "invalid", params: Record<string, string | number> = {}) {
+    super(field, code, params, `${field}: ${message}`);
   }
 }
 
@@ -38,7 +35,7 @@ const decimalText = (what: string, min?: number, max?: number) =>
     });
 const share = decimalText("a share", 0, 1);
 const money = z.string().regex(/^-?\d+(\.\d{1,2})?$/, "an amount in euros with at most 2 decimals, as a string");
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
+const isoDate = z.string().refine((text) => parseDate(text) !== null, "a date YYYY-MM-DD that exists");
 
 export const budgetDefinitionSchema = z
   .object({

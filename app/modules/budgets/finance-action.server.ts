@@ -2,14 +2,9 @@ import type { DecimalSeparator } from "@jeugdregio/tabular";
 import { json, type AppLoadContext } from "@remix-run/node";
 import { detectLanguage } from "~/i18n/language.server";
 import { requireAccess } from "~/modules/access/access.server";
+import { FieldRefusal, formFields, refusalAnswer, type FormOutcome } from "~/modules/http.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
-import { BudgetInputError } from "./budgets.server";
-
-/** What a finance form gets back: the number of changed fields, or the refused field and why. */
-export type FinanceActionResult =
-  | { ok: true; intent: string; changed: number }
-  | { ok: false; intent: string; field: string; code: string; params: Record<string, string | number> };
 
 export interface FinanceEntry {
   intent: string;
@@ -34,9 +29,7 @@ export async function financeAction(
 ): Promise<Response> {
   const access = await requireAccess(request, context, "write:budgets");
   access.requireMunicipality(municipalityCode, "write");
-  const form = await request.formData();
-  const fields: Record<string, string> = {};
-  for (const [name, value] of form) if (typeof value === "string") fields[name] = value;
+  const fields = formFields(await request.formData());
   const intent = fields.intent ?? "";
   const language = await detectLanguage(request, access.user.language);
   const entry: FinanceEntry = {
@@ -47,11 +40,9 @@ export async function financeAction(
   };
   try {
     const changed = await access.run((trx) => work(trx, entry));
-    return json<FinanceActionResult>({ ok: true, intent, changed });
+    return json<FormOutcome>({ ok: true, intent, changed });
   } catch (error) {
-    if (error instanceof BudgetInputError) {
-      return json<FinanceActionResult>({ ok: false, intent, field: error.field, code: error.code, params: error.params }, { status: 400 });
-    }
+    if (error instanceof FieldRefusal) return refusalAnswer(intent, error);
     throw error;
   }
 }

@@ -19,19 +19,30 @@ export interface SegmentReport {
 
 export type ReportScope = { kind: "region" } | { kind: "municipality"; code: string };
 
+/**
+ * The segment column of the row `alias` (product_code, municipality_code, service_month): the
+ * mapping row valid on the first day of its service month, a municipality's override before the
+ * regional row; no row or no segment is unassigned. `regionalOnly` looks at regional rows only,
+ * for products no municipality overrides.
+ */
+export function mappedColumn(alias: string, regionalOnly = false) {
+  const ref = (column: string) => sql.ref(`${alias}.${column}`);
+  return sql`coalesce((
+    select m.segment_key from product_mapping m
+    where m.product_code = ${ref("product_code")}
+      and ${regionalOnly ? sql`m.municipality_code is null` : sql`(m.municipality_code = ${ref("municipality_code")} or m.municipality_code is null)`}
+      and m.valid_from <= ${ref("service_month")} and (m.valid_to is null or m.valid_to >= ${ref("service_month")})
+    order by m.municipality_code nulls last
+    limit 1), 'unassigned')`;
+}
+
 /** The lines of a scope and year, each tagged with its segment column. */
 export function taggedLines(year: number, scope: ReportScope) {
   // One index lookup per line: robust whatever the planner knows about the
   // data (the embedded database has no statistics until analysed).
   return sql`
     select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount, d.referrer,
-      coalesce((
-        select m.segment_key from product_mapping m
-        where m.product_code = d.product_code
-          and (m.municipality_code = d.municipality_code or m.municipality_code is null)
-          and m.valid_from <= d.service_month and (m.valid_to is null or m.valid_to >= d.service_month)
-        order by m.municipality_code nulls last
-        limit 1), 'unassigned') as col
+      ${mappedColumn("d")} as col
     from declaration d
     where d.superseded_by is null
       and d.service_month >= make_date(${year}::int, 1, 1) and d.service_month < make_date(${year}::int + 1, 1, 1)

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { bumpReportStamp } from "./report-cache.server";
+import { mappedColumn } from "./segment-report.server";
 
 /**
  * Keeps the segment table's summary tables (migration 0008) equal to what the current
@@ -11,30 +12,20 @@ import { bumpReportStamp } from "./report-cache.server";
  */
 
 /**
- * Current lines matching `where`, with year and segment column as the reports assign them (the
- * mapping row valid on the first day of the service month; a municipality's override before the
- * regional row; no row or no segment: unassigned). Resolved once per product and month, and per
- * line only where a municipality has an override for the product: the same answer, far fewer
- * lookups.
+ * Current lines matching `where`, with year and segment column as the reports assign them
+ * (`mappedColumn`). Resolved once per product and month, and per line only where a municipality
+ * has an override for the product: the same answer, far fewer lookups.
  */
 function taggedCurrent(where: RawBuilder<unknown>) {
-  const lookup = (alias: string, municipal: boolean) => sql`
-    coalesce((
-      select m.segment_key from product_mapping m
-      where m.product_code = ${sql.ref(`${alias}.product_code`)}
-        and ${municipal ? sql`(m.municipality_code = ${sql.ref(`${alias}.municipality_code`)} or m.municipality_code is null)` : sql`m.municipality_code is null`}
-        and m.valid_from <= ${sql.ref(`${alias}.service_month`)} and (m.valid_to is null or m.valid_to >= ${sql.ref(`${alias}.service_month`)})
-      order by m.municipality_code nulls last
-      limit 1), 'unassigned')`;
   return sql`
     with lines as materialized (
       select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount
       from declaration d where d.superseded_by is null and ${where}),
-    regional as materialized (select k.product_code, k.service_month, ${lookup("k", false)} as col
+    regional as materialized (select k.product_code, k.service_month, ${mappedColumn("k", true)} as col
                  from (select distinct product_code, service_month from lines) k),
     overridden as (select distinct product_code, municipality_code from product_mapping where municipality_code is not null)
     select l.municipality_code, extract(year from l.service_month)::int as year, l.provider_code, l.client_key, l.amount,
-      case when o.product_code is null then r.col else ${lookup("l", true)} end as col
+      case when o.product_code is null then r.col else ${mappedColumn("l")} end as col
     from lines l
     join regional r on r.product_code = l.product_code and r.service_month = l.service_month
     left join overridden o on o.product_code = l.product_code and o.municipality_code = l.municipality_code`;

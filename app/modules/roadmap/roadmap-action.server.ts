@@ -1,14 +1,10 @@
 import { canEditTrack, type Permission } from "@jeugdregio/access";
 import { json, type AppLoadContext } from "@remix-run/node";
 import { requireAccess, type RequestAccess } from "~/modules/access/access.server";
-import { notFound } from "~/modules/http.server";
+import { FieldRefusal, formFields, notFound, refusalAnswer, type FormOutcome } from "~/modules/http.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
-import { findTrack, RoadmapInputError } from "./roadmap.server";
-
-export type RoadmapActionResult =
-  | { ok: true; intent: string }
-  | { ok: false; intent: string; field: string; code: string; params: Record<string, string | number> };
+import { findTrack } from "./roadmap.server";
 
 export interface RoadmapEntry {
   intent: string;
@@ -40,17 +36,14 @@ export async function roadmapAction(
     }
   }
   const form = await request.formData();
-  const fields: Record<string, string> = {};
-  for (const [name, value] of form) if (typeof value === "string") fields[name] = value;
+  const fields = formFields(form);
   const intent = fields.intent ?? "";
   const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
   try {
     await access.run((trx) => work(trx, { intent, form, fields, actor, access }));
-    return json<RoadmapActionResult>({ ok: true, intent });
+    return json<FormOutcome>({ ok: true, intent });
   } catch (error) {
-    if (error instanceof RoadmapInputError) {
-      return json<RoadmapActionResult>({ ok: false, intent, field: error.field, code: error.code, params: error.params }, { status: 400 });
-    }
+    if (error instanceof FieldRefusal) return refusalAnswer(intent, error);
     throw error;
   }
 }

@@ -13,8 +13,10 @@ import {
   type ProcessStepKey,
   type TrackStep,
 } from "@jeugdregio/roadmap";
+import { parseDate } from "@jeugdregio/catalog";
 import { sql } from "kysely";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { FieldRefusal } from "~/modules/http.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import Decimal from "decimal.js";
@@ -28,15 +30,7 @@ import { TARGET_METRICS } from "./target-metrics";
  */
 
 /** Bad input, naming the field, with a code a page translates. Nothing is changed. */
-export class RoadmapInputError extends Error {
-  constructor(
-    readonly field: string,
-    readonly code: string,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(`${field}: ${code}`);
-  }
-}
+export class RoadmapInputError extends FieldRefusal {}
 
 export interface RoadmapTrack {
   id: string;
@@ -177,7 +171,7 @@ export async function recordReview(
   typed: { held_on?: string; body?: string; entries: ReviewEntryInput[] },
 ): Promise<number> {
   const heldOn = (typed.held_on ?? "").trim();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(heldOn) || Number.isNaN(Date.parse(`${heldOn}T00:00:00Z`))) throw new RoadmapInputError("held_on", "required");
+  if (parseDate(heldOn) === null) throw new RoadmapInputError("held_on", "required");
   const body = (typed.body ?? "").trim();
   if (!body || body.length > 200) throw new RoadmapInputError("body", "required");
   if (!typed.entries.length) throw new RoadmapInputError("entries", "required");
@@ -186,8 +180,10 @@ export async function recordReview(
     const problems = validateHealth(entry.health, entry.health_reason ?? null);
     if (problems.length) throw new RoadmapInputError(`entries.${i}.${problems[0]!.field === "reason" ? "health_reason" : "health"}`, problems[0]!.code);
     if (entry.corrects) {
+      const refused = new RoadmapInputError(`entries.${i}.corrects`, "unknownEntry", { value: entry.corrects });
+      if (!/^\d{1,15}$/.test(entry.corrects)) throw refused;
       const corrected = await trx.selectFrom("roadmap_review_entry").select(["id", "segment_key"]).where("id", "=", Number(entry.corrects)).executeTakeFirst();
-      if (!corrected || corrected.segment_key !== entry.segment || !/^\d+$/.test(entry.corrects)) throw new RoadmapInputError(`entries.${i}.corrects`, "unknownEntry", { value: entry.corrects });
+      if (!corrected || corrected.segment_key !== entry.segment) throw refused;
     }
   }
   const review = await trx.insertInto("roadmap_review").values({ held_on: heldOn, body, recorded_by: actor.label }).returning("id").executeTakeFirstOrThrow();
