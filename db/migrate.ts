@@ -8,6 +8,9 @@ import * as financeEntries from "./migrations/0006_finance_entries";
 import * as roadmap from "./migrations/0007_roadmap";
 import * as segmentSummary from "./migrations/0008_segment_summary";
 import * as reportCache from "./migrations/0009_report_cache";
+import * as clientSummaryOrder from "./migrations/0010_client_summary_order";
+import * as regionProviderSummary from "./migrations/0011_region_provider_summary";
+import * as scopeChecksOnce from "./migrations/0012_scope_checks_once";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -21,6 +24,9 @@ const migrations: Record<string, Migration> = {
   "0007_roadmap": roadmap,
   "0008_segment_summary": segmentSummary,
   "0009_report_cache": reportCache,
+  "0010_client_summary_order": clientSummaryOrder,
+  "0011_region_provider_summary": regionProviderSummary,
+  "0012_scope_checks_once": scopeChecksOnce,
 };
 
 export function createMigrator(db: Kysely<Database>) {

@@ -182,6 +182,7 @@ export interface Database {
   roadmap_target: RoadmapTargetTable;
   summary_provider: SummaryProviderTable;
   summary_client: SummaryClientTable;
+  summary_region_provider: SummaryRegionProviderTable;
   report_stamp: { id: number; version: number };
   report_cache: ReportCacheTable;
 }
@@ -211,6 +212,15 @@ export interface SummaryClientTable {
   year: number;
   col: string;
   client_key: string;
+  net: string;
+  lines: number;
+}
+
+/** The region's net per year, segment column and provider (summary_provider over the municipalities). */
+export interface SummaryRegionProviderTable {
+  year: number;
+  col: string;
+  provider_code: string;
   net: string;
   lines: number;
 }

@@ -1,6 +1,6 @@
 /**
  * Which tables belong to a tenant (a municipality). Every tenant-owned table has
- * `municipality_code` as the first column of its primary key, in every foreign key
+ * `municipality_code` in its primary key (mostly first), in every foreign key
  * to another tenant-owned table, and row-level security enabled and forced; a test
  * (test/db/tenancy-schema.test.ts) checks the live schema against this list, so the
  * schema can be distributed by municipality (Citus) without redesign.

@@ -23,6 +23,19 @@ function encode(part: TenantScope["read"]): string {
 
 export type ScopedTransaction = Transaction<Database>;
 
+/** Work for the owner's connection once a transaction has committed (e.g. VACUUM, which cannot run inside one). */
+export type AfterCommitTask = (db: Kysely<Database>) => Promise<void>;
+const afterCommitTasks = new WeakMap<ScopedTransaction, Map<string, AfterCommitTask>>();
+
+/**
+ * Queues `task` to run after `trx` commits (once per key, however often it is queued); a
+ * rollback drops it. For upkeep that helps readers but is not part of the change itself: a
+ * failing task is ignored, the next change queues it again.
+ */
+export function afterCommit(trx: ScopedTransaction, key: string, task: AfterCommitTask): void {
+  afterCommitTasks.get(trx)?.set(key, task);
+}
+
 /**
  * Runs `work` in one transaction as the non-owner application role with the
  * tenant scope set transaction-locally (`set_config(…, true)`), so row-level
@@ -35,10 +48,14 @@ export async function withTenantScope<T>(
 ): Promise<T> {
   const read = encode(scope.read);
   const write = encode(scope.write);
-  return db.transaction().execute(async (trx) => {
+  const tasks = new Map<string, AfterCommitTask>();
+  const result = await db.transaction().execute(async (trx) => {
+    afterCommitTasks.set(trx, tasks);
     await sql`select set_config('role', ${APP_ROLE}, true),
                      set_config(${READ_SCOPE_SETTING}, ${read}, true),
                      set_config(${WRITE_SCOPE_SETTING}, ${write}, true)`.execute(trx);
     return work(trx);
   });
+  for (const task of tasks.values()) await task(db).catch(() => undefined);
+  return result;
 }

@@ -3,7 +3,7 @@
  * database (BENCH_LINES, default 10M), a logged-in steering member, autocannon with 50
  * connections for 30 s (BENCH_HTTP_SECONDS) on loopback against the segment overview page and
  * its JSON route: requests/s, p50/p95/p99 latency (every response timed), errors, and the server
- * process's peak memory (VmHWM).
+ * process's peak memory (VmHWM). The server runs with NODE_ENV=production, as deployed.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -56,7 +56,9 @@ async function main() {
   await handle.close();
 
   const server = spawn(process.execPath, ["--import", "tsx", "app/server/start.server.ts"], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(PORT), HOST: "127.0.0.1", LOG_LEVEL: "warn", DEMO: "0", NODE_ENV: "development" },
+    env: { ...process.env, DATABASE_URL: url, PORT: String(PORT), HOST: "127.0.0.1", LOG_LEVEL: "warn", DEMO: "0",
+      // Measured as it is deployed: production React and Remix, with the secrets production requires.
+      NODE_ENV: "production", SESSION_SECRET: "bench-session-secret-bench-session-secret-0", PSEUDONYM_KEY: "bench-pseudonym-key-bench-pseudonym-key-0" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   try {

@@ -125,8 +125,9 @@ describe("segment summaries", () => {
     const left = await withTenantScope(database.db, ALL_TENANTS, async (trx) => ({
       providers: Number((await sql<{ n: number }>`select count(*)::int as n from summary_provider`.execute(trx)).rows[0]!.n),
       clients: Number((await sql<{ n: number }>`select count(*)::int as n from summary_client`.execute(trx)).rows[0]!.n),
+      region: Number((await sql<{ n: number }>`select count(*)::int as n from summary_region_provider`.execute(trx)).rows[0]!.n),
     }));
-    expect(left).toEqual({ providers: 0, clients: 0 });
+    expect(left).toEqual({ providers: 0, clients: 0, region: 0 });
   });
 
   it("keep another municipality's summary rows out of reach (row-level security)", async () => {
@@ -144,6 +145,18 @@ describe("segment summaries", () => {
     await expect(forged).rejects.toMatchObject({ code: "42501" });
     const changed = await withTenantScope(database.db, hogeland, (trx) => sql`update summary_client set net = 0 where municipality_code = 'GM0014'`.execute(trx));
     expect(Number(changed.numAffectedRows ?? 0)).toBe(0);
+
+    // The region's provider totals are the region's only: no rows for a municipal reader, no writes.
+    const regionSeen = await withTenantScope(database.db, hogeland, (trx) => sql<{ n: number }>`select count(*)::int as n from summary_region_provider`.execute(trx));
+    expect(Number(regionSeen.rows[0]!.n)).toBe(0);
+    const regionForged = withTenantScope(database.db, hogeland, (trx) =>
+      sql`insert into summary_region_provider values (2025, 'hsj', '12345678', 1000000, 1)`.execute(trx),
+    );
+    await expect(regionForged).rejects.toMatchObject({ code: "42501" });
+    const regionChanged = await withTenantScope(database.db, hogeland, (trx) => sql`update summary_region_provider set net = 0`.execute(trx));
+    expect(Number(regionChanged.numAffectedRows ?? 0)).toBe(0);
+    const regionRows = await withTenantScope(database.db, readAll, (trx) => sql<{ n: number }>`select count(*)::int as n from summary_region_provider where net <> 0`.execute(trx));
+    expect(Number(regionRows.rows[0]!.n)).toBeGreaterThan(0);
 
     // Stored results keep the same walls: the region's and Groningen's are out of Het Hogeland's reach.
     await withTenantScope(database.db, readAll, (trx) => segmentReportFor(trx, { key: "region", report: { kind: "region" }, name: null }, 2025));

@@ -5,7 +5,7 @@ import { sql } from "kysely";
 import { requireAccess, type RequestAccess } from "~/modules/access/access.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { cachedReport } from "./report-cache.server";
-import { segmentReport, taggedLines, yearsWithData, type ReportScope, type SegmentReport } from "./segment-report.server";
+import { regionProviderSummary, segmentReport, taggedLines, yearsWithData, type ReportScope, type SegmentReport } from "./segment-report.server";
 
 /**
  * The segment overview and its drill-downs: which scope and year a request
@@ -81,8 +81,8 @@ export async function spendingSeries(trx: ScopedTransaction, scope: SegmentScope
   if (!years.length) return { scope: scope.key, years, series: [] };
   // From the segment summaries (equal to the lines, see segment-summary.server.ts).
   const rows = await sql<{ year: number; col: string; spending: string }>`
-    select year, col, sum(net)::numeric(16, 2)::text as spending from summary_provider
-    where true ${scope.report.kind === "municipality" ? sql`and municipality_code = ${scope.report.code}` : sql``}
+    select year, col, sum(net)::numeric(16, 2)::text as spending
+    from ${scope.report.kind === "municipality" ? sql`summary_provider where municipality_code = ${scope.report.code}` : sql`${regionProviderSummary()} r`}
     group by year, col`.execute(trx);
   const series = [...years].sort((a, b) => a - b).map((year) => {
     const own = rows.rows.filter((r) => Number(r.year) === year);

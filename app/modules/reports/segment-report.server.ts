@@ -2,6 +2,7 @@ import { figuresToJson, segmentFigures, SEGMENT_COLUMNS, type SegmentColumn, typ
 import Decimal from "decimal.js";
 import { sql } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
+import { READ_SCOPE_SETTING } from "~db/tenancy";
 
 /**
  * The segment table of DOMAIN.md for a scope and a year, computed in one place
@@ -36,6 +37,19 @@ export function mappedColumn(alias: string, regionalOnly = false) {
     limit 1), 'unassigned')`;
 }
 
+const REGIONAL_READER = sql`coalesce(nullif(current_setting(${sql.lit(READ_SCOPE_SETTING)}, true), '') = 'all', false)`;
+
+/**
+ * The region's net per year, column and provider (year, col, provider_code, net): the regional
+ * summary for regional readers; for any other scope the municipal rows that row-level security
+ * lets it see, so asking for the region never shows more than one's own (a one-time filter
+ * picks the branch).
+ */
+export function regionProviderSummary() {
+  return sql`(select year, col, provider_code, net from summary_region_provider where ${REGIONAL_READER}
+    union all select year, col, provider_code, net from summary_provider where not ${REGIONAL_READER})`;
+}
+
 /** The lines of a scope and year, each tagged with its segment column. */
 export function taggedLines(year: number, scope: ReportScope) {
   // One index lookup per line: robust whatever the planner knows about the
@@ -53,34 +67,42 @@ export async function segmentReport(trx: ScopedTransaction, year: number, scope:
   // From the summary tables (kept equal to the lines, see segment-summary.server.ts), or
   // straight from the lines: the test compares the two.
   const inScope = scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``;
+  // The region's providers come summed over the municipalities already (summary_region_provider).
   const providerSource =
-    source === "summary"
-      ? sql`select col, provider_code, net as amount from summary_provider where year = ${year} ${inScope}`
-      : taggedLines(year, scope);
+    source === "lines"
+      ? taggedLines(year, scope)
+      : scope.kind === "region"
+        ? sql`select col, provider_code, net as amount from ${regionProviderSummary()} r where year = ${year}`
+        : sql`select col, provider_code, net as amount from summary_provider where year = ${year} ${inScope}`;
   const clientSource =
     source === "summary" ? sql`select col, client_key, net as amount from summary_client where year = ${year} ${inScope}` : taggedLines(year, scope);
-  // grouping sets: per column, and (col = null) across all columns for "all".
-  const [providers, clients] = await Promise.all([
-    sql<{ col: string | null; provider_code: string; net: string }>`
+  // Providers per column; "all" is their sum over the columns (every line has exactly one column),
+  // added up below. Clients: grouping sets (client, column) and (client), which the client
+  // summary's key (year, client_key, col, …) delivers in order, so no sort or hash of every row.
+  // Room to aggregate in memory, and no JIT compile (it costs more than it saves on these scans).
+  await sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`.execute(trx);
+  const providers = await sql<{ col: string; provider_code: string; net: string }>`
       with t as (${providerSource})
-      select col, provider_code, sum(amount)::text as net from t
-      group by grouping sets ((col, provider_code), (provider_code))`.execute(trx),
-    sql<{ col: string | null; clients: number }>`
+      select col, provider_code, sum(amount)::text as net from t group by col, provider_code
+      order by col, sum(amount) desc`.execute(trx);
+  const clients = await sql<{ col: string | null; clients: number }>`
       with t as (${clientSource}),
-      per_client as (select col, client_key, sum(amount) as net from t group by grouping sets ((col, client_key), (client_key)))
-      select col, count(*) filter (where net > 0)::int as clients from per_client group by col`.execute(trx),
-  ]);
+      per_client as (select col, client_key, sum(amount) as net from t group by grouping sets ((client_key, col), (client_key)))
+      select col, count(*) filter (where net > 0)::int as clients from per_client group by col`.execute(trx);
   const key = (col: string | null): SegmentColumn => (col ?? "all") as SegmentColumn;
-  const providerNets = new Map<SegmentColumn, { providerCode: string; spending: string }[]>();
-  const spending = new Map<SegmentColumn, string>();
+  // Largest first from the query, so the coverage count sorts in linear time; parsed once.
+  const providerNets = new Map<SegmentColumn, { providerCode: string; spending: Decimal }[]>();
+  const allNets = new Map<string, Decimal>();
   for (const row of providers.rows) {
+    const net = new Decimal(row.net);
     const list = providerNets.get(key(row.col)) ?? [];
-    list.push({ providerCode: row.provider_code, spending: row.net });
+    list.push({ providerCode: row.provider_code, spending: net });
     providerNets.set(key(row.col), list);
+    allNets.set(row.provider_code, (allNets.get(row.provider_code) ?? new Decimal(0)).plus(net));
   }
-  for (const [col, list] of providerNets) {
-    spending.set(col, list.reduce((sum, p) => sum.plus(p.spending), new Decimal(0)).toFixed());
-  }
+  providerNets.set("all", [...allNets].map(([providerCode, net]) => ({ providerCode, spending: net })));
+  const spending = new Map<SegmentColumn, Decimal>();
+  for (const [col, list] of providerNets) spending.set(col, list.reduce((sum, p) => sum.plus(p.spending), new Decimal(0)));
   const clientCounts = new Map(clients.rows.map((r) => [key(r.col), Number(r.clients)]));
   const segments = Object.fromEntries(
     SEGMENT_COLUMNS.map((col) => [
@@ -95,8 +117,7 @@ export async function segmentReport(trx: ScopedTransaction, year: number, scope:
 export async function yearsWithData(trx: ScopedTransaction, scope: ReportScope): Promise<number[]> {
   // The summary has a row for every municipality-year with current lines.
   const rows = await sql<{ year: number }>`
-    select distinct year from summary_provider
-    where true ${scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``}
+    select distinct year from ${scope.kind === "municipality" ? sql`summary_provider where municipality_code = ${scope.code}` : sql`${regionProviderSummary()} r`}
     order by 1 desc`.execute(trx);
   return rows.rows.map((r) => Number(r.year));
 }

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import type { ScopedTransaction } from "~db/tenant-scope";
+import { afterCommit, type ScopedTransaction } from "~db/tenant-scope";
 import { bumpReportStamp } from "./report-cache.server";
 import { mappedColumn } from "./segment-report.server";
 
@@ -35,21 +35,34 @@ function taggedCurrent(where: RawBuilder<unknown>) {
 async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1 | -1): Promise<void> {
   // Every stored report is outdated from this transaction on.
   await bumpReportStamp(trx);
+  // Room to aggregate the batch in memory rather than in sorted runs on disk.
+  await sql`select set_config('work_mem', '256MB', true)`.execute(trx);
   await sql`
     with t as materialized (${taggedCurrent(where)}),
-    p as (insert into summary_provider (municipality_code, year, col, provider_code, net, lines)
-      select municipality_code, year, col, provider_code, ${sign}::int * sum(amount), ${sign}::int * count(*)::int from t group by 1, 2, 3, 4
+    p as materialized (select municipality_code, year, col, provider_code, ${sign}::int * sum(amount) as net, ${sign}::int * count(*)::int as lines from t group by 1, 2, 3, 4),
+    up as (insert into summary_provider (municipality_code, year, col, provider_code, net, lines)
+      select * from p
       on conflict (municipality_code, year, col, provider_code)
-      do update set net = summary_provider.net + excluded.net, lines = summary_provider.lines + excluded.lines)
+      do update set net = summary_provider.net + excluded.net, lines = summary_provider.lines + excluded.lines),
+    region as (insert into summary_region_provider (year, col, provider_code, net, lines)
+      select year, col, provider_code, sum(net), sum(lines) from p group by 1, 2, 3
+      on conflict (year, col, provider_code)
+      do update set net = summary_region_provider.net + excluded.net, lines = summary_region_provider.lines + excluded.lines)
     insert into summary_client (municipality_code, year, col, client_key, net, lines)
       select municipality_code, year, col, client_key, ${sign}::int * sum(amount), ${sign}::int * count(*)::int from t group by 1, 2, 3, 4
       on conflict (municipality_code, year, col, client_key)
       do update set net = summary_client.net + excluded.net, lines = summary_client.lines + excluded.lines`.execute(trx);
-  if (sign < 0) {
-    // A group without lines is gone, as it would be when computed from the lines.
-    await sql`delete from summary_provider where lines = 0`.execute(trx);
-    await sql`delete from summary_client where lines = 0`.execute(trx);
-  }
+  if (sign < 0) await dropEmptyGroups(trx);
+  // The region's client counts read summary_client's key with an index-only scan, which needs
+  // the visibility map current; the server may run without autovacuum (this machine's does).
+  afterCommit(trx, "vacuum-summaries", (db) => sql`vacuum summary_client, summary_provider, summary_region_provider`.execute(db).then(() => undefined));
+}
+
+/** A group without lines is gone, as it would be when computed from the lines. */
+async function dropEmptyGroups(trx: ScopedTransaction): Promise<void> {
+  await sql`delete from summary_provider where lines = 0`.execute(trx);
+  await sql`delete from summary_region_provider where lines = 0`.execute(trx);
+  await sql`delete from summary_client where lines = 0`.execute(trx);
 }
 
 /** A committed append: its batch's lines join the summaries. */
@@ -68,10 +81,18 @@ export async function refreshSummarySlices(trx: ScopedTransaction, slices: reado
   if (!unique.length) return;
   const codes = unique.map((s) => s.municipalityCode);
   const years = unique.map((s) => s.year);
-  for (const table of ["summary_provider", "summary_client"] as const) {
-    await sql`delete from ${sql.table(table)} s using unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
+  // The region's rows lose what the deleted municipality-years contributed.
+  await sql`
+    with gone as (
+      delete from summary_provider s using unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
+      where s.municipality_code = p.municipality_code and s.year = p.year
+      returning s.year, s.col, s.provider_code, s.net, s.lines)
+    insert into summary_region_provider (year, col, provider_code, net, lines)
+      select year, col, provider_code, -sum(net), -sum(lines) from gone group by 1, 2, 3
+      on conflict (year, col, provider_code)
+      do update set net = summary_region_provider.net + excluded.net, lines = summary_region_provider.lines + excluded.lines`.execute(trx);
+  await sql`delete from summary_client s using unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
       where s.municipality_code = p.municipality_code and s.year = p.year`.execute(trx);
-  }
   await apply(
     trx,
     sql`exists (select 1 from unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
@@ -79,6 +100,7 @@ export async function refreshSummarySlices(trx: ScopedTransaction, slices: reado
                   and d.service_month >= make_date(p.year, 1, 1) and d.service_month < make_date(p.year + 1, 1, 1))`,
     1,
   );
+  await dropEmptyGroups(trx);
 }
 
 /** The municipality-years a batch's lines (and the lines it superseded) lie in. */
@@ -101,9 +123,10 @@ export async function withMappingChange<T>(trx: ScopedTransaction, productCodes:
   return result;
 }
 
-/** Rebuilds both summaries from every current line (a repair, and for databases from before 0008). */
+/** Rebuilds the summaries from every current line (a repair, and for databases from before 0008). */
 export async function rebuildSummary(trx: ScopedTransaction): Promise<void> {
   await sql`delete from summary_provider`.execute(trx);
+  await sql`delete from summary_region_provider`.execute(trx);
   await sql`delete from summary_client`.execute(trx);
   await apply(trx, sql`true`, 1);
 }

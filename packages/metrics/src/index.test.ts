@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import { describe, expect, it } from "vitest";
-import { figuresToJson, money, rankProviders, segmentFigures } from "./index";
+import { coverage, figuresToJson, money, rankProviders, segmentFigures } from "./index";
 
 describe("providers covering 80%", () => {
   it("is the smallest top set whose cumulative spending reaches 80%", () => {
@@ -46,6 +46,25 @@ describe("providers covering 80%", () => {
       ["mid", "0.9", true],
       ["small", "1", false],
     ]);
+  });
+
+  it("counts what rankProviders marks, on generated provider lists in any order", () => {
+    // A small deterministic generator: amounts with cents, credits, zeros and ties.
+    let state = 12345;
+    const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 300; round++) {
+      const count = Math.floor(next() * 40);
+      const providers = Array.from({ length: count }, (_, i) => {
+        const roll = next();
+        const cents = roll < 0.1 ? 0 : roll < 0.2 ? -Math.floor(next() * 50_000) : roll < 0.3 ? 12_345 : Math.floor(next() * 10_000_000);
+        return { providerCode: `P${i}`, spending: new Decimal(cents).dividedBy(100).toFixed(2) };
+      });
+      const total = providers.reduce((sum, p) => sum.plus(p.spending), new Decimal(0));
+      const ranked = rankProviders(providers, total);
+      expect(coverage(providers, total)).toEqual({ providers: ranked.length, providers80: ranked.filter((p) => p.inCoverageSet).length });
+      const sorted = [...providers].sort((a, b) => new Decimal(b.spending).comparedTo(a.spending));
+      expect(coverage(sorted, total)).toEqual(coverage(providers, total));
+    }
   });
 
   it("is zero for a scope without spending", () => {
