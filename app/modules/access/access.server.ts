@@ -45,11 +45,40 @@ export async function sessionToken(request: Request, context: AppLoadContext): P
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
+interface VisitorLookup {
+  user: SessionUser | null;
+  /** Every municipality in name order (reference data), read with the session. */
+  all: { code: string; name: string }[];
+}
+
+// One lookup per HTTP request for the root and route loaders together (they share the load
+// context). Only for GET and HEAD: an action may change the session before its loaders run.
+const lookups = new WeakMap<AppLoadContext, Map<string, Promise<VisitorLookup>>>();
+
+function lookUpVisitor(request: Request, context: AppLoadContext, token: string): Promise<VisitorLookup> {
+  const fresh = () =>
+    withTenantScope(context.db, NO_TENANTS, async (trx) => {
+      const user = await findSessionUser(trx, token, context.config.sessionTtlHours);
+      const all = user ? await trx.selectFrom("municipality").select(["code", "name"]).orderBy("name").execute() : [];
+      return { user, all };
+    });
+  if (request.method !== "GET" && request.method !== "HEAD") return fresh();
+  let perToken = lookups.get(context);
+  if (!perToken) lookups.set(context, (perToken = new Map()));
+  let lookup = perToken.get(token);
+  if (!lookup) perToken.set(token, (lookup = fresh()));
+  return lookup;
+}
+
 export async function resolveVisitor(request: Request, context: AppLoadContext): Promise<Visitor> {
+  return (await visitorWithMunicipalities(request, context)).visitor;
+}
+
+async function visitorWithMunicipalities(request: Request, context: AppLoadContext): Promise<{ visitor: Visitor; all: VisitorLookup["all"] }> {
   const run = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, NO_TENANTS, work);
   const token = await sessionToken(request, context);
-  const user = token ? await run((trx) => findSessionUser(trx, token, context.config.sessionTtlHours)) : null;
-  return { user, token: user ? token : null, run };
+  const lookup = token ? await lookUpVisitor(request, context, token) : { user: null, all: [] };
+  return { visitor: { user: lookup.user, token: lookup.user ? token : null, run }, all: lookup.all };
 }
 
 export async function requireAccess(
@@ -57,7 +86,7 @@ export async function requireAccess(
   context: AppLoadContext,
   permission?: Permission,
 ): Promise<RequestAccess> {
-  const visitor = await resolveVisitor(request, context);
+  const { visitor, all } = await visitorWithMunicipalities(request, context);
   if (!visitor.user) {
     const url = new URL(request.url);
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
@@ -68,7 +97,6 @@ export async function requireAccess(
   }
   const scope = municipalityScopeOf(user.role, user.municipalityCode);
   const run = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, scope, work);
-  const all = await run((trx) => trx.selectFrom("municipality").select(["code", "name"]).orderBy("name").execute());
   const visible = new Set(codesInScope(scope.read, all.map((m) => m.code)));
   const municipalities = all.filter((m) => visible.has(m.code));
   return {

@@ -11,9 +11,22 @@ import type { ScopedTransaction } from "~db/tenant-scope";
 
 export type CachedKind = "segment_table" | "spending_series";
 
+// The stamp read once per transaction: a page asks for several stored results.
+const stamps = new WeakMap<ScopedTransaction, Promise<number>>();
+
 /** Marks every stored result as outdated: call in the transaction that changes the figures. */
 export async function bumpReportStamp(trx: ScopedTransaction): Promise<void> {
+  stamps.delete(trx);
   await sql`update report_stamp set version = version + 1 where id = 1`.execute(trx);
+}
+
+function currentStamp(trx: ScopedTransaction): Promise<number> {
+  let stamp = stamps.get(trx);
+  if (!stamp) {
+    stamp = trx.selectFrom("report_stamp").select("version").where("id", "=", 1).executeTakeFirstOrThrow().then((row) => Number(row.version));
+    stamps.set(trx, stamp);
+  }
+  return stamp;
 }
 
 export async function cachedReport<T>(
@@ -21,7 +34,7 @@ export async function cachedReport<T>(
   key: { scope: string; kind: CachedKind; year: number },
   compute: () => Promise<T>,
 ): Promise<T> {
-  const stamp = Number((await trx.selectFrom("report_stamp").select("version").where("id", "=", 1).executeTakeFirstOrThrow()).version);
+  const stamp = await currentStamp(trx);
   const hit = await trx
     .selectFrom("report_cache")
     .select("body")
