@@ -21,7 +21,7 @@ import type { ImportActor } from "~/modules/population/population-import.server"
 import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import { DECLARATION_IMPORT_LOCK, DECLARATION_LINES_SCHEMA } from "~db/tenancy";
-import { addBatchToSummary, batchSlices, refreshSummarySlices } from "~/modules/reports/segment-summary.server";
+import { addBatchToSummary, batchSlices, lockSummaries, refreshSummarySlices } from "~/modules/reports/segment-summary.server";
 import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import { dropLoadingTable, loadDeclarationLines, type LoadedLines, type Skipped } from "./bulk-load.server";
 import { bsnPseudonymiser } from "./pseudonym.server";
@@ -391,6 +391,7 @@ async function insertLines(trx: ScopedTransaction, table: string, lines: Declara
 
 /** Takes a batch out of every figure: its lines go, the lines it replaced count again. */
 export async function rollBackBatch(trx: ScopedTransaction, actor: ImportActor, batchId: string): Promise<boolean> {
+  await lockSummaries(trx);
   const batch = await trx
     .updateTable("import_batch")
     .set({ status: "rolled_back", rolled_back_at: new Date(), rolled_back_by_label: actor.label })
