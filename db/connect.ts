@@ -8,6 +8,7 @@ import copyStreams from "pg-copy-streams";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Database } from "./schema";
+import { settleAfterCommitTasks } from "./tenant-scope";
 
 export type DatabaseTarget =
   | { kind: "postgres"; url: string; poolSize?: number }
@@ -66,7 +67,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db); // fail early with the driver's own message
-    return { db, kind: "postgres", describe: redactUrl(target.url), close: () => db.destroy(), bulk: pgBulkLoader(pool) };
+    const close = async () => {
+      await settleAfterCommitTasks();
+      await db.destroy();
+    };
+    return { db, kind: "postgres", describe: redactUrl(target.url), close, bulk: pgBulkLoader(pool) };
   }
   const dataDir = target.dataDir.startsWith("memory://") ? target.dataDir : path.resolve(target.dataDir);
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
@@ -78,7 +83,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     db,
     kind: "embedded",
     describe: `embedded PostgreSQL in ${dataDir}`,
-    close: () => db.destroy(),
+    close: async () => {
+      await settleAfterCommitTasks();
+      await db.destroy();
+    },
     bulk: pgliteBulkLoader(db, client),
   };
 }

@@ -28,12 +28,45 @@ export type AfterCommitTask = (db: Kysely<Database>) => Promise<void>;
 const afterCommitTasks = new WeakMap<ScopedTransaction, Map<string, AfterCommitTask>>();
 
 /**
- * Queues `task` to run after `trx` commits (once per key, however often it is queued); a
- * rollback drops it. For upkeep that helps readers but is not part of the change itself: a
- * failing task is ignored, the next change queues it again.
+ * Queues `task` to run after `trx` commits, in the background (once per key: a key already
+ * running runs once more after it, however often it was queued meanwhile); a rollback drops it.
+ * For upkeep that helps readers but is not part of the change itself: a failing task is
+ * ignored, the next change queues it again. `settleAfterCommitTasks` waits for what is running.
  */
 export function afterCommit(trx: ScopedTransaction, key: string, task: AfterCommitTask): void {
   afterCommitTasks.get(trx)?.set(key, task);
+}
+
+const running = new Map<string, Promise<void>>();
+// Keys are per database: two databases in one process never share a task.
+const databaseIds = new WeakMap<object, number>();
+let nextDatabaseId = 0;
+function databaseId(db: object): number {
+  let id = databaseIds.get(db);
+  if (id === undefined) databaseIds.set(db, (id = nextDatabaseId++));
+  return id;
+}
+const again = new Map<string, () => Promise<void>>();
+
+function startInBackground(key: string, run: () => Promise<void>): void {
+  if (running.has(key)) {
+    again.set(key, run);
+    return;
+  }
+  const done = run()
+    .catch(() => undefined)
+    .finally(() => {
+      running.delete(key);
+      const next = again.get(key);
+      again.delete(key);
+      if (next) startInBackground(key, next);
+    });
+  running.set(key, done);
+}
+
+/** Resolves once no after-commit task is running (before a database is closed). */
+export async function settleAfterCommitTasks(): Promise<void> {
+  while (running.size) await Promise.all(running.values());
 }
 
 /**
@@ -56,6 +89,6 @@ export async function withTenantScope<T>(
                      set_config(${WRITE_SCOPE_SETTING}, ${write}, true)`.execute(trx);
     return work(trx);
   });
-  for (const task of tasks.values()) await task(db).catch(() => undefined);
+  for (const [key, task] of tasks) startInBackground(`${databaseId(db)}:${key}`, () => task(db));
   return result;
 }
