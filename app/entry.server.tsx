@@ -3,21 +3,25 @@ import { RemixServer } from "@remix-run/react";
 import { createInstance, type i18n as I18n } from "i18next";
 import { renderToString } from "react-dom/server";
 import { I18nextProvider, initReactI18next } from "react-i18next";
-import { DEFAULT_LANGUAGE, i18nOptions } from "./i18n/config";
+import { i18nOptions, type Language } from "./i18n/config";
 import { languageOf } from "./i18n/language.server";
 
 const ABORT_DELAY = 5_000;
 
-// One instance holds both languages' resources; each request gets a light clone in its own
-// language (initialising a new instance per request cost a few ms of every page).
-let base: Promise<I18n> | null = null;
-function baseInstance(): Promise<I18n> {
-  base ??= (async () => {
-    const instance = createInstance();
-    await instance.use(initReactI18next).init({ ...i18nOptions, supportedLngs: [...i18nOptions.supportedLngs], lng: DEFAULT_LANGUAGE });
-    return instance;
-  })();
-  return base;
+// One instance per language, initialised once: a request never changes an instance (no
+// changeLanguage on the server), so they are shared instead of made or cloned per page.
+const instances = new Map<Language, Promise<I18n>>();
+function instanceFor(lng: Language): Promise<I18n> {
+  let instance = instances.get(lng);
+  if (!instance) {
+    instance = (async () => {
+      const created = createInstance();
+      await created.use(initReactI18next).init({ ...i18nOptions, supportedLngs: [...i18nOptions.supportedLngs], lng });
+      return created;
+    })();
+    instances.set(lng, instance);
+  }
+  return instance;
 }
 
 export default async function handleRequest(
@@ -28,7 +32,7 @@ export default async function handleRequest(
   _loadContext: AppLoadContext,
 ) {
   const lng = await languageOf(request, remixContext);
-  const i18n = (await baseInstance()).cloneInstance({ lng });
+  const i18n = await instanceFor(lng);
 
   // No route streams (no defer, no Suspense): renderToString does the same work without the
   // streaming machinery, which under load costs a good part of each page.

@@ -3,14 +3,23 @@
  * database (BENCH_LINES, default 10M), a logged-in steering member, autocannon with 50
  * connections for 30 s (BENCH_HTTP_SECONDS) on loopback against the segment overview page and
  * its JSON route: requests/s, p50/p95/p99 latency (every response timed), errors, and the server
- * process's peak memory (VmHWM). The server runs with NODE_ENV=production, as deployed.
+ * process's peak memory (VmHWM). The server runs with NODE_ENV=production, as deployed. Then a
+ * RIGG analyst uploads a ~1M-line declaration file through /api/imports while the server's memory
+ * is sampled (figure 5 during the import); the batch is rolled back afterwards, so the data set
+ * stays as it was.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { tmpdir } from "node:os";
 import { cpus } from "node:os";
 import autocannon from "autocannon";
 import { openDatabase } from "~db/connect";
-import { NO_TENANTS, withTenantScope } from "~db/tenant-scope";
+import { ALL_TENANTS, NO_TENANTS, withTenantScope } from "~db/tenant-scope";
+import { demoDeclarationBytes } from "~seeds/demo-data";
+import { rollBackBatch } from "~/modules/declarations/declaration-import.server";
 import { createUser, findUser } from "~/modules/users/users.server";
 import { BENCH_YEAR, LINES, percentile, scaleDatabase } from "./scale-db";
 
@@ -18,6 +27,7 @@ const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 30);
 const CONNECTIONS = 50;
 const PORT = 3977;
 const EMAIL = "bench.steering@bench.test";
+const ANALYST_EMAIL = "bench.analyst@bench.test";
 const PASSWORD = "bench-password-bench-password";
 
 function serverMemory(pid: number): { rss: number; peak: number } {
@@ -52,8 +62,10 @@ async function main() {
     if (!(await findUser(trx, EMAIL))) {
       await createUser(trx, { userId: null, label: "bench" }, { email: EMAIL, displayName: "Bench", role: "steering_member", municipalityCode: null, password: PASSWORD });
     }
+    if (!(await findUser(trx, ANALYST_EMAIL))) {
+      await createUser(trx, { userId: null, label: "bench" }, { email: ANALYST_EMAIL, displayName: "Bench analyst", role: "rigg_analyst", municipalityCode: null, password: PASSWORD });
+    }
   });
-  await handle.close();
 
   const server = spawn(process.execPath, ["--import", "tsx", "app/server/start.server.ts"], {
     env: { ...process.env, DATABASE_URL: url, PORT: String(PORT), HOST: "127.0.0.1", LOG_LEVEL: "warn", DEMO: "0",
@@ -68,9 +80,7 @@ async function main() {
       if (i > 600) throw new Error("server did not start");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const login = await fetch(`http://127.0.0.1:${PORT}/login`, { method: "POST", body: new URLSearchParams({ email: EMAIL, password: PASSWORD, redirectTo: "/" }), redirect: "manual" });
-    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    if (login.status !== 302 || !cookie) throw new Error(`login failed: ${login.status}`);
+    const cookie = await logIn(EMAIL);
     for (const [label, path] of [
       ["segment overview page", `/segments?year=${BENCH_YEAR}`],
       ["segment JSON route", `/api/segments?year=${BENCH_YEAR}`],
@@ -81,10 +91,44 @@ async function main() {
         `${label.padEnd(22)} ${Math.round(r.rps)} req/s · p50 ${Math.round(r.p50)} ms · p95 ${Math.round(r.p95)} ms · p99 ${Math.round(r.p99)} ms · ${r.errors} errors of ${r.requests} · target p95 < 250 ms, no errors: ${r.p95 < 250 && r.errors === 0 ? "met" : "NOT met"} · server RSS ${Math.round(memory.rss / 1048576)} MB`,
       );
     }
-    console.log(`peak memory of the server process (VmHWM): ${Math.round(serverMemory(server.pid!).peak / 1048576)} MB`);
+    console.log(`peak memory of the server process under load (VmHWM): ${Math.round(serverMemory(server.pid!).peak / 1048576)} MB`);
+
+    // An import through the server, as RIGG uploads one.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "jr-bench-http-")), "declaraties.csv");
+    await pipeline(Readable.from(demoDeclarationBytes({ trajectoriesPerThousand: 600, seed: 11 })), createWriteStream(file));
+    const analyst = await logIn(ANALYST_EMAIL);
+    let peakDuringImport = 0;
+    const sampler = setInterval(() => (peakDuringImport = Math.max(peakDuringImport, serverMemory(server.pid!).rss)), 100);
+    const started = performance.now();
+    const body = new FormData();
+    body.append("file", new Blob([readFileSync(file)], { type: "text/csv" }), "declaraties.csv");
+    const upload = await fetch(`http://127.0.0.1:${PORT}/api/imports`, { method: "POST", body, headers: { cookie: analyst, accept: "application/json" } });
+    if (upload.status !== 202) throw new Error(`upload refused: ${upload.status} ${await upload.text()}`);
+    const { jobId } = (await upload.json()) as { jobId: string };
+    let job: { status: string; outcome?: { kind: string; batchId?: string; lines?: number } };
+    for (;;) {
+      job = (await (await fetch(`http://127.0.0.1:${PORT}/api/imports/${jobId}`, { headers: { cookie: analyst } })).json()) as typeof job;
+      if (job.status !== "running") break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    if (job.status !== "done" || !job.outcome?.batchId) throw new Error(`import did not finish: ${JSON.stringify(job).slice(0, 300)}`);
+    console.log(
+      `import through the server (${(statSync(file).size / 1048576).toFixed(0)} MB, upload and import, into the ${LINES.toLocaleString("en-GB")}-line data set): ${seconds.toFixed(1)} s · peak RSS of the server process during it: ${Math.round(peakDuringImport / 1048576)} MB`,
+    );
+    await withTenantScope(handle.db, ALL_TENANTS, (trx) => rollBackBatch(trx, { userId: null, label: "bench" }, job.outcome!.batchId!));
   } finally {
     server.kill("SIGTERM");
+    await handle.close();
   }
+}
+
+async function logIn(email: string): Promise<string> {
+  const login = await fetch(`http://127.0.0.1:${PORT}/login`, { method: "POST", body: new URLSearchParams({ email, password: PASSWORD, redirectTo: "/" }), redirect: "manual" });
+  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  if (login.status !== 302 || !cookie) throw new Error(`login failed: ${login.status}`);
+  return cookie;
 }
 
 main().catch((error) => {
