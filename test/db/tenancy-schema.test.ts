@@ -34,24 +34,23 @@ describe("tenant-owned tables", () => {
 
   // Citus requires the distribution column in every primary key and unique constraint, not in
   // front: summary_client keys on (year, client_key, col, municipality_code) for the region's scan.
-  it("carry the municipality code in their primary key", async () => {
+  async function constraintColumns(kind: "p" | "u"): Promise<{ table_name: string; columns: string[] }[]> {
     const rows = await sql<{ table_name: string; columns: string[] }>`
       select c.conrelid::regclass::text as table_name,
              array(select a.attname from unnest(c.conkey) k join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k)::text[] as columns
       from pg_constraint c
-      where c.contype = 'p' and c.connamespace = 'public'::regnamespace`.execute(database.db);
-    const keyColumns = new Map(rows.rows.map((r) => [r.table_name, r.columns]));
+      where c.contype = ${kind} and c.connamespace = 'public'::regnamespace`.execute(database.db);
+    return rows.rows;
+  }
+
+  it("carry the municipality code in their primary key", async () => {
+    const keyColumns = new Map((await constraintColumns("p")).map((r) => [r.table_name, r.columns]));
     for (const table of TENANT_TABLES) expect([table, keyColumns.get(table)?.includes("municipality_code") ?? false]).toEqual([table, true]);
   });
 
   it("carry the municipality code in every unique constraint", async () => {
-    const rows = await sql<{ table_name: string; columns: string[] }>`
-      select c.conrelid::regclass::text as table_name,
-             array(select a.attname from unnest(c.conkey) k join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k)::text[] as columns
-      from pg_constraint c
-      where c.contype = 'u' and c.connamespace = 'public'::regnamespace`.execute(database.db);
     const tenant = new Set<string>(TENANT_TABLES);
-    expect(rows.rows.filter((r) => tenant.has(r.table_name) && !r.columns.includes("municipality_code"))).toEqual([]);
+    expect((await constraintColumns("u")).filter((r) => tenant.has(r.table_name) && !r.columns.includes("municipality_code"))).toEqual([]);
   });
 
   it("reference other tenant tables through the municipality code", async () => {
