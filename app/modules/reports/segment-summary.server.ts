@@ -75,7 +75,7 @@ async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1
       do update set net = summary_client.net + excluded.net, lines = summary_client.lines + excluded.lines`.execute(trx);
   if (sign < 0) await dropEmptyGroups(trx);
   // The region's client counts read summary_client's key with an index-only scan, which needs
-  // the visibility map current; the server may run without autovacuum (this machine's does).
+  // the visibility map current, and autovacuum may be off (it is on this machine's PostgreSQL).
   afterCommit(trx, "vacuum-summaries", (db) => sql`vacuum summary_client, summary_provider, summary_region_provider`.execute(db).then(() => undefined));
 }
 
@@ -127,6 +127,7 @@ export async function refreshSummarySlices(trx: ScopedTransaction, slices: reado
                 where d.municipality_code = p.municipality_code
                   and d.service_month >= make_date(p.year, 1, 1) and d.service_month < make_date(p.year + 1, 1, 1))`,
     1,
+    unique, // emptied above
   );
   await dropEmptyGroups(trx);
 }
