@@ -1,12 +1,10 @@
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { createInstance, type i18n as I18n } from "i18next";
 import { renderToString } from "react-dom/server";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { i18nOptions, type Language } from "./i18n/config";
 import { languageOf } from "./i18n/language.server";
-
-const ABORT_DELAY = 5_000;
 
 // One instance per language, initialised once: a request never changes an instance (no
 // changeLanguage on the server), so they are shared instead of made or cloned per page.
@@ -38,9 +36,15 @@ export default async function handleRequest(
   // streaming machinery, which under load costs a good part of each page.
   const html = renderToString(
     <I18nextProvider i18n={i18n}>
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+      <RemixServer context={remixContext} url={request.url} />
     </I18nextProvider>,
   );
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
+}
+
+/** Errors in loaders, actions and the render, to the request's log (an aborted request is no error). */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  context.logger?.error({ err: error }, "request error");
 }

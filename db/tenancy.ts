@@ -37,6 +37,14 @@ export const READ_SCOPE_SETTING = "jeugdregio.read_scope";
 export const WRITE_SCOPE_SETTING = "jeugdregio.write_scope";
 
 /**
+ * SQL that is true when the scope `setting` is "all" (a regional reader or writer), false when
+ * it is a list or unset. A scalar subquery, so PostgreSQL reads the setting once per query.
+ */
+export function regionalScopeCheck(setting: string): string {
+  return `coalesce((select nullif(current_setting('${setting}', true), '') = 'all'), false)`;
+}
+
+/**
  * Where the partitions of `declaration` live (one per import batch). The application
  * role has no privileges on them: it reaches the lines only through `declaration`,
  * where row-level security applies.

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { APP_ROLE, READ_SCOPE_SETTING, WRITE_SCOPE_SETTING } from "../tenancy";
+import { APP_ROLE, READ_SCOPE_SETTING, regionalScopeCheck, WRITE_SCOPE_SETTING } from "../tenancy";
 
 async function run(db: Kysely<unknown>, statements: string[]) {
   for (const statement of statements) await sql.raw(statement).execute(db);
@@ -14,7 +14,6 @@ async function run(db: Kysely<unknown>, statements: string[]) {
  * aggregate that would otherwise run on every regional report (docs/scaling.md).
  */
 export async function up(db: Kysely<unknown>) {
-  const regional = (setting: string) => `coalesce(nullif(current_setting('${setting}', true), '') = 'all', false)`;
   await run(db, [
     `create table summary_region_provider (
        year integer not null,
@@ -26,10 +25,10 @@ export async function up(db: Kysely<unknown>) {
      )`,
     `alter table summary_region_provider enable row level security`,
     `alter table summary_region_provider force row level security`,
-    `create policy summary_region_provider_read on summary_region_provider for select using (${regional(READ_SCOPE_SETTING)})`,
-    `create policy summary_region_provider_insert on summary_region_provider for insert with check (${regional(WRITE_SCOPE_SETTING)})`,
-    `create policy summary_region_provider_update on summary_region_provider for update using (${regional(WRITE_SCOPE_SETTING)}) with check (${regional(WRITE_SCOPE_SETTING)})`,
-    `create policy summary_region_provider_delete on summary_region_provider for delete using (${regional(WRITE_SCOPE_SETTING)})`,
+    `create policy summary_region_provider_read on summary_region_provider for select using (${regionalScopeCheck(READ_SCOPE_SETTING)})`,
+    `create policy summary_region_provider_insert on summary_region_provider for insert with check (${regionalScopeCheck(WRITE_SCOPE_SETTING)})`,
+    `create policy summary_region_provider_update on summary_region_provider for update using (${regionalScopeCheck(WRITE_SCOPE_SETTING)}) with check (${regionalScopeCheck(WRITE_SCOPE_SETTING)})`,
+    `create policy summary_region_provider_delete on summary_region_provider for delete using (${regionalScopeCheck(WRITE_SCOPE_SETTING)})`,
     `grant select, insert, update, delete on summary_region_provider to ${APP_ROLE}`,
     // What is already summarised (run by the owner, who is not bound by the policies).
     `insert into summary_region_provider select year, col, provider_code, sum(net), sum(lines) from summary_provider group by 1, 2, 3`,

@@ -1,4 +1,4 @@
-import { APP_ROLE, READ_SCOPE_SETTING, WRITE_SCOPE_SETTING } from "../tenancy";
+import { APP_ROLE, READ_SCOPE_SETTING, regionalScopeCheck, WRITE_SCOPE_SETTING } from "../tenancy";
 
 /**
  * Whether the row's municipality_code is in the transaction's scope `setting` ("all", or a comma
@@ -7,7 +7,7 @@ import { APP_ROLE, READ_SCOPE_SETTING, WRITE_SCOPE_SETTING } from "../tenancy";
  * once per row, which on a scan of half a million summary rows was a sixth of the time.
  */
 export function inScopeCheck(setting: string): string {
-  return `(coalesce((select nullif(current_setting('${setting}', true), '') = 'all'), false)
+  return `(${regionalScopeCheck(setting)}
            or municipality_code = any ((select string_to_array(nullif(current_setting('${setting}', true), ''), ','))::text[]))`;
 }
 

@@ -2,7 +2,7 @@ import { figuresToJson, segmentFigures, SEGMENT_COLUMNS, type SegmentColumn, typ
 import Decimal from "decimal.js";
 import { sql } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
-import { READ_SCOPE_SETTING } from "~db/tenancy";
+import { READ_SCOPE_SETTING, regionalScopeCheck } from "~db/tenancy";
 
 /**
  * The segment table of DOMAIN.md for a scope and a year, computed in one place
@@ -37,7 +37,7 @@ export function mappedColumn(alias: string, regionalOnly = false) {
     limit 1), 'unassigned')`;
 }
 
-const REGIONAL_READER = sql`coalesce(nullif(current_setting(${sql.lit(READ_SCOPE_SETTING)}, true), '') = 'all', false)`;
+const REGIONAL_READER = sql.raw(regionalScopeCheck(READ_SCOPE_SETTING));
 
 /**
  * The region's net per year, column and provider (year, col, provider_code, net): the regional
@@ -76,11 +76,11 @@ export async function segmentReport(trx: ScopedTransaction, year: number, scope:
         : sql`select col, provider_code, net as amount from summary_provider where year = ${year} ${inScope}`;
   const clientSource =
     source === "summary" ? sql`select col, client_key, net as amount from summary_client where year = ${year} ${inScope}` : taggedLines(year, scope);
+  // Room to aggregate in memory, and no JIT compile (it costs more than it saves on these scans).
+  await sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`.execute(trx);
   // Providers per column; "all" is their sum over the columns (every line has exactly one column),
   // added up below. Clients: grouping sets (client, column) and (client), which the client
   // summary's key (year, client_key, col, …) delivers in order, so no sort or hash of every row.
-  // Room to aggregate in memory, and no JIT compile (it costs more than it saves on these scans).
-  await sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`.execute(trx);
   const providers = await sql<{ col: string; provider_code: string; net: string }>`
       with t as (${providerSource})
       select col, provider_code, sum(amount)::text as net from t group by col, provider_code

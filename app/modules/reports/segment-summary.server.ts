@@ -129,7 +129,8 @@ export async function refreshSummarySlices(trx: ScopedTransaction, slices: reado
     1,
     unique, // emptied above
   );
-  await dropEmptyGroups(trx);
+  // Only the region's rows can have been emptied: the municipality-years were rebuilt from lines.
+  await sql`delete from summary_region_provider where lines = 0`.execute(trx);
 }
 
 /** The municipality-years a batch's lines (and the lines it superseded) lie in. */

@@ -54,12 +54,24 @@ describe("providers covering 80%", () => {
     const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let round = 0; round < 300; round++) {
       const count = Math.floor(next() * 40);
-      const providers = Array.from({ length: count }, (_, i) => {
+      const cents = Array.from({ length: count }, () => {
         const roll = next();
-        const cents = roll < 0.1 ? 0 : roll < 0.2 ? -Math.floor(next() * 50_000) : roll < 0.3 ? 12_345 : Math.floor(next() * 10_000_000);
-        return { providerCode: `P${i}`, spending: new Decimal(cents).dividedBy(100).toFixed(2) };
+        return roll < 0.1 ? 0 : roll < 0.2 ? -Math.floor(next() * 50_000) : roll < 0.3 ? 12_345 : Math.floor(next() * 10_000_000);
       });
+      // Decimal strings built from the integer cents, never through a float.
+      const providers = cents.map((c, i) => ({ providerCode: `P${i}`, spending: new Decimal(c).dividedBy(100).toFixed(2) }));
       const total = providers.reduce((sum, p) => sum.plus(p.spending), new Decimal(0));
+      // An independent reckoning in integer cents: largest first, count until 80% is reached.
+      const positiveCents = cents.filter((c) => c > 0).sort((a, b) => b - a);
+      const totalCents = cents.reduce((sum, c) => sum + c, 0);
+      let reached = 0;
+      let covering = 0;
+      for (const c of positiveCents) {
+        if (totalCents <= 0 || reached * 10 >= totalCents * 8) break;
+        reached += c;
+        covering++;
+      }
+      expect(coverage(providers, total)).toEqual({ providers: positiveCents.length, providers80: covering });
       const ranked = rankProviders(providers, total);
       expect(coverage(providers, total)).toEqual({ providers: ranked.length, providers80: ranked.filter((p) => p.inCoverageSet).length });
       const sorted = [...providers].sort((a, b) => new Decimal(b.spending).comparedTo(a.spending));

@@ -35,22 +35,20 @@ export interface RankedProvider {
  */
 export function rankProviders(providers: readonly ProviderSpending[], scopeSpending: string | Decimal): RankedProvider[] {
   const total = new Decimal(scopeSpending);
-  const threshold = total.times(COVERAGE_SHARE);
   const positive = providers
     .map((p) => ({ providerCode: p.providerCode, spending: new Decimal(p.spending) }))
     .filter((p) => p.spending.greaterThan(0))
     .sort((a, b) => b.spending.comparedTo(a.spending) || a.providerCode.localeCompare(b.providerCode));
+  // The 80% rule lives in `coverage`; here only the shares are added.
+  const { providers80 } = coverage(positive, total);
   let cumulative = new Decimal(0);
-  let reached = total.lessThanOrEqualTo(0);
-  return positive.map((p) => {
-    const inCoverageSet = !reached;
+  return positive.map((p, index) => {
     cumulative = cumulative.plus(p.spending);
-    if (cumulative.greaterThanOrEqualTo(threshold)) reached = true;
     return {
       ...p,
       share: total.greaterThan(0) ? p.spending.dividedBy(total) : new Decimal(0),
       cumulativeShare: total.greaterThan(0) ? cumulative.dividedBy(total) : new Decimal(0),
-      inCoverageSet,
+      inCoverageSet: index < providers80,
     };
   });
 }
