@@ -1,11 +1,27 @@
 import { json } from "@remix-run/node";
 
-/** Only same-site paths are followed after a form post (no open redirects). */
+// Any origin will do as the base: only a result on that same origin is accepted.
+const BASE = "http://same-origin.invalid";
+
+/**
+ * Only same-origin paths are followed after a form post (no open redirects). The value is
+ * resolved the way a browser resolves a Location header (tabs and newlines dropped, `\\` as
+ * `/`), and accepted only when it stays on the base origin; the resolved URL is percent-encoded,
+ * so no control or non-Latin-1 character reaches the header.
+ */
 export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+  // Only an absolute path: a relative one would depend on the page it was posted from.
+  if (typeof value !== "string" || !value.startsWith("/")) return fallback;
+  let resolved: URL;
+  try {
+    resolved = new URL(value, BASE);
+  } catch {
     return fallback;
   }
-  return value;
+  if (resolved.origin !== BASE) return fallback;
+  const target = resolved.pathname + resolved.search + resolved.hash;
+  // Belt and braces: what a browser could still read as another host.
+  return /^\/[/\\]/.test(target) ? fallback : target;
 }
 
 export function notFound(): Response {
