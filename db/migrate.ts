@@ -11,6 +11,7 @@ import * as reportCache from "./migrations/0009_report_cache";
 import * as clientSummaryOrder from "./migrations/0010_client_summary_order";
 import * as regionProviderSummary from "./migrations/0011_region_provider_summary";
 import * as scopeChecksOnce from "./migrations/0012_scope_checks_once";
+import * as providerNames from "./migrations/0015_provider_names";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -27,12 +28,15 @@ const migrations: Record<string, Migration> = {
   "0010_client_summary_order": clientSummaryOrder,
   "0011_region_provider_summary": regionProviderSummary,
   "0012_scope_checks_once": scopeChecksOnce,
+  "0015_provider_names": providerNames,
 };
 
 export function createMigrator(db: Kysely<Database>) {
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Migrations written side by side (0013–0015) may land in any order.
+    allowUnorderedMigrations: true,
   });
 }
 

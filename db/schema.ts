@@ -108,7 +108,17 @@ export interface ProductMappingTable {
 export interface ProviderTable {
   code: string;
   name: string;
+  /** Who named it: the declarations (the latest committed batch naming it), or a register, which outranks them. */
+  name_source: Generated<"declarations" | "register">;
   created_at: Generated<Date>;
+}
+
+/** The name each batch gave a provider (batch null: the name before migration 0015); `id` follows commit order. */
+export interface ProviderNameSeenTable {
+  id: Generated<string>;
+  provider_code: string;
+  batch_id: string | null;
+  name: string;
 }
 
 export interface ImportBatchTable {
@@ -155,6 +165,7 @@ export interface Database {
   product: ProductTable;
   product_mapping: ProductMappingTable;
   provider: ProviderTable;
+  provider_name_seen: ProviderNameSeenTable;
   import_batch: ImportBatchTable;
   import_batch_municipality: ImportBatchMunicipalityTable;
   declaration: DeclarationTable;

@@ -25,6 +25,7 @@ import { addBatchToSummary, batchSlices, lockSummaries, refreshSummarySlices } f
 import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import { dropLoadingTable, loadDeclarationLines, type LoadedLines, type Skipped } from "./bulk-load.server";
 import { bsnPseudonymiser } from "./pseudonym.server";
+import { recordProviderNames, restoreProviderNames } from "./provider-names.server";
 
 export type ImportPhase = "hashing" | "validating" | "storing" | "done";
 export interface ImportProgress {
@@ -215,6 +216,7 @@ export async function importDeclarations(
       const knownProducts = new Set((await trx.selectFrom("product").select("code").execute()).map((p) => p.code));
       const unknownProducts = new Set<string>();
       let newProviders = 0;
+      const providerNames = new Map<string, string>(); // the name on each provider's first line in this file
       let buffer: DeclarationLine[] = [];
       let inFlight: Promise<void> = Promise.resolve();
       let rowCount = 0;
@@ -224,6 +226,7 @@ export async function importDeclarations(
         if (!buffer.length) return;
         const fresh = new Map<string, string>();
         for (const line of buffer) {
+          if (!providerNames.has(line.providerCode)) providerNames.set(line.providerCode, line.providerName);
           // A new provider is named as on its first line.
           if (!knownProviders.has(line.providerCode) && !fresh.has(line.providerCode)) fresh.set(line.providerCode, line.providerName);
         }
@@ -288,6 +291,7 @@ export async function importDeclarations(
         .execute();
 
       const replacedLines = await applyMode(trx, batch, options.mode, perMunicipality, notices);
+      await recordProviderNames(trx, batch, providerNames);
       await sql`select jeugdregio_attach_declaration_lines(${table}, ${batch}::uuid)`.execute(trx);
       await maintainSummary(trx, batch, options.mode);
       await trx
@@ -404,6 +408,7 @@ export async function rollBackBatch(trx: ScopedTransaction, actor: ImportActor, 
   await trx.deleteFrom("declaration").where("batch_id", "=", batchId).execute();
   // The lines it replaced lie in the same municipality-months: recompute those years.
   await refreshSummarySlices(trx, await batchSlices(trx, batchId));
+  await restoreProviderNames(trx, batchId);
   await recordAudit(trx, {
     actorUserId: actor.userId,
     actorLabel: actor.label,
@@ -573,6 +578,7 @@ async function recordBulkBatch(
     .values(perMunicipality.map((m) => ({ municipality_code: m.municipalityCode, batch_id: batch, line_count: m.lines, total_amount: m.amount, months: m.months })))
     .execute();
   const replacedLines = await applyMode(trx, batch, mode, perMunicipality, notices);
+  await recordProviderNames(trx, batch, new Map(codes.map((code) => [code, providers.get(code)!.name])));
   await sql`select jeugdregio_attach_declaration_lines(${loaded.table}, ${batch}::uuid)`.execute(trx);
   await maintainSummary(trx, batch, mode);
   await trx.updateTable("import_batch").set({ line_count: lines, total_amount: total.toFixed(2) }).where("id", "=", batch).execute();
