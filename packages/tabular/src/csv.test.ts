@@ -18,6 +18,16 @@ async function expectTableError(promise: Promise<unknown>, code: string, line?: 
 }
 
 describe("readTable – CSV", () => {
+  it("refuses a line longer than maxLineLength (default 64 K characters)", async () => {
+    const refused = await readTable(new TextEncoder().encode(`a;b\n1;2\n${"x".repeat(70_000)}\n`)).then(
+      () => null,
+      (e: unknown) => e as TableError
+    );
+    expect(refused).toMatchObject({ code: "line_too_long", line: 3, params: { kb: 64 } });
+    const fine = await readTable(new TextEncoder().encode(`a;b\n${"x".repeat(90)};2\n`), { maxLineLength: 100 });
+    expect(fine.rows).toHaveLength(1);
+  });
+
   it("reads a UTF-8 BOM, semicolon, CRLF file with quoted delimiters, quotes and newlines", async () => {
     const text =
       " Naam ;Gemeente;Bedrag\r\n" +

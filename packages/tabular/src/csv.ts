@@ -54,11 +54,65 @@ export function detectDelimiter(text: string): Delimiter {
   return semicolons > commas ? ";" : ",";
 }
 
-export function readCsv(bytes: Uint8Array, forcedDelimiter: Delimiter | undefined): Table {
+/** Default upper bound for one physical line of a CSV file, in characters: real exports stay far below. */
+export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+
+/**
+ * UTF-16 (what Excel's "Unicode text" and some exports write): a byte order mark FF FE / FE FF,
+ * or, without one, a NUL in every other byte of the first bytes (ASCII text as UTF-16).
+ */
+export function looksLikeUtf16(head: Uint8Array | readonly number[]): boolean {
+  const b0 = head[0];
+  const b1 = head[1];
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) return true;
+  const n = Math.min(head.length, 512) & ~1;
+  if (n < 4) return false;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) evenNul++;
+    if (head[i + 1] === 0) oddNul++;
+  }
+  // Text never has this many NULs; UTF-16 of Latin text has one in (nearly) every pair.
+  return Math.max(evenNul, oddNul) >= (n / 2) * 0.4;
+}
+
+export function utf16Error(): TableError {
+  return new TableError("utf16", "The file is UTF-16 encoded, which is not supported; save it as UTF-8 CSV and upload it again.");
+}
+
+export function lineTooLongError(line: number, maxLength: number): TableError {
+  const kb = Math.round(maxLength / 1024);
+  return new TableError("line_too_long", `Line ${line} is longer than ${kb} KB; is this a CSV file with line breaks?`, {
+    line,
+    params: { kb },
+  });
+}
+
+/** Throws `line_too_long` for the first line of normalised text (`\n` breaks) longer than `maxLength`. */
+function checkLineLengths(text: string, maxLength: number): void {
+  let start = 0;
+  let line = 1;
+  for (;;) {
+    const end = text.indexOf("\n", start);
+    if ((end === -1 ? text.length : end) - start > maxLength) throw lineTooLongError(line, maxLength);
+    if (end === -1) return;
+    start = end + 1;
+    line++;
+  }
+}
+
+export function readCsv(
+  bytes: Uint8Array,
+  forcedDelimiter: Delimiter | undefined,
+  maxLineLength = DEFAULT_MAX_LINE_LENGTH
+): Table {
+  if (looksLikeUtf16(bytes.subarray(0, 512))) throw utf16Error();
   const decoded = decodeText(bytes);
   // Normalise CRLF / CR to LF (also inside quoted values) so csv-parse counts lines correctly.
   const text = decoded.text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
   if (text.trim() === "") throw new TableError("empty", "The file is empty.");
+  checkLineLengths(text, maxLineLength);
 
   const delimiter = forcedDelimiter ?? detectDelimiter(text);
   const records = parseRecords(text, delimiter);

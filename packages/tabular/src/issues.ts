@@ -9,6 +9,8 @@ export interface RowIssue {
   message: string;
   /** The offending cell value as text, when there is one (never for personal data such as a BSN). */
   value?: string;
+  /** Values for the translated message (line lists, readings of a number, a limit); never personal data. */
+  params?: Record<string, string | number>;
 }
 
 export interface IssueSummary<T extends RowIssue = RowIssue> {

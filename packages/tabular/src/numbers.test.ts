@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDecimal, parseDecimalCell, parseInteger, type DecimalSeparator } from "./index";
+import { ambiguousDecimal, parseDecimal, parseDecimalCell, parseInteger, type DecimalSeparator } from "./index";
 
 describe("parseDecimal", () => {
   const cases: [input: string, separator: DecimalSeparator, expected: string | null][] = [
@@ -7,7 +7,8 @@ describe("parseDecimal", () => {
     ["1234,56", "comma", "1234.56"],
     ["1.234,56", "comma", "1234.56"],
     ["1.234.567,8", "comma", "1234567.8"],
-    ["1.234", "comma", "1234"],
+    ["1.234.567", "comma", "1234567"],
+    ["1.234,5", "comma", "1234.5"],
     ["-12,50", "comma", "-12.50"],
     ["  42  ", "comma", "42"],
     ["€ 1.234,56", "comma", "1234.56"],
@@ -21,7 +22,7 @@ describe("parseDecimal", () => {
     // accepted, decimal point
     ["1234.56", "point", "1234.56"],
     ["1,234.56", "point", "1234.56"],
-    ["1,234", "point", "1234"],
+    ["1,234,567", "point", "1234567"],
     ["-12.50", "point", "-12.50"],
     ["\u00a0€\u00a012.5 ", "point", "12.5"],
     // rejected: does not fit the separator
@@ -34,6 +35,11 @@ describe("parseDecimal", () => {
     ["1234,56", "point", null],
     ["1.234,56", "point", null],
     ["1,2345", "point", null],
+    // rejected: one group of three digits, no decimals: 1234, or 1,234 with the wrong separator?
+    ["1.234", "comma", null],
+    ["-1.234", "comma", null],
+    ["€ 1.234", "comma", null],
+    ["1,234", "point", null],
     // rejected: not a number
     ["", "comma", null],
     ["   ", "point", null],
@@ -51,6 +57,21 @@ describe("parseDecimal", () => {
 
   it.each(cases)("parseDecimal(%j, %s) → %j", (input, separator, expected) => {
     expect(parseDecimal(input, separator)).toBe(expected);
+  });
+});
+
+describe("ambiguousDecimal", () => {
+  it("names both readings of a single three-digit group without decimals, as the file would write them", () => {
+    expect(ambiguousDecimal("1.234", "comma")).toEqual({ grouped: "1234", decimal: "1,234" });
+    expect(ambiguousDecimal(" -12.345 ", "comma")).toEqual({ grouped: "-12345", decimal: "-12,345" });
+    expect(ambiguousDecimal("1,234", "point")).toEqual({ grouped: "1234", decimal: "1.234" });
+  });
+
+  it("leaves unambiguous numbers alone", () => {
+    for (const text of ["1.234,56", "1.234.567", "1234", "1,234", "12.34", "0.123", "1.2345"]) {
+      expect(ambiguousDecimal(text, "comma"), text).toBeNull();
+    }
+    for (const text of ["1,234.56", "1,234,567", "1.234", "1234"]) expect(ambiguousDecimal(text, "point"), text).toBeNull();
   });
 });
 

@@ -27,10 +27,12 @@ const PATTERNS: Record<DecimalSeparator, { plain: RegExp; grouped: RegExp; group
  *
  * Accepts surrounding spaces, an optional leading "€" and an optional sign (before or after
  * the "€"). Thousands grouping with the other character is accepted only when every group
- * has exactly 3 digits (`"1.234,5"` with comma → `"1234.5"`, `"1.234"` with comma → `"1234"`).
- * Returns null for anything else (e.g. `"12.5"` with comma, `"1,5"` with point, `""`).
+ * has exactly 3 digits (`"1.234,5"` with comma → `"1234.5"`, `"1.234.567"` → `"1234567"`).
+ * Returns null for anything else (e.g. `"12.5"` with comma, `"1,5"` with point, `""`), and for a
+ * number that could be read two ways (`"1.234"` with comma: see `ambiguousDecimal`).
  */
 export function parseDecimal(text: string, separator: DecimalSeparator): string | null {
+  if (ambiguousDecimal(text, separator) !== null) return null;
   let rest = text.trim();
   let negative = false;
   const takeSign = (): boolean => {
@@ -60,6 +62,25 @@ export function parseDecimal(text: string, separator: DecimalSeparator): string 
   const isZero = /^[0.]*$/.test(unsigned);
   return negative && !isZero ? `-${unsigned}` : unsigned;
 }
+
+/**
+ * A single group of exactly three digits after the other separator and no decimals, such as
+ * `"1.234"` in a decimal-comma file (or `"1,234"` with a decimal point), is 1234 to a Dutch
+ * reader and 1,234 to one who used the wrong separator: the two readings as they would be
+ * written unambiguously in this file (`{ grouped: "1234", decimal: "1,234" }`), or null when the
+ * text is not of that shape. `"1.234,56"` and `"1.234.567"` are not ambiguous.
+ */
+export function ambiguousDecimal(text: string, separator: DecimalSeparator): { grouped: string; decimal: string } | null {
+  const pattern = separator === "comma" ? AMBIGUOUS_COMMA : AMBIGUOUS_POINT;
+  const match = pattern.exec(text.trim());
+  if (!match) return null;
+  const [, sign = "", euro = "", sign2 = "", head = "", tail = ""] = match;
+  const prefix = `${sign}${euro}${sign2}`;
+  return { grouped: `${prefix}${head}${tail}`, decimal: `${prefix}${head}${PATTERNS[separator].decimal}${tail}` };
+}
+
+const AMBIGUOUS_COMMA = /^([-+]?)(€\s*)?([-+]?)([1-9]\d{0,2})\.(\d{3})$/;
+const AMBIGUOUS_POINT = /^([-+]?)(€\s*)?([-+]?)([1-9]\d{0,2}),(\d{3})$/;
 
 /**
  * Like `parseDecimal`, but for a table cell: an XLSX number cell is converted exactly

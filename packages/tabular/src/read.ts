@@ -26,5 +26,5 @@ export async function readTable(bytes: Uint8Array, options: ReadTableOptions = {
       "This looks like an old Excel (.xls) file, which is not supported. Save it as .xlsx or as CSV and upload it again."
     );
   }
-  return readCsv(bytes, options.delimiter);
+  return readCsv(bytes, options.delimiter, options.maxLineLength);
 }

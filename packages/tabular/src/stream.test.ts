@@ -226,6 +226,21 @@ describe("streamTable – same results as readTable", () => {
     expect(error.message).toContain("line 4");
   });
 
+  it("refuses a line longer than maxLineLength as soon as it is passed, without reading on", async () => {
+    // A file without line breaks: 50,000 × 20 characters, refused after the first 64 K.
+    const noBreaks = utf8(`a;b;c\n${"1;2;3 1;2;3 1;2;3 1;".repeat(50_000)}`);
+    const { open, stats } = source(noBreaks, 16 * 1024);
+    const table = await streamTable(open, {});
+    const error = await expectTableError(collect(table), "line_too_long", 2);
+    expect(error.message).toBe("Line 2 is longer than 64 KB; is this a CSV file with line breaks?");
+    expect(error.params).toEqual({ kb: 64 });
+    expect(stats.returned).toBe(2);
+    // In the header too, and with a configured limit; lines up to the limit are fine.
+    await expectTableError(streamAll(utf8(`${"a;".repeat(600)}a\n1\n`), { maxLineLength: 1000 }, 100), "line_too_long", 1);
+    const { rows } = await streamAll(utf8(`a;b\r\n${"x".repeat(998)};y\r\n`), { maxLineLength: 1000 }, 7);
+    expect(rows).toHaveLength(1);
+  });
+
   it("reports a wrong column count with its line number", async () => {
     const error = await expectTableError(streamAll(utf8('a;b;c\n1;"two\nlines";3\n\n4;5;6\n7;8\n'), {}, 4), "malformed", 6);
     expect(error.message).toBe(
@@ -236,6 +251,20 @@ describe("streamTable – same results as readTable", () => {
 
   it("reports a stray quote inside an unquoted value", async () => {
     await expectTableError(streamAll(utf8('a;b\n1;2\n3;4 "x"\n')), "malformed", 3);
+  });
+
+  it("refuses UTF-16, with or without a byte order mark, with one clear error (readTable too)", async () => {
+    const text = "period;municipality_code\r\n2024-01;GM0014\r\n";
+    const le = Uint8Array.from([0xff, 0xfe, ...[...text].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const be = Uint8Array.from([0xfe, 0xff, ...[...text].flatMap((c) => [0, c.charCodeAt(0)])]);
+    const noBom = Uint8Array.from([...text].flatMap((c) => [c.charCodeAt(0), 0]));
+    for (const bytes of [le, be, noBom]) {
+      const error = await expectTableError(streamAll(bytes, {}, 5), "utf16");
+      expect(error.message).toContain("save it as UTF-8 CSV");
+      await expectTableError(readTable(bytes), "utf16");
+    }
+    // A short file that happens to hold NULs is not taken for UTF-16 when most bytes are text.
+    await expectTableError(streamAll(utf8("a\u0000b;c\n1;2;3\n")), "malformed", 2);
   });
 
   it("refuses Excel files, by name or by magic bytes, without reading them as text", async () => {

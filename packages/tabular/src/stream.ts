@@ -1,5 +1,14 @@
 import { parse, type Parser } from "csv-parse";
-import { detectDelimiter, fixWindows1252C1, toCell, toTableError } from "./csv";
+import {
+  DEFAULT_MAX_LINE_LENGTH,
+  detectDelimiter,
+  fixWindows1252C1,
+  lineTooLongError,
+  looksLikeUtf16,
+  toCell,
+  toTableError,
+  utf16Error,
+} from "./csv";
 import { TableError } from "./errors";
 import {
   duplicateColumnError,
@@ -21,6 +30,12 @@ export interface StreamTableOptions {
    * as one value; past the bound the row is reported as `malformed`.
    */
   maxRowLength?: number;
+  /**
+   * Upper bound for one physical line, in characters (default 64 K). A longer line is refused
+   * with `line_too_long` as soon as the limit is passed: a file without line breaks (or in an
+   * encoding read wrongly) is not parsed as one huge row.
+   */
+  maxLineLength?: number;
   /** Skips the encoding pass when the caller already knows it (e.g. from its own pass over the file). */
   encoding?: TextEncoding;
 }
@@ -55,6 +70,8 @@ const DEFAULT_MAX_ROW_LENGTH = 1_000_000;
 /** Give up looking for the end of the header line after this many characters and detect on what is there. */
 const HEADER_SCAN_LIMIT = 1_000_000;
 
+/** The first bytes looked at for magic numbers and UTF-16. */
+const HEAD_BYTES = 512;
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04] as const;
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0] as const;
 
@@ -65,6 +82,7 @@ const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0] as const;
  * twice. The first pass only checks whether the whole file is valid UTF-8 (then it is decoded
  * as UTF-8, a BOM is dropped) or not (then it is decoded as Windows-1252, like `readTable`).
  * The second pass parses; `streamTable` resolves once the header has been read.
+ * UTF-16 files are refused (`utf16`) in the first pass.
  *
  * XLSX files are not streamed: they are refused with `unreadable_xlsx`; read them with `readTable`.
  */
@@ -116,12 +134,17 @@ async function detectEncoding(open: () => AsyncIterable<Uint8Array>): Promise<Te
   const head: number[] = [];
   let total = 0;
   let valid = true;
+  let headChecked = false;
   for await (const chunk of open()) {
     if (chunk.length === 0) continue;
-    if (head.length < 4) {
-      for (let i = 0; i < chunk.length && head.length < 4; i++) head.push(chunk[i] as number);
+    if (head.length < HEAD_BYTES) {
+      for (let i = 0; i < chunk.length && head.length < HEAD_BYTES; i++) head.push(chunk[i] as number);
       if (startsWith(head, ZIP_MAGIC)) throw excelError(false);
       if (startsWith(head, OLE_MAGIC)) throw excelError(true);
+    }
+    if (!headChecked && head.length >= HEAD_BYTES) {
+      headChecked = true;
+      if (looksLikeUtf16(head)) throw utf16Error();
     }
     total += chunk.length;
     if (valid) {
@@ -132,9 +155,10 @@ async function detectEncoding(open: () => AsyncIterable<Uint8Array>): Promise<Te
       }
     }
     // Leaving the loop early releases the source (for await calls return()).
-    if (!valid && head.length >= 4) break;
+    if (!valid && headChecked) break;
   }
   if (total === 0) throw new TableError("empty", "The file is empty.");
+  if (!headChecked && looksLikeUtf16(head)) throw utf16Error();
   if (!valid) return "windows-1252";
   try {
     decoder.decode(); // a sequence cut off at the end of the file
@@ -180,6 +204,10 @@ class RowReader {
   /** A "\r" at the end of the previous chunk: it may be the first half of "\r\n". */
   private pendingCR = false;
   private sawNonWhitespace = false;
+  private readonly maxLineLength: number;
+  /** Physical lines seen so far, and the length of the last (unfinished) one. */
+  private physicalLines = 1;
+  private openLineLength = 0;
 
   private parser: Parser | null = null;
   private parserError: unknown = undefined;
@@ -205,6 +233,7 @@ class RowReader {
       encoding === "utf-8" ? new TextDecoder("utf-8", { fatal: true }) : new TextDecoder("windows-1252");
     this.head = encoding === "windows-1252" ? new Uint8Array(0) : null;
     this.maxRowLength = options.maxRowLength ?? DEFAULT_MAX_ROW_LENGTH;
+    this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
   }
 
   async readHeader(): Promise<void> {
@@ -457,6 +486,24 @@ class RowReader {
   private finishText(text: string): string {
     const normalised = text.replace(/\r\n?/g, "\n");
     if (!this.sawNonWhitespace && /\S/.test(normalised)) this.sawNonWhitespace = true;
+    this.checkLineLengths(normalised);
     return normalised;
+  }
+
+  /** Refuses a physical line over the limit as soon as it passes it, before the parser sees it. */
+  private checkLineLengths(text: string): void {
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf("\n", start);
+      const length = this.openLineLength + (end === -1 ? text.length : end) - start;
+      if (length > this.maxLineLength) throw lineTooLongError(this.physicalLines, this.maxLineLength);
+      if (end === -1) {
+        this.openLineLength = length;
+        return;
+      }
+      this.openLineLength = 0;
+      this.physicalLines++;
+      start = end + 1;
+    }
   }
 }

@@ -23,6 +23,8 @@ export interface Table {
   /** Column names, trimmed and lower-cased, in file order. */
   header: string[];
   rows: TableRow[];
+  /** XLSX: addresses of the cells that held a formula (their cached values were read), e.g. `D5`. */
+  formulaCells?: string[];
 }
 
 export interface ReadTableOptions {
@@ -30,4 +32,6 @@ export interface ReadTableOptions {
   fileName?: string;
   /** Forces the CSV delimiter; otherwise it is detected from the header line. */
   delimiter?: Delimiter;
+  /** CSV: refuse a physical line longer than this many characters (default 64 K) with `line_too_long`. */
+  maxLineLength?: number;
 }

@@ -64,6 +64,13 @@ describe("readTable – XLSX", () => {
         cells: { code: "GM0034", year: 2023, amount: null, "start date": "2023-12-31", note: null, total: 0 },
       },
     ]);
+    // The cached values are read; the caller is told which cells were formulas.
+    expect(table.formulaCells).toEqual(["F2", "F4"]);
+  });
+
+  it("lists no formula cells for a sheet of plain values", async () => {
+    const table = await readTable(await workbookBytes((sheet) => sheet.addRows([["a"], [1]])), {});
+    expect(table.formulaCells).toBeUndefined();
   });
 
   it("returns rich text and hyperlinks as plain text", async () => {

@@ -20,9 +20,12 @@ export async function readXlsx(bytes: Uint8Array): Promise<Table> {
   if (!sheet) throw new TableError("unreadable_xlsx", "The Excel workbook contains no worksheets.");
 
   const rawRows: { line: number; values: CellValue[] }[] = [];
+  const formulaCells: string[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const values: CellValue[] = [];
     row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
+      // Their last calculated values are read as they are: the caller warns about them.
+      if (cell.type === ExcelJS.ValueType.Formula) formulaCells.push(cell.address);
       // For formulas read `cell.result`: exceljs's `cell.value` drops falsy results (0, "", false).
       const raw =
         cell.type === ExcelJS.ValueType.Formula ? (cell.result as ExcelCellValue | undefined) ?? null : cell.value;
@@ -42,7 +45,7 @@ export async function readXlsx(bytes: Uint8Array): Promise<Table> {
   }
   const headerNames = first.values.map((v) => (v === null ? "" : String(v)));
   const { header, rows } = buildRows(headerNames, 1, rawRows.slice(1));
-  return { format: "xlsx", header, rows };
+  return formulaCells.length ? { format: "xlsx", header, rows, formulaCells } : { format: "xlsx", header, rows };
 }
 
 function toCellValue(value: ExcelCellValue): CellValue {
