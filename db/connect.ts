@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
@@ -12,7 +12,12 @@ import { settleAfterCommitTasks } from "./tenant-scope";
 
 export type DatabaseTarget =
   | { kind: "postgres"; url: string; poolSize?: number }
-  | { kind: "embedded"; dataDir: string };
+  | {
+      kind: "embedded";
+      dataDir: string;
+      /** The data folder as the user named it (DATA_DIR), for messages. */
+      label?: string;
+    };
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -22,6 +27,8 @@ export interface DatabaseHandle {
   close(): Promise<void>;
   /** PostgreSQL's bulk paths (COPY) on connections of their own, for imports. */
   bulk: BulkLoader;
+  /** Embedded: the lock of a dead process that this handle took over (to be logged). */
+  staleLock?: { lockFile: string; pid: number | null } | null;
 }
 
 /**
@@ -73,22 +80,127 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     };
     return { db, kind: "postgres", describe: redactUrl(target.url), close, bulk: pgBulkLoader(pool) };
   }
-  const dataDir = target.dataDir.startsWith("memory://") ? target.dataDir : path.resolve(target.dataDir);
-  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir, {
-    parsers: { [pgliteTypes.INT8]: parseInt8, [pgliteTypes.DATE]: keepDate },
-  });
+  const inMemory = target.dataDir.startsWith("memory://");
+  const dataDir = inMemory ? target.dataDir : path.resolve(target.dataDir);
+  let lock: FolderLock | null = null;
+  if (!inMemory) {
+    mkdirSync(dataDir, { recursive: true });
+    lock = lockDataFolder(dataDir, target.label ?? path.dirname(dataDir));
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir, {
+      parsers: { [pgliteTypes.INT8]: parseInt8, [pgliteTypes.DATE]: keepDate },
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   return {
     db,
     kind: "embedded",
     describe: `embedded PostgreSQL in ${dataDir}`,
     close: async () => {
-      await settleAfterCommitTasks();
-      await db.destroy();
+      try {
+        await settleAfterCommitTasks();
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
     },
     bulk: pgliteBulkLoader(db, client),
+    staleLock: lock?.tookOver ?? null,
   };
+}
+
+/** A second process on the same embedded data folder: PGlite itself takes no lock, and two writers corrupt it. */
+export class DatabaseInUseError extends Error {
+  constructor(
+    readonly folder: string,
+    readonly pid: number,
+  ) {
+    super(`the embedded database in ${folder} is in use by process ${pid}; stop the server or use DATABASE_URL`);
+  }
+}
+
+interface FolderLock {
+  release(): void;
+  /** The stale lock this one replaced, for the log. */
+  tookOver: { lockFile: string; pid: number | null } | null;
+}
+
+/** Folders this process holds: a lock file with our own pid is stale only if we do not hold it (a container restarted as pid 1). */
+const heldFolders = new Set<string>();
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * `<dataDir>.lock` (e.g. `.data/pgdata.lock`), created exclusively, holding our pid. When it
+ * exists and its process is alive, the folder is refused at once; a lock of a dead process
+ * (kill -9, power loss) is taken over. Released on close and at exit.
+ */
+function lockDataFolder(dataDir: string, label: string): FolderLock {
+  const file = `${dataDir}.lock`;
+  let tookOver: FolderLock["tookOver"] = null;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(file, "wx", 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number.parseInt(readFileSafely(file), 10);
+      const ours = holder === process.pid && heldFolders.has(dataDir);
+      if (Number.isSafeInteger(holder) && holder > 0 && (ours || (holder !== process.pid && processAlive(holder)))) {
+        throw new DatabaseInUseError(label, holder);
+      }
+      // Stale (or half-written by a process that died at once): remove it and try again.
+      tookOver = { lockFile: file, pid: Number.isSafeInteger(holder) && holder > 0 ? holder : null };
+      try {
+        unlinkSync(file);
+      } catch (unlinkError) {
+        if ((unlinkError as NodeJS.ErrnoException).code !== "ENOENT") throw unlinkError;
+      }
+      continue;
+    }
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    heldFolders.add(dataDir);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      heldFolders.delete(dataDir);
+      process.off("exit", release);
+      // Only our own lock: never one another process took over meanwhile.
+      if (Number.parseInt(readFileSafely(file), 10) === process.pid) {
+        try {
+          unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      }
+    };
+    process.on("exit", release);
+    return { release, tookOver };
+  }
+  throw new Error(`could not lock ${file}`);
+}
+
+function readFileSafely(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 function pgBulkLoader(pool: pg.Pool): BulkLoader {

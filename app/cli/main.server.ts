@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, Option } from "commander";
-import { openDatabase, type DatabaseHandle } from "~db/connect";
+import { DatabaseInUseError, openDatabase, type DatabaseHandle } from "~db/connect";
 import { ALL_TENANTS, NO_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { migrateDatabase } from "~/server/bootstrap.server";
 import { ConfigError, loadConfig, type AppConfig } from "~/server/config.server";
@@ -46,6 +46,7 @@ async function withRuntime(work: (runtime: Runtime) => Promise<void>, options: {
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? "warn");
   const handle = await openDatabase(config.database);
+  if (handle.staleLock) logger.warn(handle.staleLock, "stale lock of the embedded database taken over (its process is gone)");
   try {
     if (options.migrate !== false) await migrateDatabase(handle.db, logger);
     await work({ config, logger, handle });
@@ -600,7 +601,7 @@ function describeIssue(issue: { line: number | null; column: string | null; mess
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof CliFailure) {
+  if (error instanceof ConfigError || error instanceof CliFailure || error instanceof DatabaseInUseError) {
     process.stderr.write(`${error.message}\n`);
   } else if (error instanceof UserError) {
     process.stderr.write(`User not saved: ${error.code}${error.field ? ` (${error.field})` : ""}\n`);

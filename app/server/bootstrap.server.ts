@@ -11,6 +11,7 @@ import type { Logger } from "./logger.server";
 export async function prepareDatabase(config: AppConfig, logger: Logger): Promise<DatabaseHandle> {
   const handle = await openDatabase(config.database);
   logger.info({ database: handle.describe }, "database opened");
+  if (handle.staleLock) logger.warn(handle.staleLock, "stale lock of the embedded database taken over (its process is gone)");
   await migrateDatabase(handle.db, logger);
   await seedReferenceData(handle.db, (message) => logger.info(message));
   if (config.demo) await seedDemo(handle.db, (message) => logger.info(message), {

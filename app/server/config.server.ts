@@ -69,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     database: embedded
-      ? { kind: "embedded", dataDir: path.join(dataDir, "pgdata") }
+      ? { kind: "embedded", dataDir: path.join(dataDir, "pgdata"), label: e.DATA_DIR }
       : { kind: "postgres", url: e.DATABASE_URL!, poolSize: e.DATABASE_POOL_SIZE },
     dataDir,
     sessionSecret: e.SESSION_SECRET ?? generatedSecret(dataDir, "session-secret"),

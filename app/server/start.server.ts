@@ -1,6 +1,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
+import { DatabaseInUseError } from "~db/connect";
 import { createServerApp } from "./app.server";
 import { prepareDatabase } from "./bootstrap.server";
 import { ConfigError, loadConfig } from "./config.server";
@@ -49,6 +50,10 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof DatabaseInUseError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`Start-up failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   process.exit(1);
 });
