@@ -179,7 +179,8 @@ export function* demoDeclarationChunks(options: DemoOptions = {}): Generator<str
       for (let t = 0; t < clientCount; t++) {
         // Two in three trajectories belong to returning clients.
         const clientIndex = random() < 0.66 ? Math.floor(random() * clientCount) : clientCount * (year - firstYear + 1) + t;
-        const client = `K${m.code.slice(2)}${clientIndex.toString(36).padStart(5, "0")}`;
+        // A letter between the two numbers: nine digits in a row could pass the eleven-test and be refused as a BSN.
+        const client = `K${m.code.slice(2)}c${clientIndex.toString(36).padStart(5, "0")}`;
         const segment = pick(random, SEGMENT_WEIGHTS);
         const products = PRODUCTS[segment];
         const product = products[Math.floor(random() * products.length)]!;

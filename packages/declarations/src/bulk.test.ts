@@ -17,14 +17,14 @@ const columns = new Map(HEADER.flatMap((name, i) => (name ? [[name, i] as [strin
 
 /** Values the converter may meet, valid and tricky, per column. */
 const POOLS: Record<string, string[]> = {
-  period: ["2024-01", "2024-12", "2024-13", "24-01", "2024-1", " 2024-02", "2024-02-30", "2024-02-01", "", "1999-12"],
+  period: ["2024-01", "2024-12", "2024-13", "24-01", "2024-1", " 2024-02", "2024-02-30", "2024-02-01", "", "1999-12", "2099-12", "2025-01"],
   municipality_code: ["GM0014", "GM1966", "GM9999", "gm0014", " GM0014", ""],
   provider_code: ["12345678", "1234567", "1234567A", " 12345678", ""],
-  provider_name: ["Stichting A", " Stichting B ", "=HYPERLINK(\"x\")", "x".repeat(201), "", "Zorg \"Het Kompas\"; Noord"],
+  provider_name: ["Stichting A", " Stichting B ", "=HYPERLINK(\"x\")", "x".repeat(201), "", "Zorg \"Het Kompas\"; Noord", "Zorg\u0000BV"],
   product_code: ["45A51", "54001", "45a51", "4A51", " 45A51", ""],
-  client_key: ["K1", "K 2", " K3", "K4 ", "111222333", "12345678", "1234567", "K\t5", "x".repeat(64), "x".repeat(65), "é€\\x", ""],
+  client_key: ["K1", "K 2", " K3", "K4 ", "111222333", "12345678", "1234567", "K\t5", "x".repeat(64), "x".repeat(65), "é€\\x", "", "123-456-782", "1112.22.333", "BSN 111222333", "K-111222333", "K0014-00009", "K0014c00009", "K\u00006"],
   client_bsn: ["", "111222333", "12345672", "123456789", " 111222333"],
-  amount: ["100", "100,5", "100,50", "100,505", "1.234,56", "1.234", "12.5", "-12,50", "-0,00", "+5", "€ 5", "1e5", "12,3,4", "999.999.999,99", "1.000.000.000", "0001", "", " 5"],
+  amount: ["100", "100,5", "100,50", "100,505", "1.234,56", "1.234", "1.234.567", "1,234", "1,234,567", "12.5", "-12,50", "-0,00", "+5", "€ 5", "1e5", "12,3,4", "999.999.999,99", "1.000.000.000", "0001", "", " 5"],
   units: ["", "1", "1,5", "1,505", "x", "-2"],
   referrer: ["", "huisarts", "01", "6", "GP", "local_team", "wijkteam", "nobody", " jeugdarts "],
   "": ["", "", "", "x"],
@@ -59,11 +59,12 @@ function asRow(fields: string[], line: number): TableRow {
 describe("the bulk line converter", () => {
   for (const decimal of ["comma", "point"] as DecimalSeparator[]) {
     it(`never takes a line the validator rejects, and converts the others exactly (${decimal})`, () => {
-      const validator = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal, pseudonymise });
-      const converter = createBulkLineConverter({ knownMunicipalities: KNOWN, pseudonymise, columns, fieldCount: HEADER.length, unnamedColumns: [10], decimal });
+      const latestPeriod = "2024-12";
+      const validator = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal, pseudonymise, latestPeriod });
+      const converter = createBulkLineConverter({ knownMunicipalities: KNOWN, pseudonymise, columns, fieldCount: HEADER.length, unnamedColumns: [10], decimal, latestPeriod });
       const next = random(decimal === "comma" ? 7 : 11);
       let taken = 0;
-      for (let line = 2; line < 20_000; line++) {
+      for (let line = 2; line < 30_000; line++) {
         const fields = fieldsFrom(next);
         const row = converter.convert(fields, line);
         if (row === null || row === "") continue;
@@ -93,8 +94,12 @@ describe("the bulk line converter", () => {
 
   it("takes amounts only in the shapes the pattern describes", () => {
     const comma = new RegExp(BULK_DECIMAL_PATTERN.comma);
-    expect(["0", "12", "12,5", "-12,50", "1.234", "1.234,56", "999.999.999,99", "999999999"].filter((a) => !comma.test(a))).toEqual([]);
-    expect(["1000000000", "1.000.000.000", "12,505", "1,234.56", "12.5", "+5", " 5", "1e5", "0.123", ""].filter((a) => comma.test(a))).toEqual([]);
+    expect(["0", "12", "12,5", "-12,50", "1.234,5", "1.234,56", "1.234.567", "999.999.999,99", "999999999"].filter((a) => !comma.test(a))).toEqual([]);
+    // "1.234" is ambiguous (1234 or 1,234): the validator refuses it with both readings.
+    expect(["1000000000", "1.000.000.000", "12,505", "1,234.56", "12.5", "+5", " 5", "1e5", "0.123", "", "1.234", "-1.234"].filter((a) => comma.test(a))).toEqual([]);
+    const point = new RegExp(BULK_DECIMAL_PATTERN.point);
+    expect(["1,234.5", "1,234,567", "-12.50"].filter((a) => !point.test(a))).toEqual([]);
+    expect(["1,234", "1.234,5", "12,5"].filter((a) => point.test(a))).toEqual([]);
   });
 
   it("skips empty rows and sums each municipality's amounts in cents", () => {
@@ -142,6 +147,8 @@ describe("the bulk block converter", () => {
 
   it("leaves lines that the row parser could read differently to the validator", () => {
     const cases = [
+      `${HEAD}2024-01;GM0014;12345678;A;45A51;K1;1,00;\u0000\n`, // a NUL, even in a column the import ignores
+      `${HEAD}2024-01;GM0014;12345678;${"A".repeat(70_000)};45A51;K1;1,00\n`, // a line over the row reader's limit
       `${HEAD}2024-01;GM0014;12345678;"A\r\n`, // a quote that continues on the next line
       `${HEAD}2024-01;GM0014;12345678;A"B;45A51;K1;1,00\n`, // a quote inside a value
       `${HEAD}\r\n2024-01;GM0014;12345678;A;45A51;K1;1,00\n`, // an empty line

@@ -1,7 +1,7 @@
-import { decodeWindows1252, splitPlainLine, toCell, type DecimalSeparator, type Delimiter, type TextEncoding } from "@jeugdregio/tabular";
+import { decodeWindows1252, DEFAULT_MAX_LINE_LENGTH, splitPlainLine, toCell, type DecimalSeparator, type Delimiter, type TextEncoding } from "@jeugdregio/tabular";
 import { normaliseBsn } from "./bsn";
 import { parseReferrer, type ReferrerKey } from "./referrer";
-import { MAX_CLIENT_KEY_LENGTH, MAX_NAME_LENGTH, parsePeriod, parseProductCode, parseProviderCode } from "./validate";
+import { clientKeyHoldsBsn, MAX_CLIENT_KEY_LENGTH, MAX_NAME_LENGTH, parsePeriod, parseProductCode, parseProviderCode } from "./validate";
 
 /**
  * The bulk path checks the columns with few distinct values (period, municipality, provider,
@@ -25,12 +25,18 @@ export interface DistinctValueResolvers {
 export interface DistinctValueResolverOptions {
   knownMunicipalities: ReadonlySet<string>;
   pseudonymise: (bsn: string) => string;
+  /** As the validator's option: a later period is not taken. */
+  latestPeriod?: string;
 }
 
 export function createDistinctValueResolvers(options: DistinctValueResolverOptions): DistinctValueResolvers {
   const cell = (raw: string | null) => (raw === null ? null : toCell(raw));
   return {
-    period: (raw) => parsePeriod(cell(raw)),
+    period(raw) {
+      // CSV only: `YYYY-MM`, not a date, and not after the latest period.
+      const period = parsePeriod(cell(raw), { dates: false });
+      return period !== null && options.latestPeriod !== undefined && period > options.latestPeriod ? null : period;
+    },
     municipality(raw) {
       const value = cell(raw);
       return typeof value === "string" && /^GM\d{4}$/.test(value) && options.knownMunicipalities.has(value) ? value : null;
@@ -38,7 +44,7 @@ export function createDistinctValueResolvers(options: DistinctValueResolverOptio
     providerCode: (raw) => parseProviderCode(cell(raw)),
     providerName(raw) {
       const value = cell(raw);
-      return typeof value === "string" && [...value].length <= MAX_NAME_LENGTH ? value : null;
+      return typeof value === "string" && [...value].length <= MAX_NAME_LENGTH && value.indexOf("\u0000") === -1 ? value : null;
     },
     productCode: (raw) => parseProductCode(cell(raw)),
     referrer(raw) {
@@ -57,20 +63,21 @@ export function createDistinctValueResolvers(options: DistinctValueResolverOptio
 /**
  * Amounts and units the bulk path takes as they are: an optional minus, at most 9 integer digits (so below 1,000,000,000) plainly
  * or grouped in threes, at most 2 decimals, no spaces. After removing the grouping character and
- * turning the decimal separator into a point, the text is the number.
+ * turning the decimal separator into a point, the text is the number. One group without
+ * decimals (`1.234` with a decimal comma) is ambiguous: the validator refuses it.
  */
 export const BULK_DECIMAL_PATTERN: Record<DecimalSeparator, string> = {
-  comma: "^-?([0-9]{1,9}|[1-9][0-9]{0,2}(\\.[0-9]{3}){1,2})(,[0-9]{1,2})?$",
-  point: "^-?([0-9]{1,9}|[1-9][0-9]{0,2}(,[0-9]{3}){1,2})(\\.[0-9]{1,2})?$",
+  comma: "^-?([0-9]{1,9}(,[0-9]{1,2})?|[1-9][0-9]{0,2}\\.[0-9]{3}\\.[0-9]{3}(,[0-9]{1,2})?|[1-9][0-9]{0,2}\\.[0-9]{3},[0-9]{1,2})$",
+  point: "^-?([0-9]{1,9}(\\.[0-9]{1,2})?|[1-9][0-9]{0,2},[0-9]{3},[0-9]{3}(\\.[0-9]{1,2})?|[1-9][0-9]{0,2},[0-9]{3}\\.[0-9]{1,2})$",
 };
 
 /** Characters JavaScript's `trim()` removes. */
 const TRIMMED = "\\s\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
-const CONTROL = "\\x01-\\x1f\\x7f";
+const CONTROL = "\\x00-\\x1f\\x7f";
 
 /**
  * Client keys the bulk path takes as they are (a pattern for the `u` flag): 1 to 64 characters, no control characters, no space at either end, and not 8 or 9 digits
- * (which might be a BSN in the wrong column). Other keys go to the validator.
+ * (which might be a BSN in the wrong column); `clientKeyHoldsBsn` is checked as well. Other keys go to the validator.
  */
 export const BULK_CLIENT_KEY_PATTERN = `^(?![0-9]{8,9}$)[^${CONTROL}${TRIMMED}]([^${CONTROL}]{0,${MAX_CLIENT_KEY_LENGTH - 2}}[^${CONTROL}${TRIMMED}])?$`;
 
@@ -191,7 +198,7 @@ export function createBulkLineConverter(options: BulkLineConverterOptions) {
     const keyText = at.clientKey >= 0 ? fields[at.clientKey]! : "";
     const bsnText = at.clientBsn >= 0 ? fields[at.clientBsn]! : "";
     let clientKey: string | null;
-    if (keyText !== "" && bsnText === "") clientKey = keyPattern.test(keyText) ? keyText : null;
+    if (keyText !== "" && bsnText === "") clientKey = keyPattern.test(keyText) && !clientKeyHoldsBsn(keyText) ? keyText : null;
     else if (keyText === "" && bsnText !== "") clientKey = bsn(bsnText);
     else clientKey = null;
     if (clientKey === null) return null;
@@ -246,6 +253,8 @@ function escapeCopyText(value: string): string {
 
 export interface BulkBlockOptions extends BulkLineConverterOptions {
   delimiter: Delimiter;
+  /** The row reader's limit for one physical line, in characters: a longer line is left to it. */
+  maxLineLength?: number;
   encoding: TextEncoding;
   /** The header's fields, trimmed and lower-cased, as the row parser read them. */
   headerFields: readonly string[];
@@ -263,10 +272,13 @@ export function createBulkBlockConverter(options: BulkBlockOptions) {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const decode = (bytes: Uint8Array) => (options.encoding === "utf-8" ? decoder.decode(bytes) : decodeWindows1252(bytes));
   const header = options.headerFields.join("\u0000");
+  const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
 
   function convertBlock(bytes: Uint8Array, firstLine: number): BulkBlockResult {
     let text = decode(bytes);
     if (firstLine === 1) text = text.replace(/^(\uFEFF|\u00EF\u00BB\u00BF)/, ""); // a BOM (as Windows-1252: "ï»¿")
+    // A NUL anywhere (also in a column the import ignores): the validator refuses the row.
+    if (text.indexOf("\u0000") !== -1) return { ok: false, reason: "a NUL character" };
     const lines = text.split("\n");
     if (lines[lines.length - 1] === "") lines.pop();
     let out = "";
@@ -275,6 +287,7 @@ export function createBulkBlockConverter(options: BulkBlockOptions) {
       const number = firstLine + i;
       let line = lines[i]!;
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      if (line.length > maxLineLength) return { ok: false, reason: `line ${number} is longer than the limit` };
       // A lone "\r" would be a line break to the row parser.
       const fields = line.indexOf("\r") === -1 ? splitPlainLine(line, options.delimiter) : null;
       if (number === 1) {

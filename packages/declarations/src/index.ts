@@ -1,5 +1,6 @@
 export {
   CLIENT_COLUMNS,
+  clientKeyHoldsBsn,
   createDeclarationValidator,
   DECLARATION_COLUMNS,
   defaultDecimalFor,

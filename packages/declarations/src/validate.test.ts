@@ -16,6 +16,8 @@ const KNOWN = new Set(["GM0014", "GM1966", "GM1969", "GM0037"]);
 const pseudonymise = (bsn: string) => `P${createHmac("sha256", "test-key").update(bsn).digest("hex").slice(0, 20)}`;
 const comma = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal: "comma", pseudonymise });
 const point = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal: "point", pseudonymise });
+/** As the import sets it up for an XLSX file: a date cell counts for its month. */
+const xlsxComma = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal: "comma", pseudonymise, periodDates: true });
 
 // valid BSNs (eleven-test): 111222333, 123456782, 012345672 (also written 12345672)
 const BSN_A = "111222333";
@@ -227,8 +229,21 @@ describe("validateRow – one case per error code", () => {
     ["key and BSN both filled", { client_bsn: BSN_A }, "client_bsn", "both_client_key_and_bsn"],
     ["client key of 65 characters", { client_key: "k".repeat(65) }, "client_key", "invalid_client_key"],
     ["client key with a line break", { client_key: "a\nb" }, "client_key", "invalid_client_key"],
-    ["client key that is a BSN", { client_key: BSN_B }, "client_key", "invalid_client_key"],
-    ["client key that is a BSN without its leading zero", { client_key: 12345672 }, "client_key", "invalid_client_key"],
+    ["client key that is a BSN", { client_key: BSN_B }, "client_key", "client_key_is_bsn"],
+    ["client key that is a BSN without its leading zero", { client_key: 12345672 }, "client_key", "client_key_is_bsn"],
+    ["client key that is a BSN with dashes", { client_key: "123-456-782" }, "client_key", "client_key_is_bsn"],
+    ["client key that is a BSN with dots", { client_key: "1112.22.333" }, "client_key", "client_key_is_bsn"],
+    ["client key that is a BSN after a prefix", { client_key: "BSN 111222333" }, "client_key", "client_key_is_bsn"],
+    ["client key that is a BSN after a lower-case prefix", { client_key: "bsn:111 222 333" }, "client_key", "client_key_is_bsn"],
+    ["client key with slashes and underscores", { client_key: "111/222_333" }, "client_key", "client_key_is_bsn"],
+    ["client key with a BSN among letters", { client_key: "K-111222333" }, "client_key", "client_key_is_bsn"],
+    ["client key whose nine digits pass the eleven-test", { client_key: "K0014-00009" }, "client_key", "client_key_is_bsn"],
+    ["client key that is 8 digits of a BSN with spaces", { client_key: "1234 5672" }, "client_key", "client_key_is_bsn"],
+    ["period written as a date in a CSV file", { period: "2023-01-01" }, "period", "invalid_period"],
+    ["NUL character in a value", { provider_name: "Zorg\u0000BV" }, "provider_name", "nul_character"],
+    ["NUL character in an ignored column", { opmerking: "x\u0000" }, "opmerking", "nul_character"],
+    ["amount 1.234 in a comma file (1234 or 1,234?)", { amount: "1.234" }, "amount", "ambiguous_number"],
+    ["units 1.500 in a comma file", { units: "1.500" }, "units", "ambiguous_number"],
     ["BSN failing the eleven-test", { client_key: null, client_bsn: "111222334" }, "client_bsn", "invalid_bsn"],
     ["BSN of 7 digits", { client_key: null, client_bsn: "1234567" }, "client_bsn", "invalid_bsn"],
     ["BSN of 10 digits", { client_key: null, client_bsn: "1112223330" }, "client_bsn", "invalid_bsn"],
@@ -325,7 +340,7 @@ describe("validateRow – accepted values", () => {
       ["999.999.999,99", "comma", "999999999.99"],
       ["1,234.56", "point", "1234.56"],
       ["-0.5", "point", "-0.50"],
-      ["1.234", "comma", "1234.00"], // a grouped thousand
+      ["1.234.567", "comma", "1234567.00"], // grouped thousands
       [1234.56, "comma", "1234.56"],
       [0.1 + 0.2, "point", "0.30"], // an XLSX formula result with binary noise
       [-12, "point", "-12.00"],
@@ -355,7 +370,7 @@ describe("validateRow – accepted values", () => {
     expect(parsePeriod(202413)).toBeNull();
     expect(parsePeriod(45292)).toBeNull(); // an Excel serial date number is ambiguous: not accepted
     expect(parsePeriod(null)).toBeNull();
-    const line = lineOf(comma.validateRow(row({ period: "2024-11-01" })));
+    const line = lineOf(xlsxComma.validateRow(row({ period: "2024-11-01" })));
     expect([line.period, line.serviceMonth]).toEqual(["2024-11", "2024-11-01"]);
   });
 
@@ -368,6 +383,43 @@ describe("validateRow – accepted values", () => {
   it("keeps a provider name that looks like a formula as text", () => {
     expect(lineOf(comma.validateRow(row({ provider_name: '=HYPERLINK("x")' }))).providerName).toBe('=HYPERLINK("x")');
     expect(lineOf(comma.validateRow(row({ provider_name: "x".repeat(200) }))).providerName).toHaveLength(200);
+  });
+
+  it("refuses a client key holding a BSN without echoing it, and keeps keys whose digits are no BSN", () => {
+    for (const key of ["123-456-782", "1112.22.333", "BSN 111222333", "Client K-111.222.333 (2024)"]) {
+      const result = comma.validateRow(row({ client_key: key }, 17));
+      const [error] = errorsOf(result);
+      expect(error).toEqual({
+        line: 17,
+        column: "client_key",
+        code: "client_key_is_bsn",
+        message: "Line 17: client_key looks like a BSN; use client_bsn (BSNs there are replaced by a pseudonym).",
+      });
+    }
+    for (const key of ["K0014c00009", "123-456-789", "K2024-01-12345", "1112223330", "AB12345678CD", "K-1234567"]) {
+      expect(lineOf(comma.validateRow(row({ client_key: key }))).clientKey, key).toBe(key);
+    }
+  });
+
+  it("refuses a period after the latest one, naming it", () => {
+    const december = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal: "comma", pseudonymise, latestPeriod: "2026-12" });
+    expect(lineOf(december.validateRow(row({ period: "2026-12" }))).period).toBe("2026-12");
+    const [error] = errorsOf(december.validateRow(row({ period: "2099-12" }, 9)));
+    expect(error).toMatchObject({ line: 9, column: "period", code: "future_period", params: { period: "2099-12" } });
+    expect(error?.message).toBe("Line 9: period 2099-12 is in the future.");
+  });
+
+  it("names both readings of an ambiguous number", () => {
+    const [error] = errorsOf(comma.validateRow(row({ amount: "1.234" })));
+    expect(error).toMatchObject({ code: "ambiguous_number", value: "1.234", params: { grouped: "1234", decimal: "1,234" } });
+    expect(error?.message).toBe("Line 2: 1.234 could be 1234 or 1,234; write 1234 or 1,234.");
+    expect(errorsOf(point.validateRow(row({ amount: "1,234" })))[0]).toMatchObject({ code: "ambiguous_number", params: { grouped: "1234", decimal: "1.234" } });
+    expect(lineOf(comma.validateRow(row({ amount: "1.234,56" }))).amount).toBe("1234.56");
+  });
+
+  it("reports a NUL character by column, without the value, and nothing else of that row", () => {
+    const errors = errorsOf(comma.validateRow(row({ client_key: "K\u00001", amount: "x" }, 4)));
+    expect(errors).toEqual([{ line: 4, column: "client_key", code: "nul_character", message: "Line 4: client_key contains a NUL character." }]);
   });
 
   it("accepts a client key of 64 characters and a numeric key that is not a BSN", () => {
@@ -451,8 +503,8 @@ describe("BSN handling", () => {
     expect(errors.map((e) => e.code)).toEqual([
       "invalid_amount",
       "invalid_bsn",
-      "invalid_client_key",
-      "invalid_client_key",
+      "client_key_is_bsn",
+      "client_key_is_bsn",
       "both_client_key_and_bsn",
       "invalid_bsn",
     ]);
@@ -476,7 +528,7 @@ describe("XLSX files", () => {
     const { errors, notices } = comma.checkHeader(table.header);
     expect(errors).toEqual([]);
     expect(notices.map((n) => n.column)).toEqual(["opmerking"]);
-    const lines = table.rows.map((r) => lineOf(comma.validateRow(r)));
+    const lines = table.rows.map((r) => lineOf(xlsxComma.validateRow(r)));
     expect(lines).toEqual([
       {
         line: 2,

@@ -1,4 +1,6 @@
 import {
+  ambiguousDecimal,
+  nulColumns,
   parseDecimalCell,
   type CellValue,
   type DecimalSeparator,
@@ -48,6 +50,10 @@ export type DeclarationIssueCode =
   | "missing_client"
   | "both_client_key_and_bsn"
   | "invalid_client_key"
+  | "client_key_is_bsn"
+  | "future_period"
+  | "ambiguous_number"
+  | "nul_character"
   | "invalid_bsn"
   | "invalid_amount"
   | "amount_out_of_range"
@@ -87,6 +93,16 @@ export interface DeclarationValidatorOptions {
   decimal: DecimalSeparator;
   /** Turns a valid 9-digit BSN into the stored client key (a keyed hash; must be deterministic). */
   pseudonymise: (bsn: string) => string;
+  /**
+   * The last service month that may be declared (`YYYY-MM`, normally the current month); a
+   * later period is refused. Without it, any month up to 2100 passes.
+   */
+  latestPeriod?: string;
+  /**
+   * Accept a date (`YYYY-MM-DD`) as a period, for its month: for XLSX, where Excel turns a typed
+   * "2024-01" into a date cell. In a CSV file the period must be written `YYYY-MM`.
+   */
+  periodDates?: boolean;
 }
 
 export interface DeclarationValidator {
@@ -115,7 +131,8 @@ export const MAX_CLIENT_KEY_LENGTH = 64;
  * A BSN never appears in an issue (not in `message`, not in `value`) nor in a result.
  */
 export function createDeclarationValidator(options: DeclarationValidatorOptions): DeclarationValidator {
-  const { knownMunicipalities, decimal, pseudonymise } = options;
+  const { knownMunicipalities, decimal, pseudonymise, latestPeriod } = options;
+  const periodDates = options.periodDates ?? false;
 
   function checkHeader(header: readonly string[]) {
     const present = new Set(header.map((h) => h.trim().toLowerCase()));
@@ -154,16 +171,33 @@ export function createDeclarationValidator(options: DeclarationValidatorOptions)
     const { line, cells } = row;
     const cell = (name: string): CellValue => cells[name] ?? null;
     const errors: DeclarationIssue[] = [];
-    const fail = (column: string, code: DeclarationIssueCode, message: string, value?: CellValue) => {
+    const fail = (
+      column: string,
+      code: DeclarationIssueCode,
+      message: string,
+      value?: CellValue,
+      params?: Record<string, string | number>
+    ) => {
       const issue: DeclarationIssue = { line, column, code, message: `Line ${line}: ${message}` };
       if (value !== undefined && value !== null) issue.value = String(value);
+      if (params) issue.params = params;
       errors.push(issue);
     };
 
+    // A NUL character in any cell (also an ignored column): only that is reported, and the value is
+    // not echoed (it is binary or wrongly decoded, and the other checks would quote it).
+    const withNul = nulColumns(row);
+    if (withNul.length > 0) {
+      for (const column of withNul) fail(column, "nul_character", `${column} contains a NUL character.`);
+      return { ok: false, errors };
+    }
+
     // period
     const periodCell = cell("period");
-    const period = parsePeriod(periodCell);
-    if (period === null) {
+    const period = parsePeriod(periodCell, { dates: periodDates });
+    if (period !== null && latestPeriod !== undefined && period > latestPeriod) {
+      fail("period", "future_period", `period ${period} is in the future.`, periodCell, { period });
+    } else if (period === null) {
       fail(
         "period",
         "invalid_period",
@@ -252,12 +286,12 @@ export function createDeclarationValidator(options: DeclarationValidatorOptions)
       fail("client_key", "missing_client", "no client: fill in the client key or the BSN.");
     } else if (keyCell !== null) {
       const key = String(keyCell);
-      if (looksLikeBsn(keyCell)) {
-        // Never store (or echo) a BSN that was put in the key column.
+      if (looksLikeBsn(keyCell) || clientKeyHoldsBsn(key)) {
+        // Never store (or echo) a BSN that was put in the key column: no value, no number in the message.
         fail(
           "client_key",
-          "invalid_client_key",
-          "the client key looks like a BSN. Put BSNs in the client_bsn column, so they are replaced by a pseudonym."
+          "client_key_is_bsn",
+          "client_key looks like a BSN; use client_bsn (BSNs there are replaced by a pseudonym)."
         );
       } else if ([...key].length > MAX_CLIENT_KEY_LENGTH || /[\u0000-\u001f\u007f]/.test(key)) {
         fail(
@@ -279,7 +313,10 @@ export function createDeclarationValidator(options: DeclarationValidatorOptions)
     // amount
     const amountCell = cell("amount");
     const amount = parseDecimalValue(amountCell, decimal);
-    if (amount === null) {
+    const ambiguousAmount = typeof amountCell === "string" ? ambiguousDecimal(amountCell, decimal) : null;
+    if (ambiguousAmount !== null) {
+      fail("amount", "ambiguous_number", ambiguity(amountCell as string, ambiguousAmount), amountCell, { ...ambiguousAmount });
+    } else if (amount === null) {
       fail(
         "amount",
         "invalid_amount",
@@ -304,7 +341,11 @@ export function createDeclarationValidator(options: DeclarationValidatorOptions)
     let units: Decimal | null = null;
     if (unitsCell !== null) {
       units = parseDecimalValue(unitsCell, decimal);
-      if (units === null || units.abs().gte(UNITS_LIMIT)) {
+      const ambiguousUnits = typeof unitsCell === "string" ? ambiguousDecimal(unitsCell, decimal) : null;
+      if (ambiguousUnits !== null) {
+        fail("units", "ambiguous_number", ambiguity(unitsCell as string, ambiguousUnits), unitsCell, { ...ambiguousUnits });
+        units = null;
+      } else if (units === null || units.abs().gte(UNITS_LIMIT)) {
         fail(
           "units",
           "invalid_units",
@@ -366,11 +407,16 @@ export function createDeclarationValidator(options: DeclarationValidatorOptions)
   return { checkHeader, validateRow };
 }
 
+function ambiguity(text: string, readings: { grouped: string; decimal: string }): string {
+  return `${text.trim()} could be ${readings.grouped} or ${readings.decimal}; write ${readings.grouped} or ${readings.decimal}.`;
+}
+
 /**
- * `YYYY-MM`; also a date `YYYY-MM-DD` (Excel turns a typed "2024-01" into a date, which
- * arrives as 2024-01-01; any real date counts for its month) and an XLSX number `YYYYMM`.
+ * `YYYY-MM`; also a date `YYYY-MM-DD` unless `dates` is false (Excel turns a typed "2024-01"
+ * into a date, which arrives as 2024-01-01; any real date counts for its month) and an XLSX
+ * number `YYYYMM`.
  */
-export function parsePeriod(value: CellValue): string | null {
+export function parsePeriod(value: CellValue, options: { dates?: boolean } = {}): string | null {
   let year: number;
   let month: number;
   if (typeof value === "number") {
@@ -383,6 +429,7 @@ export function parsePeriod(value: CellValue): string | null {
     year = Number(match[1]);
     month = Number(match[2]);
     if (match[3] !== undefined) {
+      if (options.dates === false) return null;
       const day = Number(match[3]);
       if (day < 1 || day > daysInMonth(year, month)) return null;
     }
@@ -411,6 +458,41 @@ export function parseProductCode(value: CellValue): string | null {
   const text = typeof value === "number" ? (Number.isSafeInteger(value) ? String(value) : "") : value;
   return typeof text === "string" && /^\d{2}[A-Z0-9]{3}$/.test(text) ? text : null;
 }
+
+/**
+ * A client key that holds a BSN as it is often written: 9 digits passing the eleven-test, possibly
+ * split by spaces, dots, dashes, slashes or underscores (`123-456-782`, `1112.22.333`), possibly
+ * after a `BSN` prefix or among letters (`BSN 111222333`, `K-111222333`); or, once a `BSN` prefix
+ * and separators are taken away, exactly 8 digits that pass with the leading zero Excel drops.
+ * A key such as `K000123456` whose nine digits happen to pass is refused too: it cannot be told
+ * from a BSN, and one stored BSN is worse than one key to rename.
+ */
+export function clientKeyHoldsBsn(key: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  if (digits < 8) return false; // the common case, decided without a regular expression
+  const bare = key.trim().replace(BSN_PREFIX, "").replace(BSN_SEPARATORS, "");
+  if (/^\d{8}$/.test(bare) && elevenTest(`0${bare}`)) return true;
+  for (const match of key.matchAll(DIGIT_RUNS)) {
+    // Digit groups joined by separators: every span of consecutive groups with 9 digits in all.
+    const groups = match[0].split(BSN_SEPARATORS).filter((g) => g !== "");
+    for (let from = 0; from < groups.length; from++) {
+      let joined = "";
+      for (let to = from; to < groups.length && joined.length < 9; to++) {
+        joined += groups[to];
+        if (joined.length === 9 && elevenTest(joined)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+const BSN_PREFIX = /^bsn[\s:.#_-]*/i;
+const BSN_SEPARATORS = /[\s./_-]+/g;
+const DIGIT_RUNS = /\d+(?:[\s./_-]+\d+)*/g;
 
 /** A client key that is a valid BSN (8 or 9 digits passing the eleven-test) is almost certainly one. */
 function looksLikeBsn(value: string | number): boolean {
