@@ -10,6 +10,7 @@ import type { Database } from "~db/schema";
 import type { AppConfig } from "./config.server";
 import "./context.server";
 import type { Logger } from "./logger.server";
+import { originCheck } from "./origin-check.server";
 
 export interface ServerAppOptions {
   config: AppConfig;
@@ -26,7 +27,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 export function createServerApp({ config, db, bulk, logger, build, publicDir = "public" }: ServerAppOptions) {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", config.trustProxy);
 
   app.use((req, res, next) => {
     const incoming = req.get("x-request-id");
@@ -63,11 +64,14 @@ export function createServerApp({ config, db, bulk, logger, build, publicDir = "
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(publicDir, { maxAge: "1h" }));
 
+  app.use(originCheck(config.appOrigin, logger));
   app.all(
     "*",
     createRequestHandler({
       build,
-      mode: config.env === "production" ? "production" : "development",
+      // Always production: in development mode Remix sends an uncaught error's message and stack
+      // to the browser (a data request's JSON, the page's hydration data); the log has them instead.
+      mode: "production",
       getLoadContext: (req, res): AppLoadContext => ({
         db,
         bulk,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import type { DatabaseTarget } from "~db/connect";
@@ -25,7 +26,60 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
   LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  TRUST_PROXY: z
+    .string()
+    .default("loopback")
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (parsed === null) {
+        ctx.addIssue({ code: "custom", message: "must be false, a hop count, or a comma-separated list of loopback, linklocal, uniquelocal, IP addresses and CIDR ranges" });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  APP_ORIGIN: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return null;
+      const origin = originOnly(value);
+      if (!origin) {
+        ctx.addIssue({ code: "custom", message: "must be an origin such as https://insight.example.nl (scheme, host, optional port; no path)" });
+        return z.NEVER;
+      }
+      return origin;
+    }),
 });
+
+/** Express's `trust proxy`: false, a hop count, or named ranges, addresses and CIDR ranges. */
+export type TrustProxy = false | number | string[];
+
+function parseTrustProxy(value: string): TrustProxy | null {
+  const text = value.trim().toLowerCase();
+  if (text === "false" || text === "0") return false;
+  if (/^[1-9][0-9]?$/.test(text)) return Number(text);
+  // `true` (trust every hop) is refused: any client could then choose its own address.
+  const parts = text.split(",").map((part) => part.trim());
+  const valid = parts.every((part) => {
+    if (["loopback", "linklocal", "uniquelocal"].includes(part)) return true;
+    const [address, bits, ...rest] = part.split("/");
+    const version = isIP(address ?? "");
+    if (!version || rest.length) return false;
+    return bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+  });
+  return valid && parts.length ? parts : null;
+}
+
+function originOnly(value: string): string | null {
+  try {
+    const url = new URL(value);
+    if (!["http:", "https:"].includes(url.protocol) || url.username || url.password) return null;
+    if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
 
 export interface AppConfig {
   env: "development" | "production" | "test";
@@ -45,6 +99,10 @@ export interface AppConfig {
   /** With the demo: also load the generated demo declarations into an empty database. */
   demoDeclarations: boolean;
   loginLimits: { perAccount: number; perIp: number; windowMinutes: number };
+  /** Which proxies' X-Forwarded-For/-Proto/-Host are believed (the client address, HTTPS). */
+  trustProxy: TrustProxy;
+  /** The app's public origin for the cross-site check; null: from the request's Host and scheme. */
+  appOrigin: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -86,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perIp: e.LOGIN_MAX_FAILURES_PER_IP,
       windowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES,
     },
+    trustProxy: e.TRUST_PROXY,
+    appOrigin: e.APP_ORIGIN,
   };
 }
 

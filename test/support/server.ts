@@ -7,7 +7,7 @@ import type { ServerBuild } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
-import { NO_TENANTS, withTenantScope } from "~db/tenant-scope";
+import { ACCOUNTS_ONLY, withTenantScope } from "~db/tenant-scope";
 import { createServerApp } from "~/server/app.server";
 import { loadConfig } from "~/server/config.server";
 import { createLogger } from "~/server/logger.server";
@@ -51,7 +51,7 @@ export async function addUser(
   db: Kysely<Database>,
   user: { email: string; role: string; municipalityCode?: string | null; displayName?: string },
 ) {
-  return withTenantScope(db, NO_TENANTS, (trx) =>
+  return withTenantScope(db, ACCOUNTS_ONLY, (trx) =>
     createUser(trx, { userId: null, label: "test" }, {
       email: user.email,
       displayName: user.displayName ?? user.email.split("@")[0]!,
@@ -82,6 +82,10 @@ export class HttpClient {
     const headers = new Headers(init.headers);
     for (const [k, v] of Object.entries(this.headers)) headers.set(k, v);
     if (this.cookies.size) headers.set("cookie", this.cookieHeader());
+    // Like a browser, a request that is not a read carries the page's origin; "" leaves it out.
+    const method = (init.method ?? "GET").toUpperCase();
+    if (method !== "GET" && method !== "HEAD" && !headers.has("origin")) headers.set("origin", this.baseUrl);
+    if (headers.get("origin") === "") headers.delete("origin");
     const response = await fetch(this.baseUrl + pathname, { ...init, headers, redirect: "manual" });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(";");
