@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { disclosedSegmentReport } from "~/modules/reports/disclosure.server";
 import {
   asJsonError,
   JSON_HEADERS,
@@ -11,7 +12,8 @@ import {
 
 /**
  * `GET /api/segments?year=2023&scope=region|GM….`: the segment table as JSON,
- * exactly the shape of `npm run cli -- report segments --format json`.
+ * exactly the shape of `npm run cli -- report segments --format json`, under the disclosure
+ * rule (a hidden count and its average are `null`; README, "Segment report JSON").
  * Without `year`: the latest year with data in the scope. 401 when logged out,
  * 403 without `read:segments`, 404 for a scope out of reach, 400 for a bad year.
  */
@@ -23,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const year = parseYear(url.searchParams.get("year"));
     if (year === "invalid") return jsonError(400, "invalid_year");
     const report = await access.run((trx) => segmentReportFor(trx, scope, year));
-    return json(report, { headers: JSON_HEADERS });
+    return json(disclosedSegmentReport(access, scope.report, report), { headers: JSON_HEADERS });
   } catch (error) {
     throw asJsonError(error);
   }

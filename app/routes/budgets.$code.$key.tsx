@@ -272,7 +272,7 @@ export default function BudgetPage() {
                       {closed ? <span className="meta">{t("budgets.closed")}</span> : null}
                     </th>
                     <td className="num">{format.money(m.spending)}</td>
-                    <td className="num">{format.number(m.clients)}</td>
+                    <td className="num">{m.clients === null ? t("segments.fewerThan5") : format.number(m.clients)}</td>
                   </tr>
                 );
               })}
@@ -280,7 +280,11 @@ export default function BudgetPage() {
           </table>
           </details>
         )}
-        {data.monitor.perProvider.length ? (
+        {data.monitor.perProvider === null ? (
+          <p className="hint" data-testid="monitor-providers-hidden">
+            {t("budgets.providersHidden")}
+          </p>
+        ) : data.monitor.perProvider.length ? (
           <table className="data" data-testid="monitor-providers">
             <caption>{t("budgets.perProvider")}</caption>
             <thead>
@@ -298,7 +302,7 @@ export default function BudgetPage() {
                   <th scope="row">{p.provider_name}</th>
                   <td className="num">{format.money(p.spending)}</td>
                   <td className="num">{format.money(p.spending_after_closing)}</td>
-                  <td className="num">{format.number(p.clients)}</td>
+                  <td className="num">{p.clients === null ? t("segments.fewerThan5") : format.number(p.clients)}</td>
                   <td>{p.last_month}</td>
                 </tr>
               ))}
@@ -307,7 +311,9 @@ export default function BudgetPage() {
         ) : null}
         <h3>{t("budgets.signalsTitle")}</h3>
         <p className="hint">{t("budgets.signalsIntro")}</p>
-        {data.monitor.signals.length === 0 ? (
+        {data.monitor.signals === null ? (
+          <p className="hint">{t("budgets.providersHidden")}</p>
+        ) : data.monitor.signals.length === 0 ? (
           <p data-testid="no-signals">{t("budgets.noSignals")}</p>
         ) : (
           <table className="data" data-testid="monitor-signals">
@@ -327,7 +333,7 @@ export default function BudgetPage() {
                   <td>{s.provider_name}</td>
                   <td>{s.product_code}</td>
                   <td className="num">{format.money(s.spending)}</td>
-                  <td className="num">{format.number(s.clients)}</td>
+                  <td className="num">{s.clients === null ? t("segments.fewerThan5") : format.number(s.clients)}</td>
                 </tr>
               ))}
             </tbody>

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { RoadmapTimeline, SegmentProgressCard, trackTitle } from "~/components/roadmap/RoadmapParts";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
+import { disclosedSegmentReport } from "~/modules/reports/disclosure.server";
 import { latestCompleteYear, segmentReport } from "~/modules/reports/segment-report.server";
 import { roadmapDashboard } from "~/modules/roadmap/roadmap-view.server";
 import { thisMonth } from "~/modules/roadmap/roadmap.server";
@@ -21,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const scope = dashboard.figuresScope;
   const table = await access.run(async (trx) => {
     const year = await latestCompleteYear(trx, scope);
-    return year === null ? null : segmentReport(trx, year, scope);
+    return year === null ? null : disclosedSegmentReport(access, scope, await segmentReport(trx, year, scope));
   });
   // The meetings: the latest one's decisions, and decision moments on tracks since the one before.
   const meetings = [...new Map(dashboard.reviews.map((e) => [e.reviewId, e.heldOn])).entries()];
@@ -76,7 +77,7 @@ export default function PrintReport() {
                 <th scope="row">{t("roadmap.metrics.clients")}</th>
                 {columns.map((c) => (
                   <td className="num" key={c}>
-                    {format.number(table.segments[c].clients)}
+                    {table.segments[c].clients === null ? t("segments.fewerThan5") : format.number(table.segments[c].clients!)}
                   </td>
                 ))}
               </tr>
@@ -92,7 +93,11 @@ export default function PrintReport() {
                 <th scope="row">{t("roadmap.metrics.avg_per_client")}</th>
                 {columns.map((c) => (
                   <td className="num" key={c}>
-                    {table.segments[c].avg_per_client === null ? "" : format.money(table.segments[c].avg_per_client!, { cents: false })}
+                    {table.segments[c].clients === null
+                      ? t("segments.fewerThan5")
+                      : table.segments[c].avg_per_client === null
+                        ? ""
+                        : format.money(table.segments[c].avg_per_client!, { cents: false })}
                   </td>
                 ))}
               </tr>

@@ -5,6 +5,7 @@ import { scopeQuery } from "~/components/segments/api";
 import { Breadcrumbs } from "~/components/segments/Breadcrumbs";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
+import { disclosedProviders } from "~/modules/reports/disclosure.server";
 import { drilldownYear, providersForProduct, requireColumn, resolveSegmentScope } from "~/modules/reports/drilldown.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
@@ -18,7 +19,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const list = await access.run(async (trx) =>
     providersForProduct(trx, scope, await drilldownYear(trx, scope, url.searchParams.get("year")), column, params.product ?? ""),
   );
-  return json({ ...list, scopeName: scope.name });
+  return json({ ...disclosedProviders(access, scope.report, list), scopeName: scope.name });
 }
 
 export default function ProductProviders() {
@@ -41,7 +42,16 @@ export default function ProductProviders() {
       <p className="hint" data-testid="drilldown-context">
         {t("segments.drilldown.productContext", { column: columnName, scope: data.scopeName ?? t("segments.region"), year: data.year })}
       </p>
-      {data.providers.length ? (
+      {data.providers === null ? (
+        <>
+          <p className="hint" data-testid="provider-list-hidden">
+            {t("segments.drilldown.providersHidden")}
+          </p>
+          <p data-testid="providers-total">
+            {t("segments.drilldown.total")}: {format.money(data.total)}
+          </p>
+        </>
+      ) : data.providers.length ? (
         <div className="table-scroll">
           <table data-testid="provider-table">
             <thead>
@@ -62,7 +72,7 @@ export default function ProductProviders() {
                   <td>{p.providerCode}</td>
                   <td>{p.name ?? t("segments.drilldown.unknownProvider")}</td>
                   <td className="num">{format.money(p.spending)}</td>
-                  <td className="num">{format.number(p.clients)}</td>
+                  <td className="num">{p.clients === null ? t("segments.fewerThan5") : format.number(p.clients)}</td>
                 </tr>
               ))}
             </tbody>

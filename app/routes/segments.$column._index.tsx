@@ -5,6 +5,7 @@ import { scopeQuery } from "~/components/segments/api";
 import { Breadcrumbs } from "~/components/segments/Breadcrumbs";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
+import { disclosedProducts } from "~/modules/reports/disclosure.server";
 import { drilldownYear, productsInColumn, requireColumn, resolveSegmentScope } from "~/modules/reports/drilldown.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
@@ -16,7 +17,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const scope = resolveSegmentScope(access, url.searchParams.get("scope"));
   const list = await access.run(async (trx) => productsInColumn(trx, scope, await drilldownYear(trx, scope, url.searchParams.get("year")), column));
-  return json({ ...list, scopeName: scope.name, canEditCatalogue: access.can("manage:catalog") });
+  return json({ ...disclosedProducts(access, scope.report, list), scopeName: scope.name, canEditCatalogue: access.can("manage:catalog") });
 }
 
 export default function SegmentProducts() {
@@ -63,7 +64,7 @@ export default function SegmentProducts() {
                     <td>{p.inCatalogue ? t("segments.drilldown.noSegment") : t("segments.drilldown.notInCatalogue")}</td>
                   ) : null}
                   <td className="num">{format.money(p.spending)}</td>
-                  <td className="num">{format.number(p.clients)}</td>
+                  <td className="num">{p.clients === null ? t("segments.fewerThan5") : format.number(p.clients)}</td>
                   {catalogueLinks ? (
                     <td>
                       <Link to={`/catalog?${new URLSearchParams({ q: p.productCode })}`}>

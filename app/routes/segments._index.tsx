@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { SegmentOverview } from "~/components/segments/SegmentOverview";
 import { SegmentsQueryProvider } from "~/components/segments/SegmentsQueryProvider";
 import { requireAccess } from "~/modules/access/access.server";
+import { disclosedSegmentReport } from "~/modules/reports/disclosure.server";
 import { parseYear, resolveSegmentScope, segmentOverview } from "~/modules/reports/drilldown.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
@@ -26,6 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     scopeName: scope.name,
     municipalities: regional ? access.municipalities : [],
     ...overview,
+    report: disclosedSegmentReport(access, scope.report, overview.report),
   });
 }
 

@@ -139,8 +139,10 @@ export function SegmentProgressCard({ card }: { card: Card }) {
                 <th scope="row">{m.year}</th>
                 <td className="num">{format.money(m.spending, { cents: false })}</td>
                 <td className="num">{m.spending_share === null ? "" : format.percent(m.spending_share, 1)}</td>
-                <td className="num">{format.number(m.clients)}</td>
-                <td className="num">{m.avg_per_client === null ? "" : format.money(m.avg_per_client, { cents: false })}</td>
+                <td className="num">{m.clients === null ? t("segments.fewerThan5") : format.number(m.clients)}</td>
+                <td className="num">
+                  {m.clients === null ? t("segments.fewerThan5") : m.avg_per_client === null ? "" : format.money(m.avg_per_client, { cents: false })}
+                </td>
                 <td className="num" data-providers-80>
                   {format.number(m.providers_80)}
                 </td>

@@ -12,7 +12,9 @@ export function SegmentTable({ report, scopeName }: { report: SegmentReportJson;
   const { t } = useTranslation();
   const format = useFormat();
   const query = scopeQuery(report.scope, report.year);
-  const cell = (measure: Measure, value: string | number | null) => {
+  const cell = (measure: Measure, value: string | number | null, hidden: boolean) => {
+    // A hidden client count (the disclosure rule) hides its average too.
+    if (hidden && (measure === "clients" || measure === "avg_per_client")) return t("segments.fewerThan5");
     if (value === null) return t("segments.none");
     // Whole euros on screen; the JSON and the CLI keep the cents.
     return MONEY.has(measure) ? format.money(value, { cents: false }) : format.number(value);
@@ -40,7 +42,7 @@ export function SegmentTable({ report, scopeName }: { report: SegmentReportJson;
               <th scope="row">{t(`segments.measures.${measure}`)}</th>
               {SEGMENT_COLUMNS.map((column) => (
                 <td className="num" key={column} data-testid={`cell-${column}-${measure}`}>
-                  {cell(measure, report.segments[column][measure])}
+                  {cell(measure, report.segments[column][measure], report.segments[column].clients === null)}
                 </td>
               ))}
             </tr>

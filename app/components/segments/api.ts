@@ -1,10 +1,10 @@
-import type { SegmentColumn, SegmentFiguresJson } from "@jeugdregio/metrics";
+import type { SegmentColumn, VisibleSegmentFiguresJson } from "@jeugdregio/metrics";
 
-/** The JSON of `/api/segments` (the CLI's `report segments --format json`). */
+/** The JSON of `/api/segments` (the CLI's `report segments --format json`; `clients` null where hidden, "< 5"). */
 export interface SegmentReportJson {
   year: number;
   scope: string;
-  segments: Record<SegmentColumn, SegmentFiguresJson>;
+  segments: Record<SegmentColumn, VisibleSegmentFiguresJson>;
 }
 
 /** The JSON of `/api/segments/series`. */

@@ -2,7 +2,8 @@ import { settle, trancheLedgers, type BudgetOutcome, type BudgetVersion, type Se
 import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
-import { computeLocalBudget, transitionMonitor, type TransitionMonitor } from "./budgets.server";
+import { disclosedMonitor, type DisclosedMonitor } from "~/modules/reports/disclosure.server";
+import { computeLocalBudget, transitionMonitor } from "./budgets.server";
 import { closedSquareReport, type ClosedSquareReport } from "./closed-square.server";
 import { financeHistory, type FinanceChange } from "./finance-entries.server";
 
@@ -43,7 +44,8 @@ export interface BudgetView {
   difference: string | null;
   /** Per year with realised costs, against the execution budget of the version used (March once it can be computed). */
   settlement: (SettlementYear & { version: BudgetVersion })[];
-  monitor: TransitionMonitor;
+  /** Provider lists null where the viewer may not see this municipality's providers. */
+  monitor: DisclosedMonitor;
   tranches: (TrancheLedger & { decisions: { year: number; decided_on: string; decided_by: string }[] })[];
   /** The typed yearly parameters and realisations, per year, for the edit forms. */
   parameters: {
@@ -113,7 +115,7 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       march,
       difference,
       settlement: settle(settled).map((line) => ({ ...line, version: settlementVersions[line.year]! })),
-      monitor: (await transitionMonitor(trx, municipality.code, key))!,
+      monitor: disclosedMonitor(access, municipality.code, (await transitionMonitor(trx, municipality.code, key))!),
       tranches: await tranchesOf(),
       parameters: parameterYears.map((y) => ({
         year: y.year,

@@ -1,4 +1,5 @@
-import { overlap, SEGMENT_COLUMNS, smallCountMask, type SegmentColumn } from "@jeugdregio/metrics";
+import { disclosureFor } from "@jeugdregio/access";
+import { overlap, protectCounts, protectRows, SEGMENT_COLUMNS, type SegmentColumn, type VisibleCount } from "@jeugdregio/metrics";
 import type { RequestAccess } from "~/modules/access/access.server";
 import { withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import type { ServerContext } from "~/server/context.server";
@@ -15,13 +16,9 @@ import { parseYear, resolveSegmentScope } from "./drilldown.server";
 import { yearsWithData } from "./segment-report.server";
 
 /**
- * Who sees what of provider concentration (issue: "Who sees what"), in one place for the
- * pages and their exports:
- * - RIGG analysts: everything.
- * - Steering members: all aggregates and the region's provider list; a municipality's
- *   figures without its provider list; client counts of 1 to 4 shown as "< 5".
- * - Municipal users: their own municipality in full; other municipalities only as the
- *   comparison's aggregate indicators, small counts hidden, never provider names.
+ * Provider concentration and the comparison, under the one disclosure rule of
+ * `disclosureFor` (@jeugdregio/access) for the pages and their exports. `Viewer` only tells
+ * the pages which hints to show.
  */
 export type Viewer = "analyst" | "steering" | "municipal";
 
@@ -34,8 +31,7 @@ export function parseSegment(param: string | null): SegmentColumn {
   return SEGMENT_COLUMNS.find((c) => c === param) ?? "all";
 }
 
-/** A client count, or null where it is hidden ("< 5"). */
-export type VisibleCount = number | null;
+export type { VisibleCount };
 
 export interface ConcentrationView {
   viewer: Viewer;
@@ -66,19 +62,13 @@ export async function concentrationView(access: RequestAccess, url: URL): Promis
     const trend = await concentrationTrend(trx, scope.report, years);
     const referrerRows = await referrerReport(trx, year, scope.report);
     const { rows, ...summary } = report;
-    const listVisible = viewer !== "steering" || scope.key === "region";
-    const maskClients = viewer === "steering";
-    const mask = maskClients ? smallCountMask(rows.map((r) => r.clients)) : rows.map(() => false);
+    const disclosure = disclosureFor(access.user, scope.report);
     return {
       ...base,
       summary,
-      rows: listVisible ? rows.map((r, i) => ({ ...r, clients: mask[i] ? null : r.clients })) : null,
+      rows: disclosure.providerList ? protectRows(rows, disclosure) : null,
       trend,
-      referrers: SEGMENT_COLUMNS.flatMap((col) => {
-        const inColumn = referrerRows.filter((r) => r.segment === col);
-        const hidden = maskClients ? smallCountMask(inColumn.map((r) => r.clients)) : inColumn.map(() => false);
-        return inColumn.map((r, i) => ({ ...r, clients: hidden[i] ? null : r.clients }));
-      }),
+      referrers: SEGMENT_COLUMNS.flatMap((col) => protectRows(referrerRows.filter((r) => r.segment === col), disclosure)),
     };
   });
 }
@@ -119,12 +109,22 @@ export async function compareView(access: RequestAccess, context: Pick<ServerCon
     if (year === null) return { viewer, year, years, rows: [], shared: null };
     const report = await compareReport(trx, year);
     const municipalRows = report.rows.filter((r) => r.scope !== "region");
-    // Per column: which municipalities' counts to hide from this viewer.
+    // Per column: which rows' counts to hide from this viewer (the disclosure rule per row's scope;
+    // the region's row on its own, as it is no part of the municipalities' column).
     const hidden = new Map<SegmentColumn, Set<string>>();
+    const protectedRow = (scope: string) =>
+      disclosureFor(access.user, scope === "region" ? { kind: "region" } : { kind: "municipality", code: scope }).hideSmallCounts;
     for (const col of SEGMENT_COLUMNS) {
-      const others = viewer === "analyst" ? [] : municipalRows.filter((r) => !(viewer === "municipal" && own.has(r.scope)));
-      const mask = smallCountMask(others.map((r) => r.segments[col].clients));
-      hidden.set(col, new Set(others.filter((_, i) => mask[i]).map((r) => r.scope)));
+      const set = new Set<string>();
+      for (const group of [municipalRows, report.rows.filter((r) => r.scope === "region")]) {
+        const others = group.filter((r) => protectedRow(r.scope));
+        const counts = protectCounts(
+          others.map((r) => r.segments[col].clients),
+          { hideSmallCounts: true },
+        );
+        others.forEach((r, i) => counts[i] === null && set.add(r.scope));
+      }
+      hidden.set(col, set);
     }
     const rows = report.rows.map((r) => ({
       scope: r.scope,

@@ -1,4 +1,5 @@
-import { canEditTrack } from "@jeugdregio/access";
+import { canEditTrack, disclosureFor } from "@jeugdregio/access";
+import { protectSegmentTable } from "@jeugdregio/metrics";
 import { SEGMENTS, targetMet, type Month } from "@jeugdregio/roadmap";
 import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
@@ -11,7 +12,8 @@ export interface SegmentMovement {
   spending: string;
   /** Share of the total spending in the scope (a fraction), null when there is none. */
   spending_share: string | null;
-  clients: number;
+  /** Null where hidden by the disclosure rule ("< 5"), and then the average too. */
+  clients: number | null;
   avg_per_client: string | null;
   providers_80: number;
 }
@@ -38,7 +40,7 @@ export interface RoadmapDashboard {
 /** The figure a target is about, from a year's movement. */
 function actualOf(movement: SegmentMovement | undefined, metric: TargetMetric): string | null {
   if (!movement) return null;
-  const value = { providers_80: String(movement.providers_80), spending: movement.spending, spending_share: movement.spending_share, clients: String(movement.clients), avg_per_client: movement.avg_per_client }[metric];
+  const value = { providers_80: String(movement.providers_80), spending: movement.spending, spending_share: movement.spending_share, clients: movement.clients === null ? null : String(movement.clients), avg_per_client: movement.avg_per_client }[metric];
   return value ?? null;
 }
 
@@ -60,9 +62,11 @@ export async function roadmapDashboard(access: RequestAccess, today: Month): Pro
     const reports: Awaited<ReturnType<typeof segmentReport>>[] = [];
     for (const year of years) reports.push(await segmentReport(trx, year, figuresScope));
     const latest = latestPerSegment(reviews);
+    // The figures under the disclosure rule: a target on a hidden count shows no actual either.
+    const disclosure = disclosureFor(access.user, figuresScope);
     const cards = SEGMENTS.map((segment): SegmentCard => {
       const movement = reports.map((report) => {
-        const figures = report.segments[segment];
+        const figures = protectSegmentTable(report.segments, disclosure)[segment];
         const total = new Decimal(report.segments.all.spending);
         return {
           year: report.year,

@@ -102,3 +102,5 @@ export function canEditTrack(role: Role, userMunicipality: string | null, track:
   if (track.municipalityCode === null) return role === "steering_member" || role === "rigg_analyst";
   return role === "municipal_editor" && userMunicipality === track.municipalityCode;
 }
+
+export { disclosureFor, FULL_DISCLOSURE, type Disclosure, type DisclosureScope } from "./disclosure";

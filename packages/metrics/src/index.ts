@@ -145,3 +145,4 @@ export {
   type ProviderFigures,
   type SharedProvider,
 } from "./concentration";
+export { protectCounts, protectRows, protectSegmentTable, type CountRule, type VisibleCount, type VisibleSegmentFiguresJson } from "./disclosure";
