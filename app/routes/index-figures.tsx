@@ -1,3 +1,4 @@
+import { storableName } from "@jeugdregio/tabular";
 import {
   json,
   MaxPartSizeExceededError,
@@ -43,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!(file instanceof File) || file.size === 0) return json<ActionResult>({ ok: false, field: "file", code: "noFile", params: {} }, { status: 400 });
   const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
   try {
-    const count = await access.run(async (trx) => importIndexFigures(trx, actor, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }));
+    const count = await access.run(async (trx) => importIndexFigures(trx, actor, { name: storableName(file.name), bytes: new Uint8Array(await file.arrayBuffer()) }));
     return json<ActionResult>({ ok: true, count });
   } catch (error) {
     if (error instanceof FieldRefusal) return json<ActionResult>({ ok: false, field: error.field, code: error.code, params: error.params }, { status: 400 });

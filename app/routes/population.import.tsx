@@ -1,3 +1,4 @@
+import { storableName } from "@jeugdregio/tabular";
 import {
   json,
   type HeadersFunction,
@@ -85,7 +86,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
-  const result = await access.run((trx) => importPopulation(trx, actor, { name: file.name, bytes }));
+  const result = await access.run((trx) => importPopulation(trx, actor, { name: storableName(file.name), bytes }));
   if (!result.ok) {
     return json<ActionResult>({ outcome: "rejected", errors: result.errors, notices: result.notices }, { status: 400 });
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { storableName } from "@jeugdregio/tabular";
 import {
   MaxPartSizeExceededError,
   NodeOnDiskFile,
@@ -126,7 +127,8 @@ export async function receiveUploadToDisk(
     if (filePath) await rm(filePath, { force: true });
     return { ok: false, problem: "noFile" };
   }
-  return { ok: true, file: { path: filePath, name: originalName, size }, fields: textFields(form, options.fields) };
+  // The user's name is stored and shown: no control characters (NUL cannot be stored at all).
+  return { ok: true, file: { path: filePath, name: storableName(originalName), size }, fields: textFields(form, options.fields) };
 }
 
 /** Small files (the catalogue) are read into memory, up to `maxBytes`. */
@@ -150,7 +152,7 @@ export async function receiveUploadToMemory(
   if (!(file instanceof File) || file.size === 0) return { ok: false, problem: "noFile" };
   return {
     ok: true,
-    file: { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },
+    file: { name: storableName(file.name), bytes: new Uint8Array(await file.arrayBuffer()) },
     fields: textFields(form, options.fields),
   };
 }

@@ -189,6 +189,21 @@ describe("validatePopulationTable", () => {
     expect(errors[0]?.message).toContain("thousands separator");
   });
 
+  it("refuses a number of inhabitants beyond the database's integer range, and accepts its maximum", () => {
+    const result = validatePopulationTable(
+      csvTable([
+        ["GM0014", "2020", "99999999999"],
+        ["GM0014", "2021", "2147483648"],
+        ["GM0014", "2022", "2147483647"],
+      ]),
+      KNOWN
+    );
+    expect(errorsOf(result).map((e) => [e.line, e.column, e.code, e.value])).toEqual([
+      [2, "inhabitants_0_17", "inhabitants_out_of_range", "99999999999"],
+      [3, "inhabitants_0_17", "inhabitants_out_of_range", "2147483648"],
+    ]);
+  });
+
   it("reports a duplicate municipality/year on the second line, mentioning the first", () => {
     const errors = errorsOf(
       validatePopulationTable(

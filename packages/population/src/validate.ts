@@ -1,4 +1,4 @@
-import { extraColumns, parseInteger, requireColumns, type CellValue, type Table } from "@jeugdregio/tabular";
+import { extraColumns, INT4_MAX, parseInteger, requireColumns, type CellValue, type Table } from "@jeugdregio/tabular";
 import { z } from "zod";
 
 /** Required columns of a population file, in the order they are documented. */
@@ -11,7 +11,8 @@ const MAX_YEAR = 2200;
 export const populationRowSchema = z.object({
   municipalityCode: z.string().regex(/^GM\d{4}$/),
   year: z.number().int().min(MIN_YEAR).max(MAX_YEAR),
-  inhabitants0to17: z.number().int().nonnegative(),
+  // The column is a PostgreSQL integer.
+  inhabitants0to17: z.number().int().nonnegative().max(INT4_MAX),
   line: z.number().int().positive(),
 });
 
@@ -24,6 +25,7 @@ export type PopulationIssueCode =
   | "unknown_municipality"
   | "invalid_year"
   | "invalid_inhabitants"
+  | "inhabitants_out_of_range"
   | "duplicate_row"
   | "no_rows"
   | "extra_column";
@@ -189,7 +191,13 @@ function checkYear(value: CellValue, line: number, errors: RowIssue[]): number |
 }
 
 function checkInhabitants(value: CellValue, line: number, errors: RowIssue[]): number | null {
-  const count = parseInteger(value);
+  const count = parseInteger(value) ?? (typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number.POSITIVE_INFINITY : null);
+  if (count !== null && count > INT4_MAX) {
+    errors.push(
+      issue(line, "inhabitants_0_17", "inhabitants_out_of_range", `Line ${line}: ${String(value).trim()} inhabitants aged 0–17 is more than can be stored (at most ${INT4_MAX}).`, value),
+    );
+    return null;
+  }
   if (count === null || !populationRowSchema.shape.inhabitants0to17.safeParse(count).success) {
     let message: string;
     if (value === null) message = `Line ${line}: the number of inhabitants aged 0–17 is empty.`;

@@ -9,3 +9,4 @@ export { IssueCollector, summariseIssues, type IssueSummary, type RowIssue } fro
 export { splitPlainLine } from "./plain-line";
 export { decodeWindows1252, DEFAULT_MAX_LINE_LENGTH, looksLikeUtf16, toCell } from "./csv";
 export { nulColumns } from "./cells";
+export { fitsInt4, fitsNumeric, hasNul, INT4_MAX, INT4_MIN, numeric, numericMax, storableName, textLength, textProblem, type NumericType, type TextProblem } from "./bounds";
