@@ -29,7 +29,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const result = await visitor.run((trx) => logIn(trx, context.config, { email, password, ip: context.clientIp }));
   if (!result.ok) {
-    return json({ error: result.reason === "rate_limited" ? "auth.rateLimited" : "auth.invalid" }, { status: result.reason === "rate_limited" ? 429 : 401 });
+    if (result.reason === "invalid") return json({ error: "auth.invalid" }, { status: 401 });
+    // Refused before the password was checked: the message says why and for how long at most.
+    const minutes = context.config.loginLimits.windowMinutes;
+    const error = result.reason === "account_locked" ? "auth.accountLocked" : "auth.addressBlocked";
+    return json({ error, minutes }, { status: 429, headers: { "Retry-After": String(minutes * 60) } });
   }
   const headers = new Headers();
   headers.append("Set-Cookie", await sessionCookie(context.config).serialize(result.token));
@@ -50,7 +54,7 @@ export default function Login() {
       <p>{t("auth.intro")}</p>
       {actionData?.error ? (
         <p className="message error" role="alert" id="login-error">
-          {t(actionData.error)}
+          {t(actionData.error, { minutes: "minutes" in actionData ? actionData.minutes : undefined })}
         </p>
       ) : null}
       <Form method="post" className="stacked" aria-describedby={actionData?.error ? "login-error" : undefined}>

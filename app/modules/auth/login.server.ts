@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { AppConfig } from "~/server/config.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
@@ -6,7 +7,12 @@ import { createSession } from "./session.server";
 
 export type LoginResult =
   | { ok: true; token: string; userId: string; language: "nl" | "en" | null }
-  | { ok: false; reason: "invalid" | "rate_limited" };
+  | { ok: false; reason: "invalid" | "address_blocked" | "account_locked" };
+
+// First keys of the two-key advisory locks that serialise login attempts per address and per
+// account (a namespace of their own; other locks use one-key or other first keys).
+const ADDRESS_LOCK_CLASS = 7_405_181;
+const ACCOUNT_LOCK_CLASS = 7_405_182;
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -23,6 +29,8 @@ async function recentFailures(
     .select((eb) => eb.fn.countAll<number>().as("failures"))
     .where("action", "=", "login")
     .where("outcome", "=", "failure")
+    // Only attempts whose password was checked: a refused attempt must not lock its victim.
+    .where(sql<string>`details->>'reason'`, "=", "invalid")
     .where("occurred_at", ">", new Date(Date.now() - windowMinutes * 60_000))
     .where(column, "=", value)
     .executeTakeFirstOrThrow();
@@ -32,7 +40,13 @@ async function recentFailures(
 /**
  * Checks e-mail and password. Failures are counted per account and per address
  * from the audit log itself, so the limit holds across app servers. The result
- * never tells whether the e-mail exists.
+ * never tells whether the e-mail exists (an unknown e-mail is counted and locked alike).
+ *
+ * Count, check and recorded failure are one step: advisory locks on the address and then the
+ * account (always in that order, so two attempts never wait on each other in a cycle), held
+ * until the transaction commits, serialise the attempts on each; so exactly the limit is
+ * checked however many arrive at once. A refused attempt is audited but never counted, and
+ * its password is never checked (the answer says so, and it costs no argon2).
  */
 export async function logIn(
   trx: ScopedTransaction,
@@ -41,7 +55,7 @@ export async function logIn(
 ): Promise<LoginResult> {
   const email = normaliseEmail(input.email);
   const limits = config.loginLimits;
-  const fail = async (reason: "invalid" | "rate_limited", userId: string | null) => {
+  const fail = async (reason: "invalid" | "address_blocked" | "account_locked", userId: string | null) => {
     await recordAudit(trx, {
       actorUserId: userId,
       actorLabel: email,
@@ -54,14 +68,10 @@ export async function logIn(
     return { ok: false as const, reason };
   };
 
-  const [accountFailures, ipFailures] = await Promise.all([
-    recentFailures(trx, "subject", email, limits.windowMinutes),
-    recentFailures(trx, "ip", input.ip, limits.windowMinutes),
-  ]);
-  if (accountFailures >= limits.perAccount || ipFailures >= limits.perIp) {
-    await verifyAgainstDummy(input.password); // same cost as a real attempt
-    return fail("rate_limited", null);
-  }
+  await sql`select pg_advisory_xact_lock(${ADDRESS_LOCK_CLASS}::int, hashtext(${input.ip}))`.execute(trx);
+  if ((await recentFailures(trx, "ip", input.ip, limits.windowMinutes)) >= limits.perIp) return fail("address_blocked", null);
+  await sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK_CLASS}::int, hashtext(${email}))`.execute(trx);
+  if ((await recentFailures(trx, "subject", email, limits.windowMinutes)) >= limits.perAccount) return fail("account_locked", null);
 
   const user = await trx
     .selectFrom("app_user")
