@@ -230,8 +230,9 @@ importCommand
   .argument("<file>", "CSV or XLSX file")
   .option("--replace", "replace the lines already loaded for the (municipality, month) pairs in the file")
   .addOption(new Option("--decimal <separator>", "decimal separator of amounts (default: comma for ;-files, point for ,-files)").choices(["comma", "point"]))
+  .option("--refuse-duplicate-lines", "refuse the file when lines are identical (by default they are imported, with a warning listing them)")
   .addOption(formatOption())
-  .action((file: string, options: { replace?: boolean; decimal?: "comma" | "point"; format: OutputFormat }) =>
+  .action((file: string, options: { replace?: boolean; decimal?: "comma" | "point"; refuseDuplicateLines?: boolean; format: OutputFormat }) =>
     withRuntime(async ({ handle, config }) => {
       const size = statSync(file).size;
       if (size > config.importMaxBytes) throw new CliFailure(`${file}: larger than the import limit (${Math.round(config.importMaxBytes / 1048576)} MB, IMPORT_MAX_MB).`);
@@ -245,6 +246,8 @@ importCommand
           bulk: handle.bulk,
           decimal: options.decimal,
           pseudonymKey: config.pseudonymKey,
+          maxLineLength: config.importMaxLineLength,
+          refuseIdenticalLines: options.refuseDuplicateLines ?? false,
           onProgress: (p) => {
             if (Date.now() - lastReport < 1000 && p.phase !== "done") return;
             lastReport = Date.now();
@@ -268,7 +271,8 @@ function printImportResult(result: DeclarationImportResult, format: OutputFormat
     if (result.unknownProducts.length) process.stderr.write(`warning: unknown products (unassigned until the catalogue maps them): ${result.unknownProducts.join(", ")}\n`);
     if (result.newProviders) process.stderr.write(`${result.newProviders} new providers\n`);
   }
-  for (const notice of result.notices) process.stderr.write(`notice: ${describeIssue(notice)}\n`);
+  // Notices are warnings (identical lines, formula cells, months already loaded): the batch was stored.
+  for (const notice of result.notices) process.stderr.write(`warning: ${describeIssue(notice)}\n`);
   if (!result.ok) {
     for (const [code, count] of Object.entries(result.errors.countsByCode)) process.stderr.write(`${code}: ${count}\n`);
     for (const error of result.allErrors) process.stderr.write(`error: ${describeIssue(error)}\n`);

@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   PSEUDONYM_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   IMPORT_MAX_MB: z.coerce.number().min(1).max(10_000).default(200),
+  IMPORT_MAX_LINE_KB: z.coerce.number().int().min(1).max(100_000).default(64),
   SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO: z.enum(["0", "1"]).optional(),
@@ -92,6 +93,8 @@ export interface AppConfig {
   /** HMAC key that turns a BSN into a client pseudonym; never stored with the data. */
   pseudonymKey: string;
   importMaxBytes: number;
+  /** A CSV line longer than this (in characters) is refused at once: a file without line breaks, or not CSV. */
+  importMaxLineLength: number;
   secureCookies: boolean;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   /** Demo accounts are created and listed on the login page. */
@@ -133,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionSecret: e.SESSION_SECRET ?? generatedSecret(dataDir, "session-secret"),
     pseudonymKey: e.PSEUDONYM_KEY ?? generatedSecret(dataDir, "pseudonym-key"),
     importMaxBytes: Math.round(e.IMPORT_MAX_MB * 1024 * 1024),
+    importMaxLineLength: e.IMPORT_MAX_LINE_KB * 1024,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     secureCookies: production,
     logLevel: e.LOG_LEVEL,

@@ -197,6 +197,9 @@ function percent(cell: CellValue): string | null {
   return parseDecimal(text, text.includes(",") ? "comma" : "point");
 }
 
+/** Index percentages further from zero than this are refused. */
+const INDEX_PCT_LIMIT = 50;
+
 /** Imports index figures (`index_name, year, provisional_pct, definitive_pct`), all or nothing, audited. */
 export async function importIndexFigures(trx: ScopedTransaction, actor: ImportActor, file: { name: string; bytes: Uint8Array }): Promise<number> {
   let table;
@@ -220,6 +223,12 @@ export async function importIndexFigures(trx: ScopedTransaction, actor: ImportAc
     const definitiveCell = row.cells.definitive_pct ?? null;
     const definitive = definitiveCell === null ? null : percent(definitiveCell);
     if (definitiveCell !== null && definitive === null) throw new BudgetInputError(`line ${row.line}, definitive_pct`, `"${definitiveCell}" is not a percentage`, "notPercent", { line: row.line, value: String(definitiveCell) });
+    // An index figure is a yearly percentage of a few points: beyond ±50 it is a slip (a factor, a lost comma).
+    for (const [field, value] of [["provisional_pct", provisional], ["definitive_pct", definitive]] as const) {
+      if (value !== null && new Decimal(value).abs().gt(INDEX_PCT_LIMIT)) {
+        throw new BudgetInputError(`line ${row.line}, ${field}`, `${value}% is outside -${INDEX_PCT_LIMIT}% to +${INDEX_PCT_LIMIT}%`, "pctOutOfRange", { line: row.line, value, min: -INDEX_PCT_LIMIT, max: INDEX_PCT_LIMIT });
+      }
+    }
     const key = `${name}|${year}`;
     if (figures.has(key)) throw new BudgetInputError(`line ${row.line}, year`, `${name} ${year} is in the file twice`, "duplicate", { line: row.line, value: `${name} ${year}` });
     figures.set(key, { index_name: name, year, provisional_pct: provisional, definitive_pct: definitive });

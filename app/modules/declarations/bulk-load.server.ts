@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { BULK_COPY_COLUMNS, createBulkBlockConverter, type BulkLineConverterOptions } from "@jeugdregio/declarations";
-import type { Delimiter, TextEncoding } from "@jeugdregio/tabular";
+import { DEFAULT_MAX_LINE_LENGTH, type Delimiter, type TextEncoding } from "@jeugdregio/tabular";
 import type { BulkLoader, BulkSession } from "~db/connect";
 import { DECLARATION_LINES_SCHEMA } from "~db/tenancy";
 import { bsnPseudonymiser } from "./pseudonym.server";
@@ -23,6 +23,8 @@ export interface BulkFilePlan extends Omit<BulkLineConverterOptions, "knownMunic
   delimiter: Delimiter;
   /** The header's field names, trimmed and lower-cased, as the row parser read them. */
   headerFields: readonly string[];
+  /** The row reader's limit for one line, in characters (it refuses longer ones; the bulk path leaves them to it). */
+  maxLineLength?: number;
   open(): AsyncIterable<Uint8Array>;
 }
 
@@ -70,6 +72,8 @@ export function loadingTableName(batchId: string): string {
 export interface BulkRules {
   knownMunicipalities: ReadonlySet<string>;
   pseudonymKey: string;
+  /** The last service month that may be declared (`YYYY-MM`). */
+  latestPeriod?: string;
 }
 
 export async function loadDeclarationLines(
@@ -88,7 +92,7 @@ export async function loadDeclarationLines(
 
   async function* copyRows(): AsyncGenerator<Uint8Array> {
     // While the database stores one block's rows, the next block is converted here.
-    for await (const block of blocks(plan.open(), hash, onBytes)) {
+    for await (const block of blocks(plan.open(), hash, onBytes, plan.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)) {
       const result = converter.convertBlock(block.bytes, block.firstLine);
       if (!result.ok) throw new NotForBulk(result.reason);
       rowsSent += result.count;
@@ -163,6 +167,7 @@ async function* blocks(
   chunks: AsyncIterable<Uint8Array>,
   hash: ReturnType<typeof createHash>,
   onBytes: (bytes: number) => void,
+  maxLineLength: number,
 ): AsyncGenerator<{ bytes: Uint8Array; firstLine: number }> {
   let pending: Uint8Array[] = [];
   let pendingSize = 0;
@@ -178,6 +183,9 @@ async function* blocks(
     const joined = Buffer.concat(pending);
     const cut = joined.lastIndexOf(10) + 1;
     if (cut === 0) {
+      // No line break in a whole block: past the line limit (bytes ≥ characters) the row reader refuses it;
+      // stop here instead of joining ever larger buffers.
+      if (joined.length > maxLineLength) throw new NotForBulk("a line longer than the limit");
       pending = [joined];
       continue;
     }

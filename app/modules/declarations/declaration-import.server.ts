@@ -25,6 +25,7 @@ import { addBatchToSummary, batchSlices, lockSummaries, refreshSummarySlices } f
 import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import { dropLoadingTable, loadDeclarationLines, type LoadedLines, type Skipped } from "./bulk-load.server";
 import { bsnPseudonymiser } from "./pseudonym.server";
+import { currentServiceMonth, findIdenticalLines, formulaCellsNotice, identicalLineIssues, IdenticalLinesRefused } from "./import-checks.server";
 import { recordProviderNames, restoreProviderNames } from "./provider-names.server";
 
 export type ImportPhase = "hashing" | "validating" | "storing" | "done";
@@ -56,6 +57,12 @@ export interface DeclarationImportOptions {
   bulk?: BulkLoader;
   /** Told how the bulk path went: for the log, and for tests. */
   onBulk?: (event: BulkEvent) => void;
+  /** The last service month that may be declared (`YYYY-MM`); default: the current month in the Netherlands. */
+  latestPeriod?: string;
+  /** Refuse a physical CSV line longer than this many characters (IMPORT_MAX_LINE_KB; default 64 K). */
+  maxLineLength?: number;
+  /** Refuse the file when lines repeat (by default they are imported, with a warning listing them). */
+  refuseIdenticalLines?: boolean;
 }
 
 export type BulkEvent =
@@ -147,6 +154,14 @@ export async function importDeclarations(
     errors.add(issue);
     if (allErrors.length < maxReported) allErrors.push(issue);
   };
+  const latestPeriod = options.latestPeriod ?? currentServiceMonth();
+  const tableError = (error: TableError): RowIssue => ({
+    line: error.line ?? null,
+    column: error.column ?? null,
+    code: error.code,
+    message: error.message,
+    ...(error.params ? { params: error.params } : {}),
+  });
 
   try {
     if (options.bulk && !/\.xlsx?$/i.test(source.name)) {
@@ -183,8 +198,9 @@ export async function importDeclarations(
           header = table.header;
           rows = table.rows;
           bytesRead = () => source.size ?? 0;
+          if (table.formulaCells) notices.push(formulaCellsNotice(table.formulaCells));
         } else {
-          const table = await streamTable(() => source.open(), { fileName: source.name });
+          const table = await streamTable(() => source.open(), { fileName: source.name, maxLineLength: options.maxLineLength });
           header = table.header;
           rows = table.rows;
           delimiter = table.delimiter;
@@ -192,7 +208,7 @@ export async function importDeclarations(
         }
       } catch (error) {
         if (!(error instanceof TableError)) throw error;
-        addError({ line: error.line ?? null, column: error.column ?? null, code: error.code, message: error.message });
+        addError(tableError(error));
         throw reject("invalid");
       }
 
@@ -201,6 +217,8 @@ export async function importDeclarations(
         knownMunicipalities: new Set(municipalities.map((m) => m.code)),
         decimal: options.decimal ?? (delimiter ? defaultDecimalFor(delimiter) : "point"),
         pseudonymise: bsnPseudonymiser(options.pseudonymKey),
+        latestPeriod,
+        periodDates: isXlsx,
       });
       const headerCheck = validator.checkHeader(header);
       notices.push(...headerCheck.notices);
@@ -251,7 +269,7 @@ export async function importDeclarations(
         } catch (error) {
           // A malformed row (wrong column count, unclosed quote) ends the file.
           if (!(error instanceof TableError)) throw error;
-          addError({ line: error.line ?? null, column: error.column ?? null, code: error.code, message: error.message });
+          addError(tableError(error));
         }
       };
       for await (const row of readRows()) {
@@ -293,6 +311,12 @@ export async function importDeclarations(
       const replacedLines = await applyMode(trx, batch, options.mode, perMunicipality, notices);
       await recordProviderNames(trx, batch, providerNames);
       await sql`select jeugdregio_attach_declaration_lines(${table}, ${batch}::uuid)`.execute(trx);
+      const identical = await findIdenticalLines(trx, batch);
+      if (identical && options.refuseIdenticalLines) {
+        identicalLineIssues(identical, true).forEach(addError);
+        throw reject("invalid");
+      }
+      if (identical) notices.push(...identicalLineIssues(identical, false));
       await maintainSummary(trx, batch, options.mode);
       await trx
         .updateTable("import_batch")
@@ -485,7 +509,7 @@ async function importInBulk(
   let table;
   try {
     // The header alone; a body that is not UTF-8 shows up while loading.
-    table = await streamTable(() => source.open(), { fileName: source.name, encoding: "utf-8" });
+    table = await streamTable(() => source.open(), { fileName: source.name, encoding: "utf-8", maxLineLength: options.maxLineLength });
     await table.close();
   } catch (error) {
     return { skipped: `header: ${(error as Error).message}` };
@@ -495,7 +519,8 @@ async function importInBulk(
   );
   const decimal = options.decimal ?? defaultDecimalFor(table.delimiter);
   const pseudonymise = bsnPseudonymiser(options.pseudonymKey);
-  const validator = createDeclarationValidator({ knownMunicipalities: new Set(municipalities), decimal, pseudonymise });
+  const latestPeriod = options.latestPeriod ?? currentServiceMonth();
+  const validator = createDeclarationValidator({ knownMunicipalities: new Set(municipalities), decimal, pseudonymise, latestPeriod });
   const headerCheck = validator.checkHeader(table.header);
   if (headerCheck.errors.length) return { skipped: "header errors" };
 
@@ -512,9 +537,10 @@ async function importInBulk(
         columns: new Map(table.columns.map((c) => [c.name, c.index])),
         unnamedColumns: table.unnamedColumns,
         headerFields: table.headerFields,
+        maxLineLength: options.maxLineLength,
         open: () => source.open(),
       },
-      { knownMunicipalities: new Set(municipalities), pseudonymKey: options.pseudonymKey },
+      { knownMunicipalities: new Set(municipalities), pseudonymKey: options.pseudonymKey, latestPeriod },
       (bytesRead) => report({ phase: "storing", bytesRead, rows: 0 }),
     );
   report({ phase: "storing", bytesRead: 0, rows: 0 });
@@ -535,8 +561,12 @@ async function importInBulk(
     );
     if (duplicate) return { skipped: "already imported" }; // the row-by-row path reports it
     const result = await withTenantScope(db, ALL_TENANTS, (trx) =>
-      recordBulkBatch(trx, actor, source.name, loaded.hash, batchId, loaded, options.mode, [...headerCheck.notices]),
-    );
+      recordBulkBatch(trx, actor, source.name, loaded.hash, batchId, loaded, options.mode, [...headerCheck.notices], options.refuseIdenticalLines ?? false),
+    ).catch((error: unknown) => {
+      if (error instanceof IdenticalLinesRefused) return null; // rolled back; the row-by-row path reports them
+      throw error;
+    });
+    if (result === null) return { skipped: "identical lines, refused" };
     attached = true;
     report({ phase: "done", bytesRead: source.size ?? 0, rows: result.lines });
     return result;
@@ -554,6 +584,7 @@ async function recordBulkBatch(
   loaded: LoadedLines,
   mode: "append" | "replace",
   notices: RowIssue[],
+  refuseIdenticalLines: boolean,
 ): Promise<Extract<DeclarationImportResult, { ok: true }>> {
   await sql`select pg_advisory_xact_lock(${DECLARATION_IMPORT_LOCK})`.execute(trx);
   const batch = await insertBatch(trx, actor, fileName, hash, mode, batchId);
@@ -580,6 +611,9 @@ async function recordBulkBatch(
   const replacedLines = await applyMode(trx, batch, mode, perMunicipality, notices);
   await recordProviderNames(trx, batch, new Map(codes.map((code) => [code, providers.get(code)!.name])));
   await sql`select jeugdregio_attach_declaration_lines(${loaded.table}, ${batch}::uuid)`.execute(trx);
+  const identical = await findIdenticalLines(trx, batch);
+  if (identical && refuseIdenticalLines) throw new IdenticalLinesRefused();
+  if (identical) notices.push(...identicalLineIssues(identical, false));
   await maintainSummary(trx, batch, mode);
   await trx.updateTable("import_batch").set({ line_count: lines, total_amount: total.toFixed(2) }).where("id", "=", batch).execute();
   await recordAudit(trx, {

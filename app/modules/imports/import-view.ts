@@ -23,6 +23,8 @@ export interface IssueView {
   relatedLine?: number;
   /** `GM0014 2024-01`-style pairs, for the months_already_loaded notice. */
   months?: string[];
+  /** Values for the translated reason (the lines of identical lines, both readings of a number, …). */
+  params?: Record<string, string | number>;
 }
 
 export interface MunicipalityTotalView {
@@ -98,6 +100,7 @@ type Translate = (key: string, options?: Record<string, unknown>) => string;
 export function issueReason(t: Translate, namespace: string, issue: IssueView): string {
   const key = `${namespace}.${issue.code}`;
   const text = t(key, {
+    ...issue.params,
     related: issue.relatedLine ?? "",
     months: (issue.months ?? []).join(", "),
     column: issue.column ?? "",

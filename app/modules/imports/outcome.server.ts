@@ -18,6 +18,8 @@ export function toIssueView(issue: RowIssue & { relatedLine?: number }): IssueVi
   const bsnLike = issue.column === "client_key" && issue.value !== undefined && NINE_DIGITS.test(issue.value);
   if (issue.value !== undefined && !personal && !bsnLike && !DESCRIPTIVE_VALUES.has(issue.code)) view.value = issue.value;
   if (typeof issue.relatedLine === "number") view.relatedLine = issue.relatedLine;
+  // Set by the validators and checks themselves (line lists, readings of a number, a limit), never a cell of a client column.
+  if (issue.params && !personal && issue.column !== "client_key") view.params = { ...issue.params };
   if (issue.code === "months_already_loaded") {
     // The service lists the pairs in its English message only; they are codes, not language.
     view.months = [...new Set(issue.message.match(MONTH_PAIR) ?? [])];

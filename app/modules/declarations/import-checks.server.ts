@@ -1,0 +1,115 @@
+import type { RowIssue } from "@jeugdregio/tabular";
+import { sql } from "kysely";
+import type { ScopedTransaction } from "~db/tenant-scope";
+
+/**
+ * Checks of the declaration import that look at a whole file rather than one line: identical
+ * lines, formula cells of a workbook, and the latest service month that may be declared. Both
+ * the bulk and the row-by-row path use them, so they report the same.
+ */
+
+/** The service month of today in the Netherlands (`YYYY-MM`): later months cannot have been delivered. */
+export function currentServiceMonth(now = new Date()): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit" }).formatToParts(now);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}`;
+}
+
+/** Groups of identical lines shown one by one; the rest are counted. */
+const SHOWN_GROUPS = 20;
+/** Repeats listed per group. */
+const SHOWN_REPEATS = 10;
+
+export interface IdenticalLines {
+  /** Groups of lines identical in every stored field, at most SHOWN_GROUPS, by their first line. */
+  groups: { first: number; repeats: number[]; count: number }[];
+  groupCount: number;
+  /** Lines that repeat an earlier line (a group of 3 counts 2). */
+  repeated: number;
+}
+
+/**
+ * Lines of a batch that are the same in period, municipality, provider, product, client, amount,
+ * units and referrer. One aggregate over the batch's partition (no set of every line in memory,
+ * whatever the file's size), then one join for the line numbers of the groups shown.
+ */
+export async function findIdenticalLines(trx: ScopedTransaction, batchId: string): Promise<IdenticalLines | null> {
+  const result = await sql<{ first: number; n: number; group_count: number; repeated: number; line_no: number }>`
+    with grouped as (
+      select min(line_no) as first, count(*)::int as n,
+             municipality_code, service_month, provider_code, product_code, client_key, amount, units, referrer
+      from declaration
+      where batch_id = ${batchId}
+      group by municipality_code, service_month, provider_code, product_code, client_key, amount, units, referrer
+      having count(*) > 1
+    ), shown as (
+      select *, count(*) over () as group_count, sum(n - 1) over () as repeated
+      from grouped order by first limit ${SHOWN_GROUPS}
+    )
+    select s.first, s.n, s.group_count::int as group_count, s.repeated::int as repeated, d.line_no
+    from shown s
+    join declaration d
+      on d.batch_id = ${batchId} and d.municipality_code = s.municipality_code and d.service_month = s.service_month
+     and d.provider_code = s.provider_code and d.product_code = s.product_code and d.client_key = s.client_key
+     and d.amount = s.amount and d.units is not distinct from s.units and d.referrer is not distinct from s.referrer
+     and d.line_no <> s.first
+    order by s.first, d.line_no`.execute(trx);
+  if (result.rows.length === 0) return null;
+  const groups = new Map<number, { first: number; repeats: number[]; count: number }>();
+  for (const row of result.rows) {
+    const first = Number(row.first);
+    let group = groups.get(first);
+    if (!group) {
+      group = { first, repeats: [], count: Number(row.n) - 1 };
+      groups.set(first, group);
+    }
+    if (group.repeats.length < SHOWN_REPEATS) group.repeats.push(Number(row.line_no));
+  }
+  const head = result.rows[0]!;
+  return { groups: [...groups.values()], groupCount: Number(head.group_count), repeated: Number(head.repeated) };
+}
+
+/** The identical lines as issues: warnings by default, errors when the import refuses them. */
+export function identicalLineIssues(found: IdenticalLines, refused: boolean): RowIssue[] {
+  const issues: RowIssue[] = [
+    {
+      line: null,
+      column: null,
+      code: "identical_lines_total",
+      message: `${found.repeated} lines are identical to an earlier line (${found.groupCount} groups)${
+        refused ? "; the file was refused because identical lines are not allowed" : " and are counted as often as they appear"
+      }.`,
+      params: { repeated: found.repeated, groups: found.groupCount },
+    },
+  ];
+  for (const group of found.groups) {
+    const lines = `${group.repeats.join(", ")}${group.count > group.repeats.length ? `, … (${group.count} in all)` : ""}`;
+    issues.push({
+      line: group.repeats[0] ?? null,
+      column: null,
+      code: "identical_lines",
+      message: `Lines ${lines}: identical to line ${group.first}.`,
+      params: { lines, first: group.first },
+    });
+  }
+  return issues;
+}
+
+/** Cells of a workbook that held formulas: their cached values were imported. */
+export function formulaCellsNotice(cells: readonly string[]): RowIssue {
+  const shown = cells.slice(0, 20).join(", ") + (cells.length > 20 ? `, … (${cells.length} in all)` : "");
+  return {
+    line: null,
+    column: null,
+    code: "formula_cells",
+    message: `Cells ${shown} are formulas; their last calculated values were imported.`,
+    params: { cells: shown, count: cells.length },
+  };
+}
+
+/** Thrown inside the bulk path's transaction when identical lines are refused: the row-by-row path reports them. */
+export class IdenticalLinesRefused extends Error {
+  constructor() {
+    super("identical lines refused");
+  }
+}
