@@ -1,4 +1,5 @@
 import { json } from "@remix-run/node";
+import { hasNul } from "@jeugdregio/tabular";
 
 // Any origin will do as the base: only a result on that same origin is accepted.
 const BASE = "http://same-origin.invalid";
@@ -58,4 +59,10 @@ export function formFields(form: FormData): Record<string, string> {
 /** The 400 answer for a refused field. */
 export function refusalAnswer(intent: string, refusal: FieldRefusal): Response {
   return json<FormOutcome>({ ok: false, intent, field: refusal.field, code: refusal.code, params: refusal.params }, { status: 400 });
+}
+
+/** The first field holding a NUL character, which PostgreSQL text cannot store, as a refusal; null when none does. */
+export function nulRefusal(fields: Record<string, string>): FieldRefusal | null {
+  const field = Object.keys(fields).find((name) => hasNul(fields[name]!) || hasNul(name));
+  return field === undefined ? null : new FieldRefusal(field.replace(/\u0000/g, ""), "nulCharacter");
 }

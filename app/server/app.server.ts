@@ -65,6 +65,9 @@ export function createServerApp({ config, db, bulk, logger, build, publicDir = "
   app.use(express.static(publicDir, { maxAge: "1h" }));
 
   app.use(originCheck(config.appOrigin, logger));
+  // No name the app stores can hold a NUL character (PostgreSQL text cannot): an address with
+  // one (in a path parameter or the query) names nothing, before any loader queries with it.
+  app.use((req, res, next) => (/%00/i.test(req.originalUrl) ? res.status(404).type("text/plain").send("Not Found") : next()));
   app.all(
     "*",
     createRequestHandler({

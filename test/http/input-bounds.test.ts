@@ -1,6 +1,8 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
+import { saveBudgetDefinition } from "~/modules/budgets/budgets.server";
+import { DEMO_SAMEN } from "~seeds/demo-budgets";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { addUser, HttpClient, startTestServer, type TestServer } from "../support/server";
 
@@ -22,6 +24,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   server = await startTestServer(database.db, {}, { bulk: database.bulk });
   for (const user of Object.values(users)) await addUser(database.db, user);
+  await withTenantScope(database.db, ALL_TENANTS, (trx) => saveBudgetDefinition(trx, { userId: null, label: "test" }, DEMO_SAMEN));
 });
 afterAll(async () => {
   await server?.close();
@@ -107,6 +110,71 @@ describe("declaration import", () => {
     expect(await response.text()).not.toMatch(RAW);
     const names = (await scoped((trx) => trx.selectFrom("import_batch").select("file_name").execute())).map((b) => b.file_name);
     expect(names).toContain("decl_arations.csv");
+  });
+});
+
+describe("forms", () => {
+  it("refuse a NUL character in a finance field by name, changing nothing", async () => {
+    const editor = await as("editor");
+    const history = () => scoped((trx) => trx.selectFrom("finance_change").select("id").execute());
+    const before = (await history()).length;
+    const response = await editor.post(`/budgets/${DEMO_SAMEN.municipality_code}/${DEMO_SAMEN.key}?_data=routes%2Fbudgets.%24code.%24key`, {
+      intent: "parameters",
+      year: "2025",
+      scope_share: "100",
+      manual_base: "1000",
+      manual_base_reason: "reason\u0000",
+    });
+    const text = await response.text();
+    expect(text).not.toMatch(RAW);
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({ ok: false, field: "manual_base_reason", code: "nulCharacter" });
+    expect((await history()).length).toBe(before);
+  });
+
+  it("refuse a NUL character in a roadmap field by name", async () => {
+    const analyst = await as("analyst");
+    const response = await analyst.post("/roadmap/tracks/hsj?_data=routes%2Froadmap.tracks.%24id", { intent: "health", health: "at_risk", health_reason: "late\u0000" });
+    const text = await response.text();
+    expect(text).not.toMatch(RAW);
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({ ok: false, field: "health_reason", code: "nulCharacter" });
+    const track = await scoped((trx) => trx.selectFrom("roadmap_track").select("health_reason").where("id", "=", "hsj").executeTakeFirstOrThrow());
+    expect(track.health_reason ?? "").not.toContain("\u0000");
+  });
+
+  it("refuse a user's name with a NUL character, and a municipality that is no code, by field", async () => {
+    const admin = await as("admin");
+    const create = (fields: Record<string, string>) =>
+      admin.post("/admin/users/new?_data=routes%2Fadmin.users.new", { email: "new@rigg.test", role: "rigg_analyst", password: "a-long-enough-password", municipalityCode: "", ...fields });
+    const nulName = await create({ displayName: "New\u0000user" });
+    const body = await nulName.text();
+    expect(body).not.toMatch(RAW);
+    expect(nulName.status).toBe(400);
+    expect(JSON.parse(body)).toMatchObject({ error: { code: "invalid_name", field: "displayName" } });
+    const nulCode = await create({ displayName: "New user", role: "municipal_viewer", municipalityCode: "GM\u00000014" });
+    const codeBody = await nulCode.text();
+    expect(codeBody).not.toMatch(RAW);
+    expect(nulCode.status).toBe(400);
+    expect(JSON.parse(codeBody)).toMatchObject({ error: { code: "unknown_municipality", field: "municipalityCode" } });
+    expect(await scoped((trx) => trx.selectFrom("app_user").select("id").where("email", "=", "new@rigg.test").execute())).toEqual([]);
+  });
+});
+
+describe("addresses", () => {
+  it("answer 404, not a database error, for a NUL character in a path parameter", async () => {
+    const admin = await as("admin");
+    const editor = await as("editor");
+    for (const [client, path] of [
+      [admin, "/admin/users/someone%00@rigg.test"],
+      [editor, `/budgets/${DEMO_SAMEN.municipality_code}/sa%00men`],
+      [editor, "/catalog/45A%0051"],
+    ] as const) {
+      const response = await client.get(path);
+      const body = await response.text();
+      expect([path, response.status]).toEqual([path, 404]);
+      expect(body).not.toMatch(RAW);
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import type { DecimalSeparator } from "@jeugdregio/tabular";
 import { json, type AppLoadContext } from "@remix-run/node";
 import { detectLanguage } from "~/i18n/language.server";
 import { requireAccess } from "~/modules/access/access.server";
-import { FieldRefusal, formFields, refusalAnswer, type FormOutcome } from "~/modules/http.server";
+import { FieldRefusal, formFields, nulRefusal, refusalAnswer, type FormOutcome } from "~/modules/http.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 
@@ -31,6 +31,8 @@ export async function financeAction(
   access.requireMunicipality(municipalityCode, "write");
   const fields = formFields(await request.formData());
   const intent = fields.intent ?? "";
+  const refused = nulRefusal(fields);
+  if (refused) return refusalAnswer(intent, refused);
   const language = await detectLanguage(request, access.user.language);
   const entry: FinanceEntry = {
     intent,

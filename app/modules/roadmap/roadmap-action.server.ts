@@ -1,7 +1,7 @@
 import { canEditTrack, type Permission } from "@jeugdregio/access";
 import { json, type AppLoadContext } from "@remix-run/node";
 import { requireAccess, type RequestAccess } from "~/modules/access/access.server";
-import { FieldRefusal, formFields, notFound, refusalAnswer, type FormOutcome } from "~/modules/http.server";
+import { FieldRefusal, formFields, notFound, nulRefusal, refusalAnswer, type FormOutcome } from "~/modules/http.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { findTrack } from "./roadmap.server";
@@ -38,6 +38,8 @@ export async function roadmapAction(
   const form = await request.formData();
   const fields = formFields(form);
   const intent = fields.intent ?? "";
+  const refused = nulRefusal(fields);
+  if (refused) return refusalAnswer(intent, refused);
   const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
   try {
     await access.run((trx) => work(trx, { intent, form, fields, actor, access }));

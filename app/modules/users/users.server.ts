@@ -1,4 +1,5 @@
 import { ROLES, isMunicipalRole, type Role } from "@jeugdregio/access";
+import { textProblem } from "@jeugdregio/tabular";
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "~/modules/auth/password.server";
@@ -52,13 +53,14 @@ async function validate(trx: ScopedTransaction, input: UserInput) {
   const email = EMAIL.safeParse(input.email);
   if (!email.success) throw new UserError("invalid_email", "email");
   const displayName = input.displayName.trim();
-  if (!displayName || displayName.length > 200) throw new UserError("invalid_name", "displayName");
+  if (!displayName || textProblem(displayName, { max: 200 }) !== null) throw new UserError("invalid_name", "displayName");
   if (!(ROLES as readonly string[]).includes(input.role)) throw new UserError("invalid_role", "role");
   const role = input.role as Role;
   const municipalityCode = input.municipalityCode?.trim() || null;
   if (isMunicipalRole(role) && !municipalityCode) throw new UserError("municipality_required", "municipalityCode");
   if (!isMunicipalRole(role) && municipalityCode) throw new UserError("municipality_not_allowed", "municipalityCode");
   if (municipalityCode) {
+    if (!/^GM\d{4}$/.test(municipalityCode)) throw new UserError("unknown_municipality", "municipalityCode");
     const known = await trx.selectFrom("municipality").select("code").where("code", "=", municipalityCode).executeTakeFirst();
     if (!known) throw new UserError("unknown_municipality", "municipalityCode");
   }
