@@ -17,6 +17,7 @@ import {
 import { useChangeLanguage } from "remix-i18next/react";
 import { useTranslation } from "react-i18next";
 import { DEFAULT_LANGUAGE, type Language } from "./i18n/config";
+import { useFormat } from "./i18n/useFormat";
 import { detectLanguage } from "./i18n/language.server";
 import { resolveVisitor } from "./modules/access/access.server";
 import stylesheet from "./styles/app.css";
@@ -166,8 +167,14 @@ export function ErrorBoundary() {
   const { t } = useTranslation();
   const data = useRouteLoaderData<RootData>("root");
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const [titleKey, messageKey] =
-    status === 404
+  // A report cancelled by REQUEST_TIMEOUT_SECONDS (request-limits.server.ts) says so, with the limit.
+  const timeout = isRouteErrorResponse(error) && status === 503 && (error.data as { error?: unknown } | null)?.error === "report_timeout";
+  const format = useFormat();
+  const limit = timeout ? Number((error.data as { seconds?: unknown }).seconds) : 0;
+  const seconds = format.number(limit, String(limit).split(".")[1]?.length ?? 0);
+  const [titleKey, messageKey] = timeout
+    ? ["errors.timeoutTitle", "errors.timeout"]
+    : status === 404
       ? ["errors.notFoundTitle", "errors.notFound"]
       : status === 403
         ? ["errors.forbiddenTitle", "errors.forbidden"]
@@ -175,7 +182,7 @@ export function ErrorBoundary() {
   return (
     <Shell>
       <h1>{t(titleKey)}</h1>
-      <p>{t(messageKey, { requestId: data?.requestId ?? "" })}</p>
+      <p data-testid={timeout ? "report-timeout" : undefined}>{t(messageKey, { requestId: data?.requestId ?? "", seconds })}</p>
       <p>
         <Link to="/">{t("errors.backHome")}</Link>
       </p>

@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 /** `/concentration?year=&scope=region|GM…&segment=`: providers covering 80%, as the CLI's `report concentration`. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
-  const view = await concentrationView(access, new URL(request.url));
+  const view = await concentrationView(access, context, new URL(request.url));
   return json({ ...view, municipalities: access.scope.read === "all" ? access.municipalities : [] });
 }
 

@@ -15,7 +15,7 @@ import { spreadsheetAnswer } from "~/modules/reports/report-export.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
   const url = new URL(request.url);
-  const view = await concentrationView(access, url);
+  const view = await concentrationView(access, context, url);
   if (view.year === null) throw notFound();
   const language = await detectLanguage(request, access.user.language);
   const t = await i18nServer.getFixedT(language);

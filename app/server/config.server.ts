@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   IMPORT_MAX_MB: z.coerce.number().min(1).max(10_000).default(200),
   IMPORT_MAX_LINE_KB: z.coerce.number().int().min(1).max(100_000).default(64),
   SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(0.001).max(3600).default(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO: z.enum(["0", "1"]).optional(),
   DEMO_DECLARATIONS: z.enum(["0", "1"]).default("1"),
@@ -95,6 +96,8 @@ export interface AppConfig {
   importMaxBytes: number;
   /** A CSV line longer than this (in characters) is refused at once: a file without line breaks, or not CSV. */
   importMaxLineLength: number;
+  /** A read request's database statements are cancelled after this long (503, "try a narrower selection"). */
+  requestTimeoutSeconds: number;
   secureCookies: boolean;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   /** Demo accounts are created and listed on the login page. */
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     importMaxBytes: Math.round(e.IMPORT_MAX_MB * 1024 * 1024),
     importMaxLineLength: e.IMPORT_MAX_LINE_KB * 1024,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
     secureCookies: production,
     logLevel: e.LOG_LEVEL,
     // The embedded database is the demo; on a real server demo data only on request.

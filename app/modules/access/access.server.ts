@@ -10,6 +10,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { NO_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import { findSessionUser, sessionCookie, type SessionUser } from "~/modules/auth/session.server";
+import { isReadRequest, timeLimited } from "~/server/request-limits.server";
 
 /**
  * The one helper that decides what a request may see. Every loader and action
@@ -96,7 +97,10 @@ export async function requireAccess(
     throw new Response("Forbidden", { status: 403 });
   }
   const scope = municipalityScopeOf(user.role, user.municipalityCode);
-  const run = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, scope, work);
+  const scoped = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, scope, work);
+  // Reads are limited in time (issue 13, point 12); writes are never cut off halfway.
+  const run = <T>(work: (trx: ScopedTransaction) => Promise<T>) =>
+    isReadRequest(request) ? timeLimited(context.config, scoped, work) : scoped(work);
   const visible = new Set(codesInScope(scope.read, all.map((m) => m.code)));
   const municipalities = all.filter((m) => visible.has(m.code));
   return {

@@ -13,6 +13,8 @@ import {
   type ConcentrationReport,
 } from "./concentration.server";
 import { parseYear, resolveSegmentScope } from "./drilldown.server";
+import { timeLimited } from "~/server/request-limits.server";
+import { singleFlight } from "./single-flight.server";
 import { yearsWithData } from "./segment-report.server";
 
 /**
@@ -48,7 +50,7 @@ export interface ConcentrationView {
   referrers: { referrer: string | null; segment: SegmentColumn; spending: string; clients: VisibleCount }[];
 }
 
-export async function concentrationView(access: RequestAccess, url: URL): Promise<ConcentrationView> {
+export async function concentrationView(access: RequestAccess, context: Pick<ServerContext, "db" | "logger">, url: URL): Promise<ConcentrationView> {
   const viewer = viewerOf(access);
   const scope = resolveSegmentScope(access, url.searchParams.get("scope"));
   const segment = parseSegment(url.searchParams.get("segment"));
@@ -58,7 +60,12 @@ export async function concentrationView(access: RequestAccess, url: URL): Promis
     const year = typeof requested === "number" && years.includes(requested) ? requested : (years[0] ?? null);
     const base = { viewer, scope: scope.key, scopeName: scope.name, segment, year, years };
     if (year === null) return { ...base, summary: null, rows: null, trend: [], referrers: [] };
-    const report = await concentrationReport(trx, year, scope.report, segment);
+    const report = await singleFlight(
+      trx,
+      { db: context.db, report: "concentration", readScope: access.scope.read, params: { scope: scope.key, year, segment } },
+      () => concentrationReport(trx, year, scope.report, segment),
+      context.logger,
+    );
     const trend = await concentrationTrend(trx, scope.report, years);
     const referrerRows = await referrerReport(trx, year, scope.report);
     const { rows, ...summary } = report;
@@ -97,17 +104,20 @@ export interface CompareView {
  * beyond the user's own municipality on their behalf, with a read-only regional scope,
  * and only aggregates leave it.
  */
-export async function compareView(access: RequestAccess, context: Pick<ServerContext, "db">, url: URL): Promise<CompareView> {
+export async function compareView(access: RequestAccess, context: Pick<ServerContext, "db" | "config" | "logger">, url: URL): Promise<CompareView> {
   const viewer = viewerOf(access);
   const requested = parseYear(url.searchParams.get("year"));
   const segment = parseSegment(url.searchParams.get("segment"));
   const min = Math.max(1, Math.min(10, Number(url.searchParams.get("min")) || 2));
   const own = new Set(access.municipalities.map((m) => m.code));
-  return withTenantScope(context.db, { read: "all", write: [] }, async (trx) => {
+  // Its own transaction (the regional read scope), so limited in time like every read request.
+  const start = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, { read: "all", write: [] }, work);
+  return timeLimited(context.config, start, async (trx) => {
     const years = await yearsWithData(trx, { kind: "region" });
     const year = typeof requested === "number" && years.includes(requested) ? requested : (years[0] ?? null);
     if (year === null) return { viewer, year, years, rows: [], shared: null };
-    const report = await compareReport(trx, year);
+    // The same for every viewer (read with the regional scope); cut per viewer below.
+    const report = await singleFlight(trx, { db: context.db, report: "compare", readScope: "all", params: { year } }, () => compareReport(trx, year), context.logger);
     const municipalRows = report.rows.filter((r) => r.scope !== "region");
     // Per column: which rows' counts to hide from this viewer (the disclosure rule per row's scope;
     // the region's row on its own, as it is no part of the municipalities' column).
