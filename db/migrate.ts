@@ -11,6 +11,7 @@ import * as reportCache from "./migrations/0009_report_cache";
 import * as clientSummaryOrder from "./migrations/0010_client_summary_order";
 import * as regionProviderSummary from "./migrations/0011_region_provider_summary";
 import * as scopeChecksOnce from "./migrations/0012_scope_checks_once";
+import * as thickerWall from "./migrations/0013_thicker_wall";
 import * as providerNames from "./migrations/0015_provider_names";
 import type { Database } from "./schema";
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "0010_client_summary_order": clientSummaryOrder,
   "0011_region_provider_summary": regionProviderSummary,
   "0012_scope_checks_once": scopeChecksOnce,
+  "0013_thicker_wall": thickerWall,
   "0015_provider_names": providerNames,
 };
 

@@ -32,16 +32,47 @@ export const GLOBAL_TABLES_WITH_MUNICIPALITY = ["municipality", "app_user", "aud
 /** The database role every request runs as: not the owner, no BYPASSRLS. */
 export const APP_ROLE = "jeugdregio_app";
 
-/** Per-transaction settings that the RLS policies read. */
+/**
+ * Per-transaction settings that carry the scope. Any role may set a custom setting, so the policies
+ * never read them directly: they call `jeugdregio_scope(kind)` (migration 0013), a security-definer
+ * function that returns a part only when SCOPE_SIGNATURE_SETTING holds the HMAC of this backend,
+ * this transaction's start and the three parts under the database's scope key (`scope_secret`, which
+ * the application role cannot read); a tampered or copied scope reads as empty.
+ */
 export const READ_SCOPE_SETTING = "jeugdregio.read_scope";
 export const WRITE_SCOPE_SETTING = "jeugdregio.write_scope";
+/** The shared tables the transaction may change (packages/access SHARED_WRITES), a list or "all". */
+export const SHARED_WRITES_SETTING = "jeugdregio.shared_writes";
+export const SCOPE_SIGNATURE_SETTING = "jeugdregio.scope_sig";
+
+function scopeKind(setting: string): "read" | "write" {
+  if (setting === READ_SCOPE_SETTING) return "read";
+  if (setting === WRITE_SCOPE_SETTING) return "write";
+  throw new Error(`Not a scope setting: ${setting}`);
+}
+
+/** The verified scope part as SQL text ('all', a comma list, or ''): a scalar subquery, evaluated once per query. */
+export function verifiedScope(kind: "read" | "write" | "shared"): string {
+  return `(select jeugdregio_scope('${kind}'))`;
+}
 
 /**
  * SQL that is true when the scope `setting` is "all" (a regional reader or writer), false when
- * it is a list or unset. A scalar subquery, so PostgreSQL reads the setting once per query.
+ * it is a list, unset or not signed. A scalar subquery, so PostgreSQL checks it once per query.
  */
 export function regionalScopeCheck(setting: string): string {
-  return `coalesce((select nullif(current_setting('${setting}', true), '') = 'all'), false)`;
+  return `coalesce((select jeugdregio_scope('${scopeKind(setting)}') = 'all'), false)`;
+}
+
+/** The verified scope `setting` as a text[] of municipality codes ({all} for a regional one), once per query. */
+export function scopeCodes(setting: string): string {
+  return `((select string_to_array(nullif(jeugdregio_scope('${scopeKind(setting)}'), ''), ','))::text[])`;
+}
+
+/** SQL that is true when the transaction may change the shared table group `name` (packages/access SHARED_WRITES). */
+export function sharedWriteCheck(name: string): string {
+  if (!/^[a-z]+$/.test(name)) throw new Error(`Not a shared write: ${name}`);
+  return `coalesce((select s = 'all' or '${name}' = any (string_to_array(s, ',')) from jeugdregio_scope('shared') s), false)`;
 }
 
 /**

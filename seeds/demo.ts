@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
-import { ALL_TENANTS, NO_TENANTS, withTenantScope } from "~db/tenant-scope";
+import { ACCOUNTS_ONLY, ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importDeclarations } from "~/modules/declarations/declaration-import.server";
 import { demoDeclarationBytes, type DemoOptions } from "./demo-data";
 import { createUser, findUser } from "~/modules/users/users.server";
@@ -22,7 +22,7 @@ export async function seedDemo(
   options: { pseudonymKey: string; declarations?: DemoOptions | false; bulk?: BulkLoader } = { pseudonymKey: "demo" },
 ): Promise<void> {
   let created = 0;
-  await withTenantScope(db, NO_TENANTS, async (trx) => {
+  await withTenantScope(db, ACCOUNTS_ONLY, async (trx) => {
     for (const account of DEMO_ACCOUNTS) {
       if (await findUser(trx, account.email)) continue;
       await createUser(trx, { userId: null, label: "seed --demo" }, { ...account, password: DEMO_PASSWORD });

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { DatabaseInUseError, openDatabase, type DatabaseHandle } from "~db/connect";
-import { ALL_TENANTS, NO_TENANTS, withTenantScope } from "~db/tenant-scope";
+import { ACCOUNTS_ONLY, ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { migrateDatabase } from "~/server/bootstrap.server";
 import { ConfigError, loadConfig, type AppConfig } from "~/server/config.server";
 import { createLogger, type Logger } from "~/server/logger.server";
@@ -119,7 +119,7 @@ user
   .action((options: { email: string; name: string; role: string; municipality?: string; passwordStdin?: boolean; format: OutputFormat }) =>
     withRuntime(async ({ handle }) => {
       const password = await passwordFor(options);
-      const created = await withTenantScope(handle.db, NO_TENANTS, (trx) =>
+      const created = await withTenantScope(handle.db, ACCOUNTS_ONLY, (trx) =>
         createUser(trx, CLI_ACTOR, {
           email: options.email,
           displayName: options.name,
@@ -138,7 +138,7 @@ user
   .addOption(formatOption())
   .action((options: { format: OutputFormat }) =>
     withRuntime(async ({ handle }) => {
-      const users = await withTenantScope(handle.db, NO_TENANTS, (trx) => listUsers(trx));
+      const users = await withTenantScope(handle.db, ACCOUNTS_ONLY, (trx) => listUsers(trx));
       printRecords(
         users.map((u) => ({
           email: u.email,
@@ -159,7 +159,7 @@ for (const [name, disabled] of [["disable", true], ["enable", false]] as const) 
     .argument("<email>", "the account's e-mail address")
     .action((email: string) =>
       withRuntime(async ({ handle }) => {
-        await withTenantScope(handle.db, NO_TENANTS, (trx) => setUserDisabled(trx, CLI_ACTOR, email, disabled));
+        await withTenantScope(handle.db, ACCOUNTS_ONLY, (trx) => setUserDisabled(trx, CLI_ACTOR, email, disabled));
         process.stderr.write(`${email}: ${disabled ? "disabled" : "enabled"}\n`);
       }),
     );
@@ -173,7 +173,7 @@ user
   .action((email: string, options: { passwordStdin?: boolean }) =>
     withRuntime(async ({ handle }) => {
       const password = await passwordFor(options);
-      await withTenantScope(handle.db, NO_TENANTS, (trx) => resetPassword(trx, CLI_ACTOR, email, password));
+      await withTenantScope(handle.db, ACCOUNTS_ONLY, (trx) => resetPassword(trx, CLI_ACTOR, email, password));
       process.stderr.write(`${email}: password reset\n`);
     }),
   );

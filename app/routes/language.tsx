@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { isLanguage } from "~/i18n/config";
 import { languageCookie } from "~/i18n/i18n.server";
 import { resolveVisitor } from "~/modules/access/access.server";
+import { setSessionLanguage } from "~/modules/auth/session.server";
 import { safeRedirectPath } from "~/modules/http.server";
 
 export async function loader() {
@@ -15,11 +16,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const language = form.get("language");
   const redirectTo = safeRedirectPath(form.get("redirectTo"));
   if (!isLanguage(language)) return redirect(redirectTo);
-  const user = visitor.user;
-  if (user) {
-    await visitor.run((trx) =>
-      trx.updateTable("app_user").set({ language, updated_at: new Date() }).where("id", "=", user.id).execute(),
-    );
-  }
+  const token = visitor.token;
+  if (visitor.user && token) await visitor.run((trx) => setSessionLanguage(trx, token, language));
   return redirect(redirectTo, { headers: { "Set-Cookie": await languageCookie.serialize(language) } });
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import { APP_ROLE } from "../tenancy";
-import { tenantTableStatements } from "./tenant-policies";
+import { legacyTenantTableStatements as tenantTableStatements } from "./legacy-scope-checks";
 
 async function run(db: Kysely<unknown>, statements: string[]) {
   for (const statement of statements) await sql.raw(statement).execute(db);

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { tenantTableStatements } from "./tenant-policies";
+import { legacyTenantTableStatements as tenantTableStatements } from "./legacy-scope-checks";
 
 async function run(db: Kysely<unknown>, statements: string[]) {
   for (const statement of statements) await sql.raw(statement).execute(db);

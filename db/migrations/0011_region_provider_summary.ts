@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
-import { APP_ROLE, READ_SCOPE_SETTING, regionalScopeCheck, WRITE_SCOPE_SETTING } from "../tenancy";
+import { APP_ROLE, READ_SCOPE_SETTING, WRITE_SCOPE_SETTING } from "../tenancy";
+import { legacyRegionalScopeCheck as regionalScopeCheck } from "./legacy-scope-checks";
 
 async function run(db: Kysely<unknown>, statements: string[]) {
   for (const statement of statements) await sql.raw(statement).execute(db);

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { tenantPolicyStatements } from "./tenant-policies";
+import { legacyTenantPolicyStatements as tenantPolicyStatements } from "./legacy-scope-checks";
 
 /** The tenant tables as of this migration (db/tenancy.ts TENANT_TABLES). */
 const TABLES = [

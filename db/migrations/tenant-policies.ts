@@ -1,14 +1,14 @@
-import { APP_ROLE, READ_SCOPE_SETTING, regionalScopeCheck, WRITE_SCOPE_SETTING } from "../tenancy";
+import { APP_ROLE, READ_SCOPE_SETTING, regionalScopeCheck, scopeCodes, WRITE_SCOPE_SETTING } from "../tenancy";
 
 /**
- * Whether the row's municipality_code is in the transaction's scope `setting` ("all", or a comma
- * list of codes; empty matches nothing). The same test as `jeugdregio_in_scope`, with the setting
- * read in scalar subqueries: PostgreSQL evaluates those once per query (init plans) instead of
- * once per row, which on a scan of half a million summary rows was a sixth of the time.
+ * Whether the row's municipality_code is in the transaction's signed scope `setting` ("all", or a
+ * comma list of codes; empty or unsigned matches nothing), for migrations from 0013 on (earlier ones
+ * use ./legacy-scope-checks, as applied). The scope is read in scalar subqueries: PostgreSQL
+ * evaluates those once per query (init plans) instead of once per row, which on a scan of half a
+ * million summary rows was a sixth of the time.
  */
 export function inScopeCheck(setting: string): string {
-  return `(${regionalScopeCheck(setting)}
-           or municipality_code = any ((select string_to_array(nullif(current_setting('${setting}', true), ''), ','))::text[]))`;
+  return `(${regionalScopeCheck(setting)} or municipality_code = any ${scopeCodes(setting)})`;
 }
 
 /** The four row-level security policies of a tenant-owned table, keyed on municipality_code. */
@@ -22,9 +22,8 @@ export function tenantPolicyStatements(table: string): string[] {
 }
 
 /**
- * Row-level security for a tenant-owned table and the application role's grants (for
- * migrations from 0004 on; earlier ones keep their own copy, as applied; 0012 rewrote every
- * tenant table's policies into the form above, with the same meaning).
+ * Row-level security for a tenant-owned table and the application role's grants (for migrations
+ * from 0013 on; 0013 rewrote every earlier table's policies into the form above).
  */
 export function tenantTableStatements(table: string): string[] {
   return [

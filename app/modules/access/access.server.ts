@@ -3,6 +3,7 @@ import {
   codesInScope,
   inScope,
   municipalityScopeOf,
+  sharedWritesOf,
   type MunicipalityScope,
   type Permission,
 } from "@jeugdregio/access";
@@ -97,7 +98,9 @@ export async function requireAccess(
     throw new Response("Forbidden", { status: 403 });
   }
   const scope = municipalityScopeOf(user.role, user.municipalityCode);
-  const scoped = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, scope, work);
+  // The shared tables this role may change travel with the scope, for the policies to check.
+  const tenantScope = { ...scope, shared: sharedWritesOf(user.role) };
+  const scoped = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, tenantScope, work);
   // Reads are limited in time (issue 13, point 12); writes are never cut off halfway.
   const run = <T>(work: (trx: ScopedTransaction) => Promise<T>) =>
     isReadRequest(request) ? timeLimited(context.config, scoped, work) : scoped(work);

@@ -73,11 +73,7 @@ export async function logIn(
   await sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK_CLASS}::int, hashtext(${email}))`.execute(trx);
   if ((await recentFailures(trx, "subject", email, limits.windowMinutes)) >= limits.perAccount) return fail("account_locked", null);
 
-  const user = await trx
-    .selectFrom("app_user")
-    .select(["id", "password_hash", "disabled_at", "language", "municipality_code"])
-    .where("email", "=", email)
-    .executeTakeFirst();
+  const user = await loginAccount(trx, email);
   if (!user || user.disabled_at) {
     await verifyAgainstDummy(input.password);
     return fail("invalid", user?.id ?? null);
@@ -94,4 +90,15 @@ export async function logIn(
     ip: input.ip,
   });
   return { ok: true, token, userId: user.id, language: user.language };
+}
+
+/**
+ * The account being logged into, with its argon2 hash, through a security-definer function
+ * (migration 0013): the application role cannot select password hashes, and argon2 runs here in
+ * Node, so the database hands out the hash of this one e-mail, never a list.
+ */
+async function loginAccount(trx: ScopedTransaction, email: string) {
+  const { rows } = await sql<{ id: string; password_hash: string; disabled_at: Date | null; language: "nl" | "en" | null; municipality_code: string | null }>`
+    select * from jeugdregio_login_account(${email})`.execute(trx);
+  return rows[0];
 }

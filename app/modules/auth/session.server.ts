@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createCookie } from "@remix-run/node";
+import { sql } from "kysely";
 import type { AppConfig } from "~/server/config.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import type { Language, Role } from "~db/schema";
@@ -45,41 +46,27 @@ export interface SessionUser {
   language: Language | null;
 }
 
-/** The user behind a session token, if the session is live and the account enabled. */
+/**
+ * The user behind a session token, if the session is live and the account enabled. Through a
+ * security-definer function (migration 0013): the application role cannot read token hashes, so
+ * no request can list sessions; the function also slides the expiry, at most once a minute.
+ */
 export async function findSessionUser(
   trx: ScopedTransaction,
   token: string,
   ttlHours: number,
 ): Promise<SessionUser | null> {
-  const tokenHash = hashToken(token);
-  const row = await trx
-    .selectFrom("session")
-    .innerJoin("app_user", "app_user.id", "session.user_id")
-    .leftJoin("municipality", "municipality.code", "app_user.municipality_code")
-    .select([
-      "app_user.id",
-      "app_user.email",
-      "app_user.display_name",
-      "app_user.role",
-      "app_user.municipality_code",
-      "municipality.name as municipality_name",
-      "app_user.language",
-      "session.expires_at",
-      "session.last_seen_at",
-    ])
-    .where("session.token_hash", "=", tokenHash)
-    .where("session.expires_at", ">", new Date())
-    .where("app_user.disabled_at", "is", null)
-    .executeTakeFirst();
+  const { rows } = await sql<{
+    id: string;
+    email: string;
+    display_name: string;
+    role: Role;
+    municipality_code: string | null;
+    municipality_name: string | null;
+    language: Language | null;
+  }>`select * from jeugdregio_session_user(${hashToken(token)}, ${ttlHours})`.execute(trx);
+  const row = rows[0];
   if (!row) return null;
-  // Sliding expiry, written at most once a minute to spare the database.
-  if (Date.now() - new Date(row.last_seen_at).getTime() > 60_000) {
-    await trx
-      .updateTable("session")
-      .set({ last_seen_at: new Date(), expires_at: new Date(Date.now() + ttlHours * 3600_000) })
-      .where("token_hash", "=", tokenHash)
-      .execute();
-  }
   return {
     id: row.id,
     email: row.email,
@@ -92,7 +79,12 @@ export async function findSessionUser(
 }
 
 export async function revokeSession(trx: ScopedTransaction, token: string): Promise<void> {
-  await trx.deleteFrom("session").where("token_hash", "=", hashToken(token)).execute();
+  await sql`select jeugdregio_end_session(${hashToken(token)})`.execute(trx);
+}
+
+/** Sets the language of the account behind a live session (the only change a user makes to their own account). */
+export async function setSessionLanguage(trx: ScopedTransaction, token: string, language: Language): Promise<void> {
+  await sql`select jeugdregio_set_session_language(${hashToken(token)}, ${language})`.execute(trx);
 }
 
 export async function revokeSessionsOf(trx: ScopedTransaction, userId: string): Promise<void> {

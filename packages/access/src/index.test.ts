@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROLES, can, canEditTrack, codesInScope, inScope, municipalityScopeOf, permissionsOf } from "./index";
+import { ROLES, can, canEditTrack, codesInScope, inScope, municipalityScopeOf, permissionsOf, sharedWritesOf, type SharedWrite } from "./index";
 
 const ALL = ["GM0014", "GM1966", "GM1969"];
 
@@ -76,5 +76,19 @@ describe("the roadmap", () => {
     expect(editors(regional, "GM0014")).toEqual(["rigg_analyst", "steering_member"]);
     expect(editors(groningen, "GM0014")).toEqual(["municipal_editor"]);
     expect(editors(groningen, "GM1966")).toEqual([]);
+  });
+});
+
+describe("shared tables", () => {
+  it("are changed only by the roles the matrix names: regional tracks by steering and RIGG, the catalogue and index by RIGG, accounts by the administrator", () => {
+    const writers = (name: SharedWrite) => ROLES.filter((role) => sharedWritesOf(role).includes(name));
+    expect(writers("roadmap")).toEqual(["rigg_analyst", "steering_member"]);
+    expect(writers("reviews")).toEqual(["steering_member"]);
+    expect(writers("targets")).toEqual(["steering_member"]);
+    expect(writers("catalog")).toEqual(["rigg_analyst"]);
+    expect(writers("index")).toEqual(["rigg_analyst"]);
+    expect(writers("users")).toEqual(["admin"]);
+    expect(sharedWritesOf("municipal_editor")).toEqual([]);
+    expect(sharedWritesOf("municipal_viewer")).toEqual([]);
   });
 });

@@ -103,4 +103,26 @@ export function canEditTrack(role: Role, userMunicipality: string | null, track:
   return role === "municipal_editor" && userMunicipality === track.municipalityCode;
 }
 
+/**
+ * Tables shared by every municipality that a role may change, named for the database wall: the
+ * request's transaction carries these (signed, db/tenant-scope.ts) and the row-level security
+ * policies of the shared tables check them, so a request can write no more there than this
+ * matrix allows, whatever SQL it sends.
+ */
+export const SHARED_WRITES = ["roadmap", "reviews", "targets", "catalog", "index", "users"] as const;
+export type SharedWrite = (typeof SHARED_WRITES)[number];
+
+export function sharedWritesOf(role: Role): SharedWrite[] {
+  const writes: Record<SharedWrite, boolean> = {
+    // the regional tracks (no municipality) and their steps, decisions and milestones
+    roadmap: canEditTrack(role, null, { municipalityCode: null }),
+    reviews: can(role, "write:reviews"),
+    targets: can(role, "write:targets"),
+    catalog: can(role, "manage:catalog"),
+    index: can(role, "import:index"),
+    users: can(role, "manage:user"),
+  };
+  return SHARED_WRITES.filter((name) => writes[name]);
+}
+
 export { disclosureFor, FULL_DISCLOSURE, type Disclosure, type DisclosureScope } from "./disclosure";
