@@ -92,6 +92,32 @@ describe("identical lines (8)", () => {
   });
 });
 
+describe("identical lines refused on request (8)", () => {
+  it("are refused with the upload's identical=refuse, nothing stored; any other value is refused as an option", async () => {
+    const client = await logIn();
+    const before = await storedKeys();
+    const content = `${HEADER}\r\n${[line("KR1"), line("KR1")].join("\r\n")}\r\n`;
+    const { job } = await upload(client, content, { identical: "refuse" });
+    expect(job.outcome.kind).toBe("rejected");
+    expect(job.outcome.errors).toEqual([
+      { line: null, column: null, code: "identical_lines_total", params: { repeated: 1, groups: 1 } },
+      { line: 3, column: null, code: "identical_lines", params: { lines: "3", first: 2 } },
+    ]);
+    expect(await storedKeys()).toEqual(before);
+    const body = new FormData();
+    body.append("identical", "maybe");
+    body.append("file", new Blob([content], { type: "text/csv" }), "declaraties.csv");
+    const wrong = await client.request("/api/imports", { method: "POST", body, headers: { Accept: "application/json" } });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toEqual({ problem: "invalidOptions" });
+  });
+
+  it("has a checkbox on the upload page", async () => {
+    const page = await (await (await logIn()).get("/imports")).text();
+    expect(page.match(/<input[^>]*name="identical"[^>]*>/)?.[0], page.slice(page.indexOf("<form"), page.indexOf("<form") + 3000)).toMatch(/type="checkbox".*value="refuse"/);
+  });
+});
+
 describe("a UTF-16 file (14)", () => {
   it("gets one clear error, translated in the error CSV", async () => {
     const client = await logIn();

@@ -208,6 +208,15 @@ function Uploader({ maxBytes, maxMegabytes, initial }: ImportUploaderProps) {
             </select>
           </label>
         </div>
+        <div>
+          <label>
+            <input type="checkbox" name="identical" value="refuse" aria-describedby="identical-hint" />
+            {t("imports.refuseIdentical")}
+          </label>
+          <div className="hint" id="identical-hint">
+            {t("imports.refuseIdenticalHint")}
+          </div>
+        </div>
         {problem && !fileProblem ? (
           <div className="message error" role="alert" data-testid="upload-problem">
             {t(`imports.${problem}`)}

@@ -29,7 +29,7 @@ export async function startDeclarationUpload(
   const received = await receiveUploadToDisk(request, {
     directory,
     maxBytes: context.config.importMaxBytes,
-    fields: ["mode", "decimal"],
+    fields: ["mode", "decimal", "identical"],
   });
   if (!received.ok) {
     return {
@@ -41,7 +41,13 @@ export async function startDeclarationUpload(
   }
   const mode = received.fields.mode ?? "append";
   const decimal = received.fields.decimal ?? "auto";
-  if (!(IMPORT_MODES as readonly string[]).includes(mode) || !(DECIMAL_CHOICES as readonly string[]).includes(decimal)) {
+  // The page's checkbox sends "refuse"; without it identical lines are imported with a warning.
+  const identical = received.fields.identical ?? "warn";
+  if (
+    !(IMPORT_MODES as readonly string[]).includes(mode) ||
+    !(DECIMAL_CHOICES as readonly string[]).includes(decimal) ||
+    !["warn", "refuse"].includes(identical)
+  ) {
     await removeUpload(received.file);
     return { ok: false, problem: "invalidOptions", status: STATUS.invalidOptions, headers: {} };
   }
@@ -54,6 +60,8 @@ export async function startDeclarationUpload(
     decimal: decimal === "auto" ? undefined : (decimal as "comma" | "point"),
     pseudonymKey: context.config.pseudonymKey,
     logger: context.logger,
+    maxLineLength: context.config.importMaxLineLength,
+    refuseIdenticalLines: identical === "refuse",
   });
   return { ok: true, job };
 }

@@ -69,6 +69,10 @@ export interface StartImportJob {
   decimal?: "comma" | "point";
   pseudonymKey: string;
   logger: Logger;
+  /** IMPORT_MAX_LINE_KB, in characters. */
+  maxLineLength?: number;
+  /** The upload's "refuse identical lines" choice. */
+  refuseIdenticalLines?: boolean;
 }
 
 /**
@@ -100,6 +104,8 @@ export function startImportJob(input: StartImportJob): ImportJob {
           bulk: input.bulk,
           decimal: input.decimal,
           pseudonymKey: input.pseudonymKey,
+          maxLineLength: input.maxLineLength,
+          refuseIdenticalLines: input.refuseIdenticalLines,
           onProgress: (progress) => {
             // The service reports "hashing" up to the last byte; after that it reads the rows.
             job.progress =
