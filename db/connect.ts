@@ -5,6 +5,8 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
+import { randomInt, randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Database } from "./schema";
@@ -27,6 +29,8 @@ export interface DatabaseHandle {
   close(): Promise<void>;
   /** PostgreSQL's bulk paths (COPY) on connections of their own, for imports. */
   bulk: BulkLoader;
+  /** This handle's presence: whether the process behind an import is still running. */
+  presence: Presence;
   /** Embedded: the lock of a dead process that this handle took over (to be logged). */
   staleLock?: { lockFile: string; pid: number | null } | null;
 }
@@ -42,7 +46,38 @@ export interface BulkSession {
   copyFrom(target: string, options: string, bytes: AsyncIterable<Uint8Array>): Promise<number>;
 }
 
+/**
+ * Tells live processes from dead ones, for imports whose work outlives one transaction
+ * (loading tables, upload files, job rows). Each open handle has an id; it counts as alive
+ * while the handle is open. PostgreSQL: a session advisory lock held on a connection of its
+ * own (the server drops it the moment the process dies, kill -9 included). Embedded: the data
+ * folder's lock admits one process, so every id but this handle's is dead.
+ */
+export interface Presence {
+  readonly id: string;
+  /** Makes this id visible to other processes (idempotent; after the migrations). */
+  announce(): Promise<void>;
+  /** The ids among `ids` whose process still runs. */
+  alive(ids: readonly string[]): Promise<Set<string>>;
+}
+
+// On globalThis: the server bundle and the sources it was started from share one registry.
+const PRESENCES = Symbol.for("jeugdregio.presences");
+const presences: WeakMap<object, Presence> = ((globalThis as Record<symbol, unknown>)[PRESENCES] ??= new WeakMap()) as WeakMap<object, Presence>;
+
+/** The presence of the handle that opened `db`. */
+export function presenceOf(db: Kysely<Database>): Presence {
+  const presence = presences.get(db);
+  if (!presence) throw new Error("no presence for this database handle");
+  return presence;
+}
+
+/** First key of the two-key advisory locks that mark live processes (second: the process's key). */
+export const PRESENCE_LOCK_CLASS = 7_405_170;
+
 export interface BulkLoader {
+  /** Whose loading tables these are (see `Presence`). */
+  presence: Presence;
   /** True when COPY needs its input in memory (embedded): callers then copy in pieces of bounded size. */
   piecewise: boolean;
   /** Runs `work` on a connection of its own (embedded: the single connection, held meanwhile). */
@@ -74,11 +109,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db); // fail early with the driver's own message
+    const presence = pgPresence(target.url, db);
+    presences.set(db, presence);
     const close = async () => {
       await settleAfterCommitTasks();
+      await presence.end();
       await db.destroy();
     };
-    return { db, kind: "postgres", describe: redactUrl(target.url), close, bulk: pgBulkLoader(pool) };
+    return { db, kind: "postgres", describe: redactUrl(target.url), close, bulk: pgBulkLoader(pool, presence), presence };
   }
   const inMemory = target.dataDir.startsWith("memory://");
   const dataDir = inMemory ? target.dataDir : path.resolve(target.dataDir);
@@ -97,9 +135,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     throw error;
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  const presence = localPresence();
+  presences.set(db, presence);
   return {
     db,
     kind: "embedded",
+    presence,
     describe: `embedded PostgreSQL in ${dataDir}`,
     close: async () => {
       try {
@@ -109,7 +150,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
         lock?.release();
       }
     },
-    bulk: pgliteBulkLoader(db, client),
+    bulk: pgliteBulkLoader(db, client, presence),
     staleLock: lock?.tookOver ?? null,
   };
 }
@@ -203,8 +244,81 @@ function readFileSafely(file: string): string {
   }
 }
 
-function pgBulkLoader(pool: pg.Pool): BulkLoader {
+/** Embedded: one process per data folder (its lock), so only this handle is alive. */
+function localPresence(): Presence {
+  const id = randomUUID();
   return {
+    id,
+    announce: async () => undefined,
+    alive: async (ids) => new Set(ids.filter((other) => other === id)),
+  };
+}
+
+/**
+ * PostgreSQL: a connection of its own holds `pg_advisory_lock(PRESENCE_LOCK_CLASS, key)` for a
+ * free random key, and `db_presence` maps the key to this id. An id is alive while its key's
+ * lock is held and the row still names it (a later process that got the same key overwrote it).
+ */
+function pgPresence(url: string, db: Kysely<Database>): Presence & { end(): Promise<void> } {
+  const id = randomUUID();
+  let holder: pg.Client | null = null;
+  let announcing: Promise<void> | null = null;
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    // Lost (database restart): announced again on next use, under a new key.
+    client.on("error", () => {
+      if (holder === client) holder = null;
+    });
+    client.on("end", () => {
+      if (holder === client) holder = null;
+    });
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const key = randomInt(1, 2 ** 31 - 1);
+      const taken = await client.query<{ ok: boolean }>("select pg_try_advisory_lock($1, $2) as ok", [PRESENCE_LOCK_CLASS, key]);
+      if (!taken.rows[0]?.ok) continue; // a live process has this key
+      await client.query("delete from db_presence where instance_id = $1", [id]);
+      await client.query(
+        `insert into db_presence (lock_key, instance_id, pid, host) values ($1, $2, $3, $4)
+         on conflict (lock_key) do update set instance_id = excluded.instance_id, pid = excluded.pid, host = excluded.host, since = now()`,
+        [key, id, process.pid, hostname()],
+      );
+      holder = client;
+      return;
+    }
+    await client.end();
+    throw new Error("no free presence key");
+  };
+  return {
+    id,
+    announce() {
+      if (holder) return Promise.resolve();
+      announcing ??= connect().finally(() => (announcing = null));
+      return announcing;
+    },
+    async alive(ids) {
+      if (!ids.length) return new Set();
+      const rows = await sql<{ instance_id: string }>`
+        select p.instance_id from db_presence p
+        where p.instance_id = any(${[...ids]}::uuid[])
+          and exists (select 1 from pg_locks l
+                      where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+                        and l.database = (select oid from pg_database where datname = current_database())
+                        and l.classid = ${PRESENCE_LOCK_CLASS}::oid and l.objid = p.lock_key::oid)`.execute(db);
+      return new Set(rows.rows.map((row) => row.instance_id));
+    },
+    async end() {
+      const client = holder;
+      holder = null;
+      await announcing?.catch(() => undefined);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
+
+function pgBulkLoader(pool: pg.Pool, presence: Presence): BulkLoader {
+  return {
+    presence,
     piecewise: false,
     async session(work) {
       const client = await pool.connect();
@@ -232,8 +346,9 @@ function pgBulkLoader(pool: pg.Pool): BulkLoader {
   };
 }
 
-function pgliteBulkLoader(db: Kysely<Database>, client: PGlite): BulkLoader {
+function pgliteBulkLoader(db: Kysely<Database>, client: PGlite, presence: Presence): BulkLoader {
   return {
+    presence,
     piecewise: true,
     // Holding Kysely's single connection keeps requests from interleaving with the load.
     session: (work) =>

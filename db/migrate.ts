@@ -12,6 +12,7 @@ import * as clientSummaryOrder from "./migrations/0010_client_summary_order";
 import * as regionProviderSummary from "./migrations/0011_region_provider_summary";
 import * as scopeChecksOnce from "./migrations/0012_scope_checks_once";
 import * as thickerWall from "./migrations/0013_thicker_wall";
+import * as importJobs from "./migrations/0014_import_jobs";
 import * as providerNames from "./migrations/0015_provider_names";
 import type { Database } from "./schema";
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "0011_region_provider_summary": regionProviderSummary,
   "0012_scope_checks_once": scopeChecksOnce,
   "0013_thicker_wall": thickerWall,
+  "0014_import_jobs": importJobs,
   "0015_provider_names": providerNames,
 };
 

@@ -196,6 +196,35 @@ export interface Database {
   summary_region_provider: SummaryRegionProviderTable;
   report_stamp: { id: number; version: number };
   report_cache: ReportCacheTable;
+  import_job: ImportJobTable;
+  db_presence: DbPresenceTable;
+}
+
+/** An import job (0014): its progress and result, written by the process that runs it. */
+export interface ImportJobTable {
+  id: string;
+  kind: Generated<"declarations">;
+  owner_id: string | null;
+  owner_label: string;
+  file_name: string;
+  mode: "append" | "replace";
+  upload_path: string | null;
+  runner_id: string;
+  status: "running" | "done" | "failed" | "interrupted";
+  progress: unknown;
+  result: unknown;
+  started_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
+/** Which advisory-lock key each live process holds (0014, owner only). */
+export interface DbPresenceTable {
+  lock_key: number;
+  instance_id: string;
+  pid: number;
+  host: string;
+  since: Generated<Date>;
 }
 
 /** A computed report for a scope (`region` or a municipality code), valid while `version` is current. */

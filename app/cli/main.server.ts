@@ -9,7 +9,9 @@ import { ConfigError, loadConfig, type AppConfig } from "~/server/config.server"
 import { createLogger, type Logger } from "~/server/logger.server";
 import { importPopulation } from "~/modules/population/population-import.server";
 import { importCatalog } from "~/modules/catalog/catalog.server";
-import { importDeclarations, rollBackBatch, type DeclarationImportResult } from "~/modules/declarations/declaration-import.server";
+import { rollBackBatch, type DeclarationImportResult } from "~/modules/declarations/declaration-import.server";
+import { startImportJob } from "~/modules/imports/jobs.server";
+import { cleanUpImportLeftovers, uploadDirectoryOf } from "~/modules/imports/leftovers.server";
 import { segmentReport } from "~/modules/reports/segment-report.server";
 import { compareReport, concentrationReport } from "~/modules/reports/concentration.server";
 import { BudgetInputError, computeLocalBudget, importIndexFigures, parseBudgetDefinition, saveBudgetDefinition } from "~/modules/budgets/budgets.server";
@@ -233,29 +235,34 @@ importCommand
   .option("--refuse-duplicate-lines", "refuse the file when lines are identical (by default they are imported, with a warning listing them)")
   .addOption(formatOption())
   .action((file: string, options: { replace?: boolean; decimal?: "comma" | "point"; refuseDuplicateLines?: boolean; format: OutputFormat }) =>
-    withRuntime(async ({ handle, config }) => {
+    withRuntime(async ({ handle, config, logger }) => {
       const size = statSync(file).size;
       if (size > config.importMaxBytes) throw new CliFailure(`${file}: larger than the import limit (${Math.round(config.importMaxBytes / 1048576)} MB, IMPORT_MAX_MB).`);
       let lastReport = 0;
-      const result = await importDeclarations(
-        handle.db,
-        CLI_ACTOR,
-        { name: path.basename(file), size, open: () => createReadStream(file) },
-        {
-          mode: options.replace ? "replace" : "append",
-          bulk: handle.bulk,
-          decimal: options.decimal,
-          pseudonymKey: config.pseudonymKey,
-          maxLineLength: config.importMaxLineLength,
-          refuseIdenticalLines: options.refuseDuplicateLines ?? false,
-          onProgress: (p) => {
-            if (Date.now() - lastReport < 1000 && p.phase !== "done") return;
-            lastReport = Date.now();
-            const pct = p.totalBytes ? ` ${Math.round((100 * p.bytesRead) / p.totalBytes)}%` : "";
-            process.stderr.write(`${p.phase}${pct} ${p.rows} rows\n`);
-          },
+      // Leftovers of imports whose process died go first (a kill -9 of an earlier run).
+      const uploadDir = uploadDirectoryOf(config.dataDir);
+      await cleanUpImportLeftovers(handle.db, { uploadDir, logger });
+      // A job like an upload's: its row shows this import in the history, and as interrupted if this process dies.
+      const started = await startImportJob({
+        db: handle.db,
+        bulk: handle.bulk,
+        actor: { ...CLI_ACTOR, userId: null },
+        source: { file: { name: path.basename(file), size, open: () => createReadStream(file) } },
+        mode: options.replace ? "replace" : "append",
+        decimal: options.decimal,
+        pseudonymKey: config.pseudonymKey,
+        logger,
+        uploadDir,
+        importOptions: { maxLineLength: config.importMaxLineLength, refuseIdenticalLines: options.refuseDuplicateLines ?? false },
+        onProgress: (p) => {
+          if (Date.now() - lastReport < 1000 && p.phase !== "done") return;
+          lastReport = Date.now();
+          const pct = p.totalBytes ? ` ${Math.round((100 * p.bytesRead) / p.totalBytes)}%` : "";
+          process.stderr.write(`${p.phase}${pct} ${p.rows} rows\n`);
         },
-      );
+      });
+      const { result } = await started.done;
+      if (!result) throw new CliFailure(`${file}: the import failed unexpectedly; nothing was stored.`);
       printImportResult(result, options.format);
       if (!result.ok) throw new CliFailure(`${file}: not imported (${result.errors.total} errors); nothing was stored.`);
     }),

@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { ImportUploader } from "~/components/imports/ImportUploader";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
-import { listBatches } from "~/modules/imports/batches.server";
+import { listBatches, type BatchSummary } from "~/modules/imports/batches.server";
+import { listUnfinishedJobs } from "~/modules/imports/jobs.server";
 import { startDeclarationUpload } from "~/modules/imports/declaration-upload.server";
 import type { ImportOutcome, UploadProblem } from "~/modules/imports/import-view";
 import { toJobView } from "~/modules/imports/outcome.server";
@@ -22,8 +23,18 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "import:declarations");
   const { batches, more } = await access.run((trx) => listBatches(trx));
+  // Imports without a batch (running, failed, interrupted by a crash) are part of the history too.
+  const jobs = (await listUnfinishedJobs(context.db, access.run)).map((job) => ({
+    id: job.id,
+    fileName: job.fileName,
+    who: job.ownerLabel,
+    startedAt: job.startedAt.toISOString(),
+    mode: job.mode,
+    status: job.status,
+  }));
   const rolledBack = new URL(request.url).searchParams.get("rolledBack");
   return json({
+    jobs,
     maxBytes: context.config.importMaxBytes,
     maxMegabytes: Math.round((context.config.importMaxBytes / MEGABYTE) * 10) / 10,
     batches,
@@ -41,14 +52,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!started.ok) {
     return json<ActionResult>({ outcome: null, problem: started.problem }, { status: started.status, headers: started.headers });
   }
-  await started.job.done;
-  const { outcome } = toJobView(started.job, access.municipalities);
+  const { job } = await started.job.done;
+  const { outcome } = toJobView(job, access.municipalities);
   const status = outcome?.kind === "imported" ? 200 : outcome?.kind === "rejected" ? 400 : 500;
   return json<ActionResult>({ outcome, problem: null }, { status });
 }
 
 export default function Imports() {
-  const { maxBytes, maxMegabytes, batches, more, rolledBack } = useLoaderData<typeof loader>();
+  const { maxBytes, maxMegabytes, batches, jobs, more, rolledBack } = useLoaderData<typeof loader>();
+  const history = [
+    ...batches.map((batch) => ({ at: batch.importedAt, batch, job: null })),
+    ...jobs.map((job) => ({ at: job.startedAt, batch: null, job })),
+  ].sort((a, b) => b.at.localeCompare(a.at));
   const result = useActionData<typeof action>();
   const location = useLocation();
   const { t } = useTranslation();
@@ -74,7 +89,7 @@ export default function Imports() {
       <section aria-labelledby="history-title">
         <h2 id="history-title">{t("imports.historyTitle")}</h2>
         <p id="history-intro">{t("imports.historyIntro")}</p>
-        {batches.length ? (
+        {history.length ? (
           <div className="table-scroll">
             <table data-testid="batches" aria-describedby="history-intro">
               <thead>
@@ -94,7 +109,41 @@ export default function Imports() {
                 </tr>
               </thead>
               <tbody>
-                {batches.map((batch) => (
+                {history.map(({ batch, job }) =>
+                  job ? (
+                    <tr key={job.id} data-job-id={job.id} data-status={job.status}>
+                      <td>{format.dateTime(job.startedAt)}</td>
+                      <th scope="row">{job.fileName}</th>
+                      <td>{job.who}</td>
+                      <td>{job.mode === "replace" ? t("imports.modeReplace") : t("imports.modeAppend")}</td>
+                      <td className="num" />
+                      <td className="num" />
+                      <td>
+                        <span className={job.status === "running" ? "badge" : "badge badge-muted"}>{t(`imports.jobStatus.${job.status}`)}</span>
+                        {job.status === "interrupted" ? <div className="hint">{t("imports.interruptedHint")}</div> : null}
+                      </td>
+                      <td />
+                    </tr>
+                  ) : (
+                  <BatchRow key={batch!.id} batch={batch!} />
+                  ),
+                )}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p>{t("imports.noBatches")}</p>
+        )}
+        {more ? <p className="hint">{t("imports.more", { count: batches.length })}</p> : null}
+      </section>
+    </>
+  );
+}
+
+function BatchRow({ batch }: { batch: Jsonified<BatchSummary> }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
                   <tr
                     key={batch.id}
                     data-batch-id={batch.id}
@@ -144,15 +193,7 @@ export default function Imports() {
                       </ul>
                     </td>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <p>{t("imports.noBatches")}</p>
-        )}
-        {more ? <p className="hint">{t("imports.more", { count: batches.length })}</p> : null}
-      </section>
-    </>
   );
 }
+
+type Jsonified<T> = { [K in keyof T]: T[K] };

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { openDatabase, type DatabaseHandle } from "~db/connect";
 import { migrateToLatest } from "~db/migrate";
+import { cleanUpImportLeftovers, uploadDirectoryOf } from "~/modules/imports/leftovers.server";
 import type { Database } from "~db/schema";
 import { seedDemo } from "~seeds/demo";
 import { seedReferenceData } from "~seeds/reference";
@@ -13,6 +14,8 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
   logger.info({ database: handle.describe }, "database opened");
   if (handle.staleLock) logger.warn(handle.staleLock, "stale lock of the embedded database taken over (its process is gone)");
   await migrateDatabase(handle.db, logger);
+  // Before anything imports: what imports of dead processes left (job rows, loading tables, uploads).
+  await cleanUpImportLeftovers(handle.db, { uploadDir: uploadDirectoryOf(config.dataDir), logger });
   await seedReferenceData(handle.db, (message) => logger.info(message));
   if (config.demo) await seedDemo(handle.db, (message) => logger.info(message), {
       pseudonymKey: config.pseudonymKey,

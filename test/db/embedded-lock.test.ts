@@ -31,7 +31,7 @@ afterAll(() => {
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(tsx, ["app/cli/main.server.ts", ...args], { env: base, encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) =>
+    execFile(tsx, ["app/cli/main.server.ts", ...args], { env: base as NodeJS.ProcessEnv, encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
     );
   });
@@ -47,7 +47,7 @@ async function freePort(): Promise<number> {
 
 /** Starts the real server; resolves once it listens, or with its exit when it ends first. */
 function startServer(port: number): Promise<{ listening: boolean; code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/server/start.server.ts"], { env: { ...base, PORT: String(port), HOST: "127.0.0.1" } });
+  const child = spawn(process.execPath, ["--import", "tsx", "app/server/start.server.ts"], { env: { ...(base as NodeJS.ProcessEnv), PORT: String(port), HOST: "127.0.0.1" } });
   started.push(child);
   let stderr = "";
   return new Promise((resolve) => {

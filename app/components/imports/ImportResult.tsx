@@ -26,6 +26,15 @@ export function ImportResult({ outcome }: { outcome: ImportOutcome }) {
     );
   }
 
+  if (outcome.kind === "interrupted") {
+    return (
+      <section className="message error" aria-labelledby="result-title" data-testid="import-interrupted">
+        <h2 id="result-title">{t("imports.interruptedTitle")}</h2>
+        <p role="alert">{t("imports.interrupted", { file: outcome.fileName })}</p>
+      </section>
+    );
+  }
+
   if (outcome.kind === "imported") {
     return (
       <section aria-labelledby="result-title" data-testid="import-result" data-batch-id={outcome.batchId}>

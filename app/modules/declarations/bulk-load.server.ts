@@ -3,6 +3,7 @@ import { BULK_COPY_COLUMNS, createBulkBlockConverter, type BulkLineConverterOpti
 import { DEFAULT_MAX_LINE_LENGTH, type Delimiter, type TextEncoding } from "@jeugdregio/tabular";
 import type { BulkLoader, BulkSession } from "~db/connect";
 import { DECLARATION_LINES_SCHEMA } from "~db/tenancy";
+import { faultPoint } from "./fault-points.server";
 import { bsnPseudonymiser } from "./pseudonym.server";
 
 /**
@@ -69,6 +70,12 @@ export function loadingTableName(batchId: string): string {
   return `b_${batchId.replace(/-/g, "")}_load`;
 }
 
+/**
+ * A loading table's comment names the process that loads it (its presence id): the clean-up
+ * after a crash (app/modules/imports/leftovers.server.ts) removes only tables whose process is gone.
+ */
+export const LOADING_TABLE_OWNER = "jeugdregio-import ";
+
 export interface BulkRules {
   knownMunicipalities: ReadonlySet<string>;
   pseudonymKey: string;
@@ -92,7 +99,10 @@ export async function loadDeclarationLines(
 
   async function* copyRows(): AsyncGenerator<Uint8Array> {
     // While the database stores one block's rows, the next block is converted here.
+    let first = true;
     for await (const block of blocks(plan.open(), hash, onBytes, plan.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)) {
+      if (!first && !loader.piecewise) await faultPoint("during-copy"); // the COPY has begun
+      first = false;
       const result = converter.convertBlock(block.bytes, block.firstLine);
       if (!result.ok) throw new NotForBulk(result.reason);
       rowsSent += result.count;
@@ -101,6 +111,7 @@ export async function loadDeclarationLines(
   }
 
   let created = false;
+  await loader.presence.announce();
   try {
     await loader.session(async (session) => {
       await session.query("begin");
@@ -113,10 +124,14 @@ export async function loadDeclarationLines(
           `alter table ${qualified} alter column batch_id set default '${uuid(plan.batchId)}', add check (batch_id = '${uuid(plan.batchId)}'),
              add primary key (municipality_code, batch_id, line_no)`,
         );
+        await session.query(`comment on table ${qualified} is '${LOADING_TABLE_OWNER}${uuid(loader.presence.id)}'`);
         const target = `${qualified} (${BULK_COPY_COLUMNS.join(", ")})`;
         let copied = 0;
         if (loader.piecewise) {
-          for await (const piece of pieces(copyRows(), PIECE_BYTES)) copied += await session.copyFrom(target, "format text", piece);
+          for await (const piece of pieces(copyRows(), PIECE_BYTES)) {
+            copied += await session.copyFrom(target, "format text", piece);
+            await faultPoint("during-copy"); // rows copied, the loading transaction still open
+          }
         } else {
           copied = await session.copyFrom(target, "format text", copyRows());
         }

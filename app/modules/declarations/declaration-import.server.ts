@@ -24,6 +24,7 @@ import { DECLARATION_IMPORT_LOCK, DECLARATION_LINES_SCHEMA } from "~db/tenancy";
 import { addBatchToSummary, batchSlices, lockSummaries, refreshSummarySlices } from "~/modules/reports/segment-summary.server";
 import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import { dropLoadingTable, loadDeclarationLines, type LoadedLines, type Skipped } from "./bulk-load.server";
+import { faultPoint } from "./fault-points.server";
 import { bsnPseudonymiser } from "./pseudonym.server";
 import { currentServiceMonth, findIdenticalLines, formulaCellsNotice, identicalLineIssues, IdenticalLinesRefused } from "./import-checks.server";
 import { recordProviderNames, restoreProviderNames } from "./provider-names.server";
@@ -548,6 +549,7 @@ async function importInBulk(
   if ("skipped" in loaded && loaded.notUtf8) loaded = await load("windows-1252");
   if ("skipped" in loaded) return loaded;
   options.onBulk?.({ kind: "loaded", lines: loaded.lines });
+  await faultPoint("after-copy");
   let attached = false;
   try {
     const duplicate = await withTenantScope(db, ALL_TENANTS, (trx) =>
@@ -626,6 +628,7 @@ async function recordBulkBatch(
   });
   const catalogue = new Set((await trx.selectFrom("product").select("code").execute()).map((p) => p.code));
   const unknownProducts = [...loaded.products].filter((code) => !catalogue.has(code)).sort();
+  await faultPoint("final-transaction"); // attached and summed up, not yet committed
   return {
     ok: true,
     batchId: batch,

@@ -1,8 +1,9 @@
-import path from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import type { RequestAccess } from "~/modules/access/access.server";
 import { DECIMAL_CHOICES, IMPORT_MODES, type UploadProblem } from "./import-view";
-import { startImportJob, type ImportJob } from "./jobs.server";
+import { presenceOf } from "~db/connect";
+import { startImportJob, type StartedJob } from "./jobs.server";
+import { uploadDirectoryOf } from "./leftovers.server";
 import { receiveUploadToDisk, removeStaleUploads, removeUpload, uploadProblemHeaders } from "./upload.server";
 
 /** No upload or import takes this long: an older temporary file was left behind. */
@@ -11,7 +12,7 @@ const STALE_UPLOAD_MS = 6 * 60 * 60 * 1000;
 const STATUS: Record<UploadProblem, number> = { noFile: 400, tooLarge: 413, invalidOptions: 400 };
 
 export function uploadDirectory(context: AppLoadContext): string {
-  return path.join(context.config.dataDir, "uploads");
+  return uploadDirectoryOf(context.config.dataDir);
 }
 
 /**
@@ -23,13 +24,14 @@ export async function startDeclarationUpload(
   request: Request,
   context: AppLoadContext,
   access: RequestAccess,
-): Promise<{ ok: true; job: ImportJob } | { ok: false; problem: UploadProblem; status: number; headers: HeadersInit }> {
+): Promise<{ ok: true; job: StartedJob } | { ok: false; problem: UploadProblem; status: number; headers: HeadersInit }> {
   const directory = uploadDirectory(context);
   await removeStaleUploads(directory, STALE_UPLOAD_MS);
   const received = await receiveUploadToDisk(request, {
     directory,
     maxBytes: context.config.importMaxBytes,
     fields: ["mode", "decimal", "identical"],
+    owner: presenceOf(context.db).id,
   });
   if (!received.ok) {
     return {
@@ -51,11 +53,13 @@ export async function startDeclarationUpload(
     await removeUpload(received.file);
     return { ok: false, problem: "invalidOptions", status: STATUS.invalidOptions, headers: {} };
   }
-  const job = startImportJob({
+  const job = await startImportJob({
     db: context.db,
     bulk: context.bulk,
     actor: { userId: access.user.id, label: access.user.email, ip: context.clientIp },
-    upload: received.file,
+    source: { upload: received.file },
+    uploadDir: directory,
+    importOptions: { maxLineLength: context.config.importMaxLineLength },
     mode: mode as (typeof IMPORT_MODES)[number],
     decimal: decimal === "auto" ? undefined : (decimal as "comma" | "point"),
     pseudonymKey: context.config.pseudonymKey,

@@ -62,9 +62,11 @@ export type ImportOutcome =
       /** Where the full error list can be downloaded as CSV, if it is kept. */
       errorsCsvUrl: string | null;
     }
-  | { kind: "failed"; fileName: string };
+  | { kind: "failed"; fileName: string }
+  /** The process running the import stopped (a crash, a restart) before it finished: nothing was stored. */
+  | { kind: "interrupted"; fileName: string };
 
-export type JobStatus = "running" | "done" | "failed";
+export type JobStatus = "running" | "done" | "failed" | "interrupted";
 
 /** The answer of `GET /api/imports/<jobId>`. */
 export interface JobView {
@@ -72,6 +74,8 @@ export interface JobView {
   status: JobStatus;
   fileName: string;
   startedAt: string;
+  /** When the job ended (done, failed or found interrupted); null while it runs. */
+  finishedAt: string | null;
   progress: ProgressView;
   outcome: ImportOutcome | null;
 }

@@ -27,8 +27,64 @@ export function toIssueView(issue: RowIssue & { relatedLine?: number }): IssueVi
   return view;
 }
 
+/**
+ * A result as it is kept with its job in the database: issues already in their safe view
+ * (no BSN, no cell of a personal column), so nothing personal is stored.
+ */
+export type StoredImportResult =
+  | {
+      ok: true;
+      batchId: string;
+      fileName: string;
+      mode: "append" | "replace";
+      lines: number;
+      totalAmount: string;
+      perMunicipality: { municipalityCode: string; lines: number; amount: string }[];
+      replacedLines: number;
+      unknownProducts: string[];
+      newProviders: number;
+      notices: IssueView[];
+    }
+  | {
+      ok: false;
+      reason: "invalid" | "duplicate_file";
+      fileName: string;
+      errors: { shown: IssueView[]; total: number; countsByCode: Record<string, number> };
+      /** Every error up to the import's limit, for the CSV report. */
+      allErrors: IssueView[];
+      notices: IssueView[];
+      duplicateOf: { batchId: string; importedAt: string; importedBy: string } | null;
+    };
+
+export function toStoredResult(result: DeclarationImportResult): StoredImportResult {
+  if (result.ok) {
+    return {
+      ok: true,
+      batchId: result.batchId,
+      fileName: result.fileName,
+      mode: result.mode,
+      lines: result.lines,
+      totalAmount: result.totalAmount,
+      perMunicipality: result.perMunicipality.map((m) => ({ municipalityCode: m.municipalityCode, lines: m.lines, amount: m.amount })),
+      replacedLines: result.replacedLines,
+      unknownProducts: result.unknownProducts,
+      newProviders: result.newProviders,
+      notices: result.notices.map(toIssueView),
+    };
+  }
+  return {
+    ok: false,
+    reason: result.reason,
+    fileName: result.fileName,
+    errors: { shown: result.errors.shown.map(toIssueView), total: result.errors.total, countsByCode: result.errors.countsByCode },
+    allErrors: result.allErrors.map(toIssueView),
+    notices: result.notices.map(toIssueView),
+    duplicateOf: result.duplicateOf ?? null,
+  };
+}
+
 export function toOutcome(
-  result: DeclarationImportResult,
+  result: StoredImportResult,
   municipalities: readonly { code: string; name: string }[],
   errorsCsvUrl: string | null,
 ): ImportOutcome {
@@ -50,18 +106,18 @@ export function toOutcome(
         lines: m.lines,
         amount: m.amount,
       })),
-      notices: result.notices.map(toIssueView),
+      notices: result.notices,
     };
   }
   return {
     kind: "rejected",
     reason: result.reason,
     fileName: result.fileName,
-    errors: result.errors.shown.map(toIssueView),
+    errors: result.errors.shown,
     total: result.errors.total,
     countsByCode: result.errors.countsByCode,
-    notices: result.notices.map(toIssueView),
-    duplicateOf: result.duplicateOf ?? null,
+    notices: result.notices,
+    duplicateOf: result.duplicateOf,
     errorsCsvUrl: result.reason === "invalid" && result.allErrors.length > 0 ? errorsCsvUrl : null,
   };
 }
@@ -74,6 +130,8 @@ export function toJobView(job: ImportJob, municipalities: readonly { code: strin
   const outcome: ImportOutcome | null =
     job.status === "failed"
       ? { kind: "failed", fileName: job.fileName }
+      : job.status === "interrupted"
+      ? { kind: "interrupted", fileName: job.fileName }
       : job.result
       ? toOutcome(job.result, municipalities, errorsCsvUrlOf(job.id))
       : null;
@@ -82,6 +140,7 @@ export function toJobView(job: ImportJob, municipalities: readonly { code: strin
     status: job.status,
     fileName: job.fileName,
     startedAt: job.startedAt.toISOString(),
+    finishedAt: job.finishedAt ? job.finishedAt.toISOString() : null,
     progress: { ...job.progress },
     outcome,
   };

@@ -91,7 +91,13 @@ function textFields(form: FormData, fields: readonly string[]): Record<string, s
  */
 export async function receiveUploadToDisk(
   request: Request,
-  options: { directory: string; maxBytes: number; fields: readonly string[] },
+  options: {
+    directory: string;
+    maxBytes: number;
+    fields: readonly string[];
+    /** The receiving process's presence id, in the file's name: a clean-up removes files of dead processes only. */
+    owner?: string;
+  },
 ): Promise<DiskUploadResult> {
   let originalName = "";
   let storedPath: string | null = null;
@@ -103,7 +109,8 @@ export async function receiveUploadToDisk(
     file: ({ filename }) => {
       originalName = filename ?? "";
       const extension = path.extname(originalName).toLowerCase();
-      const name = `upload-${randomUUID()}${/^\.[a-z0-9]{1,8}$/.test(extension) ? extension : ""}`;
+      const owner = options.owner && /^[0-9a-f-]{36}$/.test(options.owner) ? `${options.owner}-` : "";
+      const name = `upload-${owner}${randomUUID()}${/^\.[a-z0-9]{1,8}$/.test(extension) ? extension : ""}`;
       storedPath = path.join(options.directory, name);
       return name;
     },
