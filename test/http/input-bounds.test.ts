@@ -113,6 +113,22 @@ describe("declaration import", () => {
   });
 });
 
+describe("catalog import", () => {
+  it("refuses a product name with a NUL character, naming line and column, changing nothing", async () => {
+    const analyst = await as("analyst");
+    const products = () => scoped((trx) => trx.selectFrom("product").select(["code", "name_nl"]).orderBy("code").execute());
+    const before = await products();
+    const file = "product_code,name_nl,name_en,segment,municipality_code,valid_from,valid_to\r\n45A51,Ambulante\u0000hulp,Outpatient help,basishulp,,2015-01-01,\r\n";
+    const response = await upload(analyst, "/catalog", file, "catalogus.csv");
+    const html = await response.text();
+    expect(response.status).toBe(400);
+    expect(html).not.toMatch(RAW);
+    expect(html).toContain("<code>name_nl</code>");
+    expect(html).toContain("NUL");
+    expect(await products()).toEqual(before);
+  });
+});
+
 describe("forms", () => {
   it("refuse a NUL character in a finance field by name, changing nothing", async () => {
     const editor = await as("editor");

@@ -112,6 +112,7 @@ describe("validateCatalogTable – errors", () => {
     ["empty Dutch name", "name_nl", "missing_name", rowWith({ name_nl: null })],
     ["empty English name", "name_en", "missing_name", rowWith({ name_en: null })],
     ["name too long", "name_nl", "invalid_name", rowWith({ name_nl: "x".repeat(201) })],
+    ["name with a NUL character", "name_en", "nul_character", rowWith({ name_en: "Outpatient\u0000help" })],
     ["unknown segment", "segment", "unknown_segment", rowWith({ segment: "jeugdzorg" })],
     ["segment 'all'", "segment", "unknown_segment", rowWith({ segment: "all" })],
     ["segment 'unassigned'", "segment", "unknown_segment", rowWith({ segment: "unassigned" })],

@@ -1,4 +1,4 @@
-import { extraColumns, requireColumns, type CellValue, type RowIssue, type Table } from "@jeugdregio/tabular";
+import { extraColumns, hasNul, requireColumns, type CellValue, type RowIssue, type Table } from "@jeugdregio/tabular";
 
 import { SEGMENT_KEYS, type SegmentKey } from "@jeugdregio/metrics";
 
@@ -26,6 +26,7 @@ export type CatalogIssueCode =
   | "unknown_category"
   | "missing_name"
   | "invalid_name"
+  | "nul_character"
   | "conflicting_names"
   | "unknown_segment"
   | "invalid_municipality_code"
@@ -168,6 +169,10 @@ export function validateCatalogTable(
       const text = value === null ? null : String(value).replace(/^'(?=[=+\-@\t\r])/, "");
       if (text === null) {
         fail(column, "missing_name", `the ${language} name is empty.`);
+        rowOk = false;
+      } else if (hasNul(text)) {
+        // PostgreSQL text cannot hold one.
+        fail(column, "nul_character", `the ${language} name contains a NUL character.`);
         rowOk = false;
       } else if ([...text].length > MAX_NAME_LENGTH) {
         fail(column, "invalid_name", `the ${language} name is longer than ${MAX_NAME_LENGTH} characters.`);
