@@ -130,6 +130,26 @@ describe("a UTF-16 file (14)", () => {
   });
 });
 
+describe("population and catalogue files (14, 12)", () => {
+  it("get the same clear errors for UTF-16 and for a file without line breaks", async () => {
+    const client = await logIn();
+    const post = (path: string, content: BlobPart) => {
+      const body = new FormData();
+      body.append("file", new Blob([content], { type: "text/csv" }), "bestand.csv");
+      return client.request(path, { method: "POST", body });
+    };
+    const text = "municipality_code,year,inhabitants_0_17\nGM0014,2031,1000\n";
+    const utf16 = Uint8Array.from([0xff, 0xfe, ...[...text].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const population = await post("/population/import", utf16);
+    expect(population.status).toBe(400);
+    expect(await population.text()).toContain("UTF-16 wordt niet ondersteund; sla het bestand op als CSV UTF-8");
+    const catalog = await post("/catalog", `product_code;name_nl;name_en;segment\n${"45A51;x;x;hsj;".repeat(10_000)}`);
+    expect(await catalog.text()).toContain("Een regel is langer dan 64 KB; is dit een CSV-bestand met regeleinden?");
+    const stored = await withTenantScope(database.db, ALL_TENANTS, (trx) => trx.selectFrom("population").selectAll().where("year", "=", 2031).execute());
+    expect(stored).toEqual([]);
+  });
+});
+
 describe("an index figure of -150% (8)", () => {
   it("is refused with a message naming the line and field, nothing stored", async () => {
     const client = await logIn();
