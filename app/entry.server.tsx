@@ -5,6 +5,7 @@ import { renderToString } from "react-dom/server";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { i18nOptions, type Language } from "./i18n/config";
 import { languageOf } from "./i18n/language.server";
+import { NonceContext } from "./nonce";
 
 // One instance per language, initialised once: a request never changes an instance (no
 // changeLanguage on the server), so they are shared instead of made or cloned per page.
@@ -27,7 +28,7 @@ export default async function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
   const lng = await languageOf(request, remixContext);
   const i18n = await instanceFor(lng);
@@ -35,9 +36,11 @@ export default async function handleRequest(
   // No route streams (no defer, no Suspense): renderToString does the same work without the
   // streaming machinery, which under load costs a good part of each page.
   const html = renderToString(
-    <I18nextProvider i18n={i18n}>
-      <RemixServer context={remixContext} url={request.url} />
-    </I18nextProvider>,
+    <NonceContext.Provider value={loadContext.cspNonce}>
+      <I18nextProvider i18n={i18n}>
+        <RemixServer context={remixContext} url={request.url} nonce={loadContext.cspNonce} />
+      </I18nextProvider>
+    </NonceContext.Provider>,
   );
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });

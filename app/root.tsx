@@ -19,6 +19,7 @@ import { useTranslation } from "react-i18next";
 import { DEFAULT_LANGUAGE, type Language } from "./i18n/config";
 import { useFormat } from "./i18n/useFormat";
 import { detectLanguage } from "./i18n/language.server";
+import { useNonce } from "./nonce";
 import { resolveVisitor } from "./modules/access/access.server";
 import stylesheet from "./styles/app.css";
 
@@ -66,6 +67,7 @@ export type RootData = typeof loader;
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<RootData>("root");
   const language: Language = data?.language ?? DEFAULT_LANGUAGE;
+  const nonce = useNonce();
   return (
     <html lang={language}>
       <head>
@@ -76,8 +78,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

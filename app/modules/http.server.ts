@@ -1,5 +1,10 @@
-import { json } from "@remix-run/node";
+import { json, type AppLoadContext } from "@remix-run/node";
 import { hasNul } from "@jeugdregio/tabular";
+
+/** Cookie options for this request: Secure in production and on every request that came over HTTPS. */
+export function cookieSecurity(context: AppLoadContext): { secure: boolean } {
+  return { secure: context.config.secureCookies || context.secureRequest };
+}
 
 // Any origin will do as the base: only a result on that same origin is accepted.
 const BASE = "http://same-origin.invalid";

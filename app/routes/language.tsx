@@ -3,7 +3,7 @@ import { isLanguage } from "~/i18n/config";
 import { languageCookie } from "~/i18n/i18n.server";
 import { resolveVisitor } from "~/modules/access/access.server";
 import { setSessionLanguage } from "~/modules/auth/session.server";
-import { safeRedirectPath } from "~/modules/http.server";
+import { cookieSecurity, safeRedirectPath } from "~/modules/http.server";
 
 export async function loader() {
   return redirect("/");
@@ -18,5 +18,5 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!isLanguage(language)) return redirect(redirectTo);
   const token = visitor.token;
   if (visitor.user && token) await visitor.run((trx) => setSessionLanguage(trx, token, language));
-  return redirect(redirectTo, { headers: { "Set-Cookie": await languageCookie.serialize(language) } });
+  return redirect(redirectTo, { headers: { "Set-Cookie": await languageCookie.serialize(language, cookieSecurity(context)) } });
 }

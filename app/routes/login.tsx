@@ -5,7 +5,7 @@ import { resolveVisitor } from "~/modules/access/access.server";
 import { logIn } from "~/modules/auth/login.server";
 import { sessionCookie } from "~/modules/auth/session.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~seeds/demo-accounts";
-import { safeRedirectPath } from "~/modules/http.server";
+import { cookieSecurity, safeRedirectPath } from "~/modules/http.server";
 import { languageCookie } from "~/i18n/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
@@ -36,9 +36,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ error, minutes }, { status: 429, headers: { "Retry-After": String(minutes * 60) } });
   }
   const headers = new Headers();
-  headers.append("Set-Cookie", await sessionCookie(context.config).serialize(result.token));
+  headers.append("Set-Cookie", await sessionCookie(context.config).serialize(result.token, cookieSecurity(context)));
   // The profile's language follows the user to a new browser.
-  if (result.language) headers.append("Set-Cookie", await languageCookie.serialize(result.language));
+  if (result.language) headers.append("Set-Cookie", await languageCookie.serialize(result.language, cookieSecurity(context)));
   return redirect(redirectTo, { headers });
 }
 

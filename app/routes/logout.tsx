@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { resolveVisitor } from "~/modules/access/access.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { revokeSession, sessionCookie } from "~/modules/auth/session.server";
+import { cookieSecurity } from "~/modules/http.server";
 
 export async function loader() {
   return redirect("/");
@@ -24,5 +25,5 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   }
   const cookie = sessionCookie(context.config);
-  return redirect("/login", { headers: { "Set-Cookie": await cookie.serialize("", { maxAge: 0 }) } });
+  return redirect("/login", { headers: { "Set-Cookie": await cookie.serialize("", { maxAge: 0, ...cookieSecurity(context) }) } });
 }

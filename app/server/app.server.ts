@@ -11,6 +11,7 @@ import type { AppConfig } from "./config.server";
 import "./context.server";
 import type { Logger } from "./logger.server";
 import { originCheck } from "./origin-check.server";
+import { noStore, securityHeaders } from "./security-headers.server";
 
 export interface ServerAppOptions {
   config: AppConfig;
@@ -51,6 +52,8 @@ export function createServerApp({ config, db, bulk, logger, build, publicDir = "
     next();
   });
 
+  app.use(securityHeaders(config.env === "production"));
+
   app.get("/healthz", async (_req, res) => {
     try {
       await sql`select 1`.execute(db);
@@ -68,6 +71,7 @@ export function createServerApp({ config, db, bulk, logger, build, publicDir = "
   // No name the app stores can hold a NUL character (PostgreSQL text cannot): an address with
   // one (in a path parameter or the query) names nothing, before any loader queries with it.
   app.use((req, res, next) => (/%00/i.test(req.originalUrl) ? res.status(404).type("text/plain").send("Not Found") : next()));
+  app.use(noStore);
   app.all(
     "*",
     createRequestHandler({
@@ -82,6 +86,9 @@ export function createServerApp({ config, db, bulk, logger, build, publicDir = "
         logger: logger.child({ requestId: res.locals.requestId }),
         requestId: res.locals.requestId as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        // HTTPS, directly or as a trusted proxy's X-Forwarded-Proto says: cookies get Secure.
+        secureRequest: req.secure,
+        cspNonce: res.locals.cspNonce as string,
       }),
     }),
   );

@@ -13,6 +13,10 @@ export interface ServerContext {
   logger: Logger;
   requestId: string;
   clientIp: string;
+  /** The request came over HTTPS (directly or through a trusted proxy). */
+  secureRequest: boolean;
+  /** This response's Content-Security-Policy nonce, for the inline scripts (entry.server.tsx). */
+  cspNonce: string;
 }
 
 declare module "@remix-run/node" {
