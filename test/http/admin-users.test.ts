@@ -45,14 +45,13 @@ async function as(who: Who, password = TEST_PASSWORD) {
   return client;
 }
 
+// As the owner: the application role cannot read password hashes (migration 0013), the test must.
 function allUsers() {
-  return withTenantScope(database.db, ALL_TENANTS, (trx) => trx.selectFrom("app_user").selectAll().orderBy("email").execute());
+  return database.db.selectFrom("app_user").selectAll().orderBy("email").execute();
 }
 
 async function userByEmail(email: string) {
-  return withTenantScope(database.db, ALL_TENANTS, (trx) =>
-    trx.selectFrom("app_user").selectAll().where("email", "=", email).executeTakeFirst(),
-  );
+  return database.db.selectFrom("app_user").selectAll().where("email", "=", email).executeTakeFirst();
 }
 
 function auditRows(action: string) {
