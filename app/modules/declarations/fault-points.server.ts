@@ -5,8 +5,11 @@
  */
 export type FaultPoint = "during-copy" | "after-copy" | "final-transaction";
 
+// Read at run time: the server bundle has `process.env.NODE_ENV` replaced by "production" at build time.
+const NODE_ENV_KEY = ["NODE", "ENV"].join("_");
+
 export async function faultPoint(point: FaultPoint): Promise<void> {
-  if (process.env.JR_FAULT_PAUSE !== point || process.env.NODE_ENV === "production") return;
+  if (process.env.JR_FAULT_PAUSE !== point || process.env[NODE_ENV_KEY] === "production") return;
   process.stderr.write(`JR_FAULT_PAUSED ${point} pid=${process.pid}\n`);
   // A timer keeps the process alive while it waits to be killed.
   await new Promise<never>(() => setInterval(() => undefined, 60_000));
