@@ -4,7 +4,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "~/server/config.server";
 
-const base = {
+const base: NodeJS.ProcessEnv = {
+  NODE_ENV: "test",
   DATA_DIR: mkdtempSync(path.join(tmpdir(), "jr-config-")),
   SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
   PSEUDONYM_KEY: "test-pseudonym-key-test-pseudonym-key-0123",
