@@ -180,7 +180,7 @@ describe("the domain-2023 fixture", () => {
       /^\d{8}$/.test(row.provider_code) &&
       row.provider_name.length > 0 &&
       /^\d{2}[A-Z0-9]{3}$/.test(row.product_code) &&
-      /^K[0-9a-f]{10}$/.test(row.client_key) &&
+      /^K[0-9a-f]{5}x[0-9a-f]{5}$/.test(row.client_key) &&
       /^-?\d+\.\d{2}$/.test(row.amount) &&
       !/^-?0\.00$/.test(row.amount) &&
       (row.units === undefined || /^-?\d+\.\d{2}$/.test(row.units)) &&
