@@ -1,4 +1,4 @@
-import { decodeWindows1252, DEFAULT_MAX_LINE_LENGTH, splitPlainLine, toCell, type DecimalSeparator, type Delimiter, type TextEncoding } from "@jeugdregio/tabular";
+import { decodeWindows1252, DEFAULT_MAX_LINE_LENGTH, hasNul, splitPlainLine, toCell, type DecimalSeparator, type Delimiter, type TextEncoding } from "@jeugdregio/tabular";
 import { normaliseBsn } from "./bsn";
 import { parseReferrer, type ReferrerKey } from "./referrer";
 import { clientKeyHoldsBsn, MAX_CLIENT_KEY_LENGTH, MAX_NAME_LENGTH, parsePeriod, parseProductCode, parseProviderCode } from "./validate";
@@ -44,7 +44,7 @@ export function createDistinctValueResolvers(options: DistinctValueResolverOptio
     providerCode: (raw) => parseProviderCode(cell(raw)),
     providerName(raw) {
       const value = cell(raw);
-      return typeof value === "string" && [...value].length <= MAX_NAME_LENGTH && value.indexOf("\u0000") === -1 ? value : null;
+      return typeof value === "string" && [...value].length <= MAX_NAME_LENGTH && !hasNul(value) ? value : null;
     },
     productCode: (raw) => parseProductCode(cell(raw)),
     referrer(raw) {
@@ -278,7 +278,7 @@ export function createBulkBlockConverter(options: BulkBlockOptions) {
     let text = decode(bytes);
     if (firstLine === 1) text = text.replace(/^(\uFEFF|\u00EF\u00BB\u00BF)/, ""); // a BOM (as Windows-1252: "ï»¿")
     // A NUL anywhere (also in a column the import ignores): the validator refuses the row.
-    if (text.indexOf("\u0000") !== -1) return { ok: false, reason: "a NUL character" };
+    if (hasNul(text)) return { ok: false, reason: "a NUL character" };
     const lines = text.split("\n");
     if (lines[lines.length - 1] === "") lines.pop();
     let out = "";

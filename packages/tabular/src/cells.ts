@@ -1,3 +1,4 @@
+import { hasNul } from "./bounds";
 import type { TableRow } from "./types";
 
 /**
@@ -7,7 +8,7 @@ import type { TableRow } from "./types";
 export function nulColumns(row: TableRow): string[] {
   const found: string[] = [];
   for (const [column, value] of Object.entries(row.cells)) {
-    if (typeof value === "string" && value.indexOf("\u0000") !== -1) found.push(column);
+    if (typeof value === "string" && hasNul(value)) found.push(column);
   }
   return found;
 }
