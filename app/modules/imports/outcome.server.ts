@@ -32,19 +32,8 @@ export function toIssueView(issue: RowIssue & { relatedLine?: number }): IssueVi
  * (no BSN, no cell of a personal column), so nothing personal is stored.
  */
 export type StoredImportResult =
-  | {
-      ok: true;
-      batchId: string;
-      fileName: string;
-      mode: "append" | "replace";
-      lines: number;
-      totalAmount: string;
-      perMunicipality: { municipalityCode: string; lines: number; amount: string }[];
-      replacedLines: number;
-      unknownProducts: string[];
-      newProviders: number;
-      notices: IssueView[];
-    }
+  // The batch's figures as the import gives them; only the notices are kept in their safe view.
+  | (Omit<Extract<DeclarationImportResult, { ok: true }>, "notices"> & { notices: IssueView[] })
   | {
       ok: false;
       reason: "invalid" | "duplicate_file";
