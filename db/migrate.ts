@@ -14,6 +14,7 @@ import * as scopeChecksOnce from "./migrations/0012_scope_checks_once";
 import * as thickerWall from "./migrations/0013_thicker_wall";
 import * as importJobs from "./migrations/0014_import_jobs";
 import * as providerNames from "./migrations/0015_provider_names";
+import * as declaredDates from "./migrations/0016_declared_dates";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "0013_thicker_wall": thickerWall,
   "0014_import_jobs": importJobs,
   "0015_provider_names": providerNames,
+  "0016_declared_dates": declaredDates,
 };
 
 export function createMigrator(db: Kysely<Database>) {

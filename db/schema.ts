@@ -133,6 +133,8 @@ export interface ImportBatchTable {
   imported_by: string | null;
   imported_by_label: string;
   imported_at: Generated<Date>;
+  /** The delivery's date (`YYYY-MM-DD`): a replace counts from it. */
+  delivered_on: Generated<string>;
   rolled_back_at: Date | null;
   rolled_back_by_label: string | null;
 }
@@ -159,6 +161,10 @@ export interface DeclarationTable {
   units: string | null;
   referrer: string | null;
   superseded_by: string | null;
+  /** When the line was declared (`YYYY-MM-DD`); counts as of that date. */
+  declared_on: Generated<string>;
+  /** The replacing delivery's date, set with superseded_by: counts until the day before. */
+  superseded_on: string | null;
 }
 
 export interface Database {

@@ -89,3 +89,11 @@ export function formatDateTime(value: Date | string, language: Language): string
     timeZone: "Europe/Amsterdam",
   }).format(new Date(value));
 }
+
+/**
+ * The region's calendar day (`YYYY-MM-DD`, Europe/Amsterdam): "today" for the import's date
+ * checks, the default "as of" date and the forecast. One clock for server and client.
+ */
+export function todayInAmsterdam(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
