@@ -34,6 +34,7 @@ interface NavItem {
 // Only pages that exist; later features add their entries here.
 const NAV: NavItem[] = [
   { to: "/segments", labelKey: "nav.segments", permission: "read:segments" },
+  { to: "/forecast", labelKey: "nav.forecast", permission: "read:segments" },
   { to: "/concentration", labelKey: "nav.concentration", permission: "read:segments" },
   { to: "/compare", labelKey: "nav.compare", permission: "read:segments" },
   { to: "/budgets", labelKey: "nav.budgets", permission: "read:budgets" },

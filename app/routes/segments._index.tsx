@@ -5,6 +5,7 @@ import { SegmentOverview } from "~/components/segments/SegmentOverview";
 import { SegmentsQueryProvider } from "~/components/segments/SegmentsQueryProvider";
 import { requireAccess } from "~/modules/access/access.server";
 import { disclosedSegmentReport } from "~/modules/reports/disclosure.server";
+import { segmentForecast } from "~/modules/reports/forecast-view.server";
 import { parseYear, resolveSegmentScope, segmentOverview } from "~/modules/reports/drilldown.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
@@ -21,6 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const year = parseYear(url.searchParams.get("year"));
   const overview = await access.run((trx) => segmentOverview(trx, scope, year === "invalid" ? null : year));
   const regional = access.scope.read === "all";
+  const forecast = await segmentForecast(access, scope, overview.report.year, url);
   return json({
     regional,
     scope: scope.key,
@@ -28,6 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     municipalities: regional ? access.municipalities : [],
     ...overview,
     report: disclosedSegmentReport(access, scope.report, overview.report),
+    forecast,
   });
 }
 

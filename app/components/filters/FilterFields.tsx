@@ -1,9 +1,23 @@
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { useTranslation } from "react-i18next";
+import type { YearCompletenessJson } from "~/components/forecast/api";
+import { useYearLabel } from "~/components/forecast/useYearLabel";
 
-/** The year choice of a GET filter form (uncontrolled: the form submits it). */
-export function YearSelect({ years, value }: { years: readonly number[]; value: number | null }) {
+/**
+ * The year choice of a GET filter form (uncontrolled: the form submits it). With `completeness`
+ * an incomplete year reads "2026 · t/m sep" (its data runs through September).
+ */
+export function YearSelect({
+  years,
+  value,
+  completeness,
+}: {
+  years: readonly number[];
+  value: number | null;
+  completeness?: readonly YearCompletenessJson[];
+}) {
   const { t } = useTranslation();
+  const { label } = useYearLabel(completeness);
   if (!years.length) return null;
   return (
     <label>
@@ -11,7 +25,7 @@ export function YearSelect({ years, value }: { years: readonly number[]; value: 
       <select name="year" defaultValue={String(value)} data-testid="year-select">
         {years.map((y) => (
           <option key={y} value={y}>
-            {y}
+            {label(y)}
           </option>
         ))}
       </select>

@@ -5,6 +5,9 @@ import { useTranslation } from "react-i18next";
 import { segmentReportQuery, spendingSeriesQuery, yearParam, type SegmentReportJson, type SpendingSeriesJson } from "./api";
 import { SegmentTable } from "./SegmentTable";
 import { SpendingChart } from "./SpendingChart";
+import { segmentForecastQuery, type ForecastPageData } from "~/components/forecast/api";
+import { SegmentForecast } from "~/components/forecast/SegmentForecast";
+import { useYearLabel } from "~/components/forecast/useYearLabel";
 
 export interface SegmentOverviewData {
   /** Regional roles choose a scope; municipal users always see their own municipality. */
@@ -19,6 +22,8 @@ export interface SegmentOverviewData {
   requestedYear: number | null;
   report: SegmentReportJson;
   chart: SpendingSeriesJson;
+  /** How complete each year is, and the shown year's forecast while it is not complete. */
+  forecast: ForecastPageData;
 }
 
 /**
@@ -45,6 +50,15 @@ export function SegmentOverview({ initial }: { initial: SegmentOverviewData }) {
   });
   const report = reportQuery.data ?? initial.report;
   const chart = chartQuery.data ?? initial.chart;
+  const asOf = searchParams.get("asOf")?.trim() || null;
+  const forecastQuery = useQuery({
+    ...segmentForecastQuery(scope, report.year, asOf),
+    initialData: isInitialScope && report.year === initial.forecast.year ? initial.forecast : undefined,
+    placeholderData: keepPreviousData,
+  });
+  const forecast = forecastQuery.data?.scope === scope ? forecastQuery.data : null;
+  const yearLabel = useYearLabel(forecast?.years);
+  const incomplete = forecast && forecast.year === report.year ? yearLabel.incomplete(report.year) : null;
   const fetching = reportQuery.isFetching || chartQuery.isFetching;
   const failed = reportQuery.isError || chartQuery.isError;
 
@@ -89,7 +103,7 @@ export function SegmentOverview({ initial }: { initial: SegmentOverviewData }) {
             <select name="year" value={String(report.year)} onChange={change("year")} data-testid="year-select">
               {years.map((y) => (
                 <option key={y} value={y}>
-                  {y}
+                  {yearLabel.label(y)}
                 </option>
               ))}
             </select>
@@ -120,7 +134,12 @@ export function SegmentOverview({ initial }: { initial: SegmentOverviewData }) {
         ) : (
           <>
             {chart.years.includes(report.year) ? (
-              <SegmentTable report={report} scopeName={shownName} />
+              <>
+                <SegmentTable report={report} scopeName={shownName} />
+                {incomplete && forecast?.report ? (
+                  <SegmentForecast report={forecast.report} scopeName={shownName} month={yearLabel.month(incomplete.dataThrough)} />
+                ) : null}
+              </>
             ) : (
               <p className="empty" data-testid="segments-empty-year">
                 {t("segments.noDataForYear", { scope: shownName, year: report.year })}
