@@ -3,8 +3,10 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { useTranslation } from "react-i18next";
 import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
+import { IncompleteYearNote } from "~/components/forecast/ForecastParts";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
+import { yearMarks } from "~/modules/reports/forecast-view.server";
 import { COMPARE_METRICS, parseMetric } from "~/modules/reports/compare-metrics";
 import { compareView } from "~/modules/reports/concentration-view.server";
 
@@ -15,7 +17,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
   const url = new URL(request.url);
   const view = await compareView(access, context, url);
-  return json({ ...view, metric: parseMetric(url.searchParams.get("metric")) });
+  const completeness = await yearMarks(access, url);
+  return json({ ...view, completeness, metric: parseMetric(url.searchParams.get("metric")) });
 }
 
 /** Background lightness from 96% (lowest in the column) to 40% (highest): readable in greyscale too. */
@@ -56,11 +59,12 @@ export default function ComparePage() {
             ))}
           </select>
         </label>
-        <YearSelect years={data.years} value={data.year} />
+        <YearSelect years={data.years} value={data.year} completeness={data.completeness} />
         <button type="submit" className="secondary">
           {t("segments.show")}
         </button>
       </Form>
+      <IncompleteYearNote year={data.year} completeness={data.completeness} />
       {data.rows.length === 0 ? (
         <p>{t("concentration.noData")}</p>
       ) : (

@@ -6,8 +6,10 @@ import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
 import { ParetoChart, type ParetoDatum } from "~/components/charts/ParetoChart";
 import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
+import { IncompleteYearNote } from "~/components/forecast/ForecastParts";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
+import { yearMarks } from "~/modules/reports/forecast-view.server";
 import { concentrationView } from "~/modules/reports/concentration-view.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
@@ -15,8 +17,10 @@ export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 /** `/concentration?year=&scope=region|GM…&segment=`: providers covering 80%, as the CLI's `report concentration`. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
-  const view = await concentrationView(access, context, new URL(request.url));
-  return json({ ...view, municipalities: access.scope.read === "all" ? access.municipalities : [] });
+  const url = new URL(request.url);
+  const view = await concentrationView(access, context, url);
+  const completeness = await yearMarks(access, url);
+  return json({ ...view, completeness, municipalities: access.scope.read === "all" ? access.municipalities : [] });
 }
 
 const BARS = 60;
@@ -69,11 +73,12 @@ export default function ConcentrationPage() {
           </p>
         )}
         <SegmentSelect value={data.segment} />
-        <YearSelect years={data.years} value={data.year} />
+        <YearSelect years={data.years} value={data.year} completeness={data.completeness} />
         <button type="submit" className="secondary">
           {t("segments.show")}
         </button>
       </Form>
+      <IncompleteYearNote year={data.year} completeness={data.completeness} />
 
       {!data.summary ? (
         <p data-testid="concentration-empty">{t("concentration.noData")}</p>

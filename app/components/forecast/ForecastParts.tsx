@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { ChartLegend } from "~/components/charts/ChartLegend";
 import { FORECAST_COLORS, ForecastChart, type ForecastChartMonth } from "~/components/charts/ForecastChart";
 import { useFormat } from "~/i18n/useFormat";
-import { monthsOf, type ForecastJson, type ForecastSegmentJson } from "./api";
+import { monthsOf, type ForecastJson, type ForecastSegmentJson, type YearCompletenessJson } from "./api";
 import { useYearLabel } from "./useYearLabel";
 
 const HEIGHT = 340;
@@ -236,6 +236,20 @@ export function NoForecast({ report }: { report: ForecastJson }) {
       {reason?.data_starts
         ? t("forecast.needsHistory", { dataStarts: reason.data_starts, neededFrom: reason.needed_from })
         : t("forecast.needsHistoryNoData", { neededFrom: reason?.needed_from ?? "" })}
+    </p>
+  );
+}
+
+/** "2026 is not complete yet (declared through Sep) …" under a page's filters, for an incomplete year; nothing otherwise. */
+export function IncompleteYearNote({ year, completeness }: { year: number | null; completeness: readonly YearCompletenessJson[] }) {
+  const { t } = useTranslation();
+  const { incomplete, month } = useYearLabel(completeness);
+  const entry = incomplete(year);
+  if (!entry) return null;
+  return (
+    <p className="message warning" data-testid="year-incomplete">
+      {t("forecast.incompleteMark", { year: entry.year, month: month(entry.dataThrough) })}{" "}
+      <a href={`/forecast?year=${entry.year}`}>{t("forecast.overview.link")}</a>
     </p>
   );
 }

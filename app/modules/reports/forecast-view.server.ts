@@ -143,3 +143,14 @@ export async function segmentForecast(access: RequestAccess, scope: SegmentScope
     return { scope: scope.key, year, asOf, requestedAsOf: requested, years, report: incomplete ? await forecastFor(access, trx, scope, year, asOf) : null };
   });
 }
+
+/**
+ * How complete each year is for the URL's scope (`?scope=`, default the viewer's own: the
+ * region for regional roles), as of `asOf=` or today: for the year marks of other pages
+ * ("2026 · t/m sep", "not complete yet").
+ */
+export async function yearMarks(access: RequestAccess, url: URL): Promise<YearCompletenessJson[]> {
+  const scope = forecastScope(access, url);
+  const { asOf } = forecastAsOf(url);
+  return access.run((trx) => completenessOf(trx, scope.report, asOf));
+}
