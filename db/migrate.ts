@@ -15,6 +15,7 @@ import * as thickerWall from "./migrations/0013_thicker_wall";
 import * as importJobs from "./migrations/0014_import_jobs";
 import * as providerNames from "./migrations/0015_provider_names";
 import * as declaredDates from "./migrations/0016_declared_dates";
+import * as declaredSummary from "./migrations/0017_declared_summary";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   "0014_import_jobs": importJobs,
   "0015_provider_names": providerNames,
   "0016_declared_dates": declaredDates,
+  "0017_declared_summary": declaredSummary,
 };
 
 export function createMigrator(db: Kysely<Database>) {

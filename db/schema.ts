@@ -200,6 +200,7 @@ export interface Database {
   summary_provider: SummaryProviderTable;
   summary_client: SummaryClientTable;
   summary_region_provider: SummaryRegionProviderTable;
+  summary_lag: SummaryLagTable;
   report_stamp: { id: number; version: number };
   report_cache: ReportCacheTable;
   import_job: ImportJobTable;
@@ -260,6 +261,20 @@ export interface SummaryClientTable {
   client_key: string;
   net: string;
   lines: number;
+}
+
+/**
+ * Per municipality, segment column, service month and day (0017): net of the lines declared that day
+ * minus the lines superseded that day; lines declared and lines superseded that day.
+ */
+export interface SummaryLagTable {
+  municipality_code: string;
+  col: string;
+  service_month: string;
+  declared_on: string;
+  net: string;
+  lines: number;
+  superseded: number;
 }
 
 /** The region's net per year, segment column and provider (summary_provider over the municipalities). */
