@@ -16,6 +16,7 @@ import * as importJobs from "./migrations/0014_import_jobs";
 import * as providerNames from "./migrations/0015_provider_names";
 import * as declaredDates from "./migrations/0016_declared_dates";
 import * as declaredSummary from "./migrations/0017_declared_summary";
+import * as regionLagSummary from "./migrations/0018_region_lag_summary";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   "0015_provider_names": providerNames,
   "0016_declared_dates": declaredDates,
   "0017_declared_summary": declaredSummary,
+  "0018_region_lag_summary": regionLagSummary,
 };
 
 export function createMigrator(db: Kysely<Database>) {

@@ -201,6 +201,7 @@ export interface Database {
   summary_client: SummaryClientTable;
   summary_region_provider: SummaryRegionProviderTable;
   summary_lag: SummaryLagTable;
+  summary_region_lag: SummaryRegionLagTable;
   report_stamp: { id: number; version: number };
   report_cache: ReportCacheTable;
   import_job: ImportJobTable;
@@ -276,6 +277,9 @@ export interface SummaryLagTable {
   lines: number;
   superseded: number;
 }
+
+/** summary_lag over the municipalities (0018): the region's per column, service month and day. */
+export type SummaryRegionLagTable = Omit<SummaryLagTable, "municipality_code">;
 
 /** The region's net per year, segment column and provider (summary_provider over the municipalities). */
 export interface SummaryRegionProviderTable {

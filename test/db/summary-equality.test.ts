@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importCatalog } from "~/modules/catalog/catalog.server";
 import { importDeclarations, rollBackBatch } from "~/modules/declarations/declaration-import.server";
-import { segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
+import { mappedColumn, segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
 import { segmentReportFor, spendingSeries } from "~/modules/reports/drilldown.server";
 import { demoDeclarationChunks } from "~seeds/demo-data";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -85,7 +85,33 @@ async function expectSummaryEqualsLines(label: string, empty = false) {
       }
     }
     expect([label, compared > 0]).toEqual([label, !empty]);
+    await expectLagEqualsLines(trx, label);
   });
+}
+
+/**
+ * summary_lag (0017) row for row against the lines, current and superseded: per municipality,
+ * column (as the reports assign it), service month and day, what was declared minus what was
+ * superseded that day; summary_region_lag (0018) its sum over the municipalities.
+ */
+async function expectLagEqualsLines(trx: Parameters<Parameters<typeof withTenantScope>[2]>[0], label: string) {
+  const fromLines = await sql<Record<string, string>>`
+    with t as (select d.municipality_code, d.service_month, d.declared_on, d.superseded_on, d.amount, ${mappedColumn("d")} as col from declaration d),
+    e as (select municipality_code, col, service_month, declared_on as day, amount as net, 1 as lines, 0 as superseded from t
+          union all select municipality_code, col, service_month, superseded_on, -amount, 0, 1 from t where superseded_on is not null)
+    select municipality_code, col, service_month::text as month, day::text as day, sum(net)::text as net, sum(lines)::text as lines, sum(superseded)::text as superseded
+    from e group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(trx);
+  const stored = await sql<Record<string, string>>`
+    select municipality_code, col, service_month::text as month, declared_on::text as day, net::text as net, lines::text as lines, superseded::text as superseded
+    from summary_lag order by 1, 2, 3, 4`.execute(trx);
+  expect([label, "summary_lag", stored.rows]).toEqual([label, "summary_lag", fromLines.rows]);
+  const region = await sql<Record<string, string>>`
+    select col, service_month::text as month, declared_on::text as day, net::text as net, lines::text as lines, superseded::text as superseded
+    from summary_region_lag order by 1, 2, 3`.execute(trx);
+  const summed = await sql<Record<string, string>>`
+    select col, service_month::text as month, declared_on::text as day, sum(net)::text as net, sum(lines)::text as lines, sum(superseded)::text as superseded
+    from summary_lag group by 1, 2, 3 order by 1, 2, 3`.execute(trx);
+  expect([label, "summary_region_lag", region.rows]).toEqual([label, "summary_region_lag", summed.rows]);
 }
 
 describe("segment summaries", () => {
@@ -126,8 +152,10 @@ describe("segment summaries", () => {
       providers: Number((await sql<{ n: number }>`select count(*)::int as n from summary_provider`.execute(trx)).rows[0]!.n),
       clients: Number((await sql<{ n: number }>`select count(*)::int as n from summary_client`.execute(trx)).rows[0]!.n),
       region: Number((await sql<{ n: number }>`select count(*)::int as n from summary_region_provider`.execute(trx)).rows[0]!.n),
+      lag: Number((await sql<{ n: number }>`select count(*)::int as n from summary_lag`.execute(trx)).rows[0]!.n),
+      regionLag: Number((await sql<{ n: number }>`select count(*)::int as n from summary_region_lag`.execute(trx)).rows[0]!.n),
     }));
-    expect(left).toEqual({ providers: 0, clients: 0, region: 0 });
+    expect(left).toEqual({ providers: 0, clients: 0, region: 0, lag: 0, regionLag: 0 });
   });
 
   it("keep another municipality's summary rows out of reach (row-level security)", async () => {

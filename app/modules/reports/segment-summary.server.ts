@@ -13,19 +13,20 @@ import { mappedColumn } from "./segment-report.server";
  */
 
 /**
- * Current lines matching `where`, with year and segment column as the reports assign them
- * (`mappedColumn`). Resolved once per product and month, and per line only where a municipality
- * has an override for the product: the same answer, far fewer lookups.
+ * Current lines matching `where` (`current` false: superseded ones too, for summary_lag), with
+ * year and segment column as the reports assign them (`mappedColumn`). Resolved once per product
+ * and month, and per line only where a municipality has an override for the product: the same
+ * answer, far fewer lookups.
  */
-function taggedCurrent(where: RawBuilder<unknown>) {
+function taggedCurrent(where: RawBuilder<unknown>, current = true) {
   return sql`
     with lines as materialized (
-      select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount
-      from declaration d where d.superseded_by is null and ${where}),
+      select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount, d.declared_on, d.superseded_on
+      from declaration d where ${current ? sql`d.superseded_by is null and` : sql``} ${where}),
     regional as materialized (select k.product_code, k.service_month, ${mappedColumn("k", true)} as col
                  from (select distinct product_code, service_month from lines) k),
     overridden as (select distinct product_code, municipality_code from product_mapping where municipality_code is not null)
-    select l.municipality_code, extract(year from l.service_month)::int as year, l.provider_code, l.client_key, l.amount,
+    select l.municipality_code, extract(year from l.service_month)::int as year, l.service_month, l.declared_on, l.superseded_on, l.provider_code, l.client_key, l.amount,
       case when o.product_code is null then r.col else ${mappedColumn("l")} end as col
     from lines l
     join regional r on r.product_code = l.product_code and r.service_month = l.service_month
@@ -45,8 +46,10 @@ export async function lockSummaries(trx: ScopedTransaction): Promise<void> {
  * Adds (sign 1) or takes away (sign −1) the contribution of the current lines matching `where`.
  * `fresh`: municipality-years known to have no summary rows yet, whose client rows are inserted
  * without a conflict check (the upsert's speculative insertion costs about twice as much a row).
+ * `lag`: summary_lag too, from the same pass (only where no line matching `where` is superseded:
+ * an append's batch); otherwise `applyLag` keeps it.
  */
-async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1 | -1, fresh: readonly SummarySlice[] = []): Promise<void> {
+async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1 | -1, fresh: readonly SummarySlice[] = [], lag = false): Promise<void> {
   await lockSummaries(trx);
   // Every stored report is outdated from this transaction on.
   await bumpReportStamp(trx);
@@ -65,6 +68,15 @@ async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1
       select year, col, provider_code, sum(net), sum(lines) from p group by 1, 2, 3
       on conflict (year, col, provider_code)
       do update set net = summary_region_provider.net + excluded.net, lines = summary_region_provider.lines + excluded.lines),
+    ${lag ? sql`lag as materialized (select municipality_code, col, service_month, declared_on, ${sign}::int * sum(amount) as net, ${sign}::int * count(*)::int as lines from t group by 1, 2, 3, 4),
+    lag_up as (insert into summary_lag (municipality_code, col, service_month, declared_on, net, lines, superseded)
+      select municipality_code, col, service_month, declared_on, net, lines, 0 from lag
+      on conflict (municipality_code, service_month, col, declared_on)
+      do update set net = summary_lag.net + excluded.net, lines = summary_lag.lines + excluded.lines),
+    region_lag as (insert into summary_region_lag (col, service_month, declared_on, net, lines, superseded)
+      select col, service_month, declared_on, sum(net), sum(lines), 0 from lag group by 1, 2, 3
+      on conflict (service_month, col, declared_on)
+      do update set net = summary_region_lag.net + excluded.net, lines = summary_region_lag.lines + excluded.lines),` : sql``}
     fresh as materialized (select * from unnest(${freshCodes}::text[], ${freshYears}::int[]) as f(municipality_code, year)),
     c as materialized (select municipality_code, year, col, client_key, ${sign}::int * sum(amount) as net, ${sign}::int * count(*)::int as lines from t group by 1, 2, 3, 4),
     new_slices as (insert into summary_client (municipality_code, year, col, client_key, net, lines)
@@ -77,6 +89,36 @@ async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1
   // The region's client counts read summary_client's key with an index-only scan, which needs
   // the visibility map current, and autovacuum may be off (it is on this machine's PostgreSQL).
   afterCommit(trx, "vacuum-summaries", (db) => sql`vacuum summary_client, summary_provider, summary_region_provider`.execute(db).then(() => undefined));
+}
+
+/**
+ * Adds (sign 1) or takes away (sign −1) what every line matching `where`, current or superseded,
+ * contributes to summary_lag and summary_region_lag: its amount on the day it was declared, minus
+ * its amount on the day it was superseded.
+ */
+async function applyLag(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1 | -1): Promise<void> {
+  await sql`
+    with t as materialized (${taggedCurrent(where, false)}),
+    e as materialized (
+      select municipality_code, col, service_month, day, ${sign}::int * sum(net) as net, ${sign}::int * sum(lines)::int as lines, ${sign}::int * sum(superseded)::int as superseded
+      from (select municipality_code, col, service_month, declared_on as day, amount as net, 1 as lines, 0 as superseded from t
+            union all
+            select municipality_code, col, service_month, superseded_on, -amount, 0, 1 from t where superseded_on is not null) x
+      group by 1, 2, 3, 4),
+    up as (insert into summary_lag (municipality_code, col, service_month, declared_on, net, lines, superseded)
+      select * from e
+      on conflict (municipality_code, service_month, col, declared_on)
+      do update set net = summary_lag.net + excluded.net, lines = summary_lag.lines + excluded.lines, superseded = summary_lag.superseded + excluded.superseded)
+    insert into summary_region_lag (col, service_month, declared_on, net, lines, superseded)
+      select col, service_month, day, sum(net), sum(lines), sum(superseded) from e group by 1, 2, 3
+      on conflict (service_month, col, declared_on)
+      do update set net = summary_region_lag.net + excluded.net, lines = summary_region_lag.lines + excluded.lines, superseded = summary_region_lag.superseded + excluded.superseded`.execute(trx);
+  if (sign < 0) await dropEmptyLagRows(trx);
+}
+
+async function dropEmptyLagRows(trx: ScopedTransaction): Promise<void> {
+  await sql`delete from summary_lag where lines = 0 and superseded = 0`.execute(trx);
+  await sql`delete from summary_region_lag where lines = 0 and superseded = 0`.execute(trx);
 }
 
 /** A group without lines is gone, as it would be when computed from the lines. */
@@ -95,7 +137,8 @@ export async function addBatchToSummary(trx: ScopedTransaction, batchId: string)
     select p.municipality_code, p.year from unnest(${slices.map((s) => s.municipalityCode)}::text[], ${slices.map((s) => s.year)}::int[]) as p(municipality_code, year)
     where exists (select 1 from summary_provider s where s.municipality_code = p.municipality_code and s.year = p.year)`.execute(trx);
   const taken = new Set(present.rows.map((r) => `${r.municipality_code}|${Number(r.year)}`));
-  await apply(trx, sql`d.batch_id = ${batchId}`, 1, slices.filter((s) => !taken.has(`${s.municipalityCode}|${s.year}`)));
+  // The batch's lines are current (none superseded yet): summary_lag from the same pass.
+  await apply(trx, sql`d.batch_id = ${batchId}`, 1, slices.filter((s) => !taken.has(`${s.municipalityCode}|${s.year}`)), true);
 }
 
 export interface SummarySlice {
@@ -121,16 +164,25 @@ export async function refreshSummarySlices(trx: ScopedTransaction, slices: reado
       do update set net = summary_region_provider.net + excluded.net, lines = summary_region_provider.lines + excluded.lines`.execute(trx);
   await sql`delete from summary_client s using unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
       where s.municipality_code = p.municipality_code and s.year = p.year`.execute(trx);
-  await apply(
-    trx,
-    sql`exists (select 1 from unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
+  await sql`
+    with gone as (
+      delete from summary_lag s using unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
+      where s.municipality_code = p.municipality_code
+        and s.service_month >= make_date(p.year, 1, 1) and s.service_month < make_date(p.year + 1, 1, 1)
+      returning s.col, s.service_month, s.declared_on, s.net, s.lines, s.superseded)
+    insert into summary_region_lag (col, service_month, declared_on, net, lines, superseded)
+      select col, service_month, declared_on, -sum(net), -sum(lines), -sum(superseded) from gone group by 1, 2, 3
+      on conflict (service_month, col, declared_on)
+      do update set net = summary_region_lag.net + excluded.net, lines = summary_region_lag.lines + excluded.lines, superseded = summary_region_lag.superseded + excluded.superseded`.execute(trx);
+  const where = sql`exists (select 1 from unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
                 where d.municipality_code = p.municipality_code
-                  and d.service_month >= make_date(p.year, 1, 1) and d.service_month < make_date(p.year + 1, 1, 1))`,
-    1,
-    unique, // emptied above
-  );
+                  and d.service_month >= make_date(p.year, 1, 1) and d.service_month < make_date(p.year + 1, 1, 1))`;
+  await apply(trx, where, 1, unique /* emptied above */);
+  // Every line of those municipality-years, current and superseded.
+  await applyLag(trx, where, 1);
   // Only the region's rows can have been emptied: the municipality-years were rebuilt from lines.
   await sql`delete from summary_region_provider where lines = 0`.execute(trx);
+  await sql`delete from summary_region_lag where lines = 0 and superseded = 0`.execute(trx);
 }
 
 /** The municipality-years a batch's lines (and the lines it superseded) lie in. */
@@ -149,8 +201,10 @@ export async function withMappingChange<T>(trx: ScopedTransaction, productCodes:
   const where = sql`d.product_code = any(${codes}::text[])`;
   await lockSummaries(trx);
   await apply(trx, where, -1);
+  await applyLag(trx, where, -1);
   const result = await change();
   await apply(trx, where, 1);
+  await applyLag(trx, where, 1);
   return result;
 }
 
@@ -159,5 +213,8 @@ export async function rebuildSummary(trx: ScopedTransaction): Promise<void> {
   await sql`delete from summary_provider`.execute(trx);
   await sql`delete from summary_region_provider`.execute(trx);
   await sql`delete from summary_client`.execute(trx);
+  await sql`delete from summary_lag`.execute(trx);
+  await sql`delete from summary_region_lag`.execute(trx);
   await apply(trx, sql`true`, 1);
+  await applyLag(trx, sql`true`, 1);
 }
