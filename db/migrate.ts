@@ -17,6 +17,7 @@ import * as providerNames from "./migrations/0015_provider_names";
 import * as declaredDates from "./migrations/0016_declared_dates";
 import * as declaredSummary from "./migrations/0017_declared_summary";
 import * as regionLagSummary from "./migrations/0018_region_lag_summary";
+import * as forecastCache from "./migrations/0019_forecast_cache";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   "0016_declared_dates": declaredDates,
   "0017_declared_summary": declaredSummary,
   "0018_region_lag_summary": regionLagSummary,
+  "0019_forecast_cache": forecastCache,
 };
 
 export function createMigrator(db: Kysely<Database>) {

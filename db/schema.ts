@@ -238,7 +238,7 @@ export interface DbPresenceTable {
 /** A computed report for a scope (`region` or a municipality code), valid while `version` is current. */
 export interface ReportCacheTable {
   scope: string;
-  kind: "segment_table" | "spending_series";
+  kind: "segment_table" | "spending_series" | `forecast:${string}`;
   year: number;
   version: number;
   body: unknown;

@@ -9,7 +9,7 @@ import type { ScopedTransaction } from "~db/tenant-scope";
  * served. Row-level security keeps the region's results to regional readers.
  */
 
-export type CachedKind = "segment_table" | "spending_series";
+export type CachedKind = "segment_table" | "spending_series" | `forecast:${string}`;
 
 // The stamp read once per transaction: a page asks for several stored results.
 const stamps = new WeakMap<ScopedTransaction, Promise<number>>();
