@@ -1,7 +1,14 @@
+import { todayInAmsterdam } from "@jeugdregio/format";
+import { addMonthsText, DECLARED_DATES_BY_DEFAULT, declaredOn, deliveryDay, lagPicker, monthBefore } from "./lag-data";
+
 /**
- * Deterministic demo declarations (seeded random): 2022 up to the latest
- * complete quarter of 2026 for the ten municipalities, in the declaration file
+ * Deterministic demo declarations (seeded random): 2022 up to the last
+ * complete month before today for the ten municipalities, in the declaration file
  * format, streamed as CSV bytes so any size is possible without holding it.
+ * Each line has a declared date (`declared_on`, lag model in lag-data.ts: monthly
+ * deliveries, most of a month declared one or two months later, some up to 18
+ * months later); lines that would be declared after today have not arrived and
+ * are left out, and credits correct earlier lines 1–8 months after them.
  * Shapes: a few large providers and many small ones, clients in several
  * segments, credits, referrers, and Groningen's SAMEN products moving to the
  * lump sum (four codes from 2023, seven more from 2024) and stopping after
@@ -77,9 +84,13 @@ export interface DemoOptions {
   /** Trajectories per 1,000 inhabitants aged 0–17 per year; the default gives ~20k lines a year. */
   trajectoriesPerThousand?: number;
   firstYear?: number;
-  /** Last service month included, `YYYY-MM`. */
+  /** Last service month included, `YYYY-MM`; default the last complete month before `today`. */
   lastMonth?: string;
   seed?: number;
+  /** The day of the import (`YYYY-MM-DD`, default today in Amsterdam): no line is declared after it. */
+  today?: string;
+  /** Write the `declared_on` column (default DECLARED_DATES_BY_DEFAULT); without it every line is declared on the import day. */
+  declaredDates?: boolean;
 }
 
 /** A small seeded random generator (the same sequence for the same seed). */
@@ -145,6 +156,8 @@ function samenFactor(municipality: string, product: string, month: string): numb
 
 /** The declaration file header as Excel writes it. */
 export const DECLARATION_HEADER = "period;municipality_code;provider_code;provider_name;product_code;client_key;amount;units;referrer\r\n";
+/** The same with the optional declared date as last column. */
+export const DECLARATION_HEADER_DATED = DECLARATION_HEADER.replace("\r\n", ";declared_on\r\n");
 
 /** An amount as Dutch Excel writes it: decimal comma, two decimals (geometry of a demo, not money arithmetic). */
 export function cents(value: number): string {
@@ -167,10 +180,13 @@ export function* demoDeclarationChunks(options: DemoOptions = {}): Generator<str
     for (const s of p.segments) bySegment.set(s, [...(bySegment.get(s) ?? []), [p, p.weight]]);
   }
   const firstYear = options.firstYear ?? 2022;
-  const lastMonth = options.lastMonth ?? "2026-09";
+  const today = options.today ?? todayInAmsterdam();
+  const lastMonth = options.lastMonth ?? monthBefore(today);
   const lastYear = Number(lastMonth.slice(0, 4));
   const rate = options.trajectoriesPerThousand ?? 60;
-  yield DECLARATION_HEADER;
+  const dated = options.declaredDates ?? DECLARED_DATES_BY_DEFAULT;
+  const pickLag = lagPicker();
+  yield dated ? DECLARATION_HEADER_DATED : DECLARATION_HEADER;
   let chunk = "";
   for (const m of DEMO_MUNICIPALITIES) {
     // A stable client population per municipality: some stay for years.
@@ -195,10 +211,17 @@ export function* demoDeclarationChunks(options: DemoOptions = {}): Generator<str
           if (factor === 0 || random() > factor) continue;
           const units = 1 + Math.floor(random() * 20);
           const amount = product.monthly * (0.6 + random() * 0.8);
-          chunk += `${period};${m.code};${provider.code};${quote(provider.name)};${product.code};${client};${cents(amount)};${units};${referrer}\r\n`;
-          // Now and then a correction: a partial credit in the same month.
-          if (random() < 0.02) {
-            chunk += `${period};${m.code};${provider.code};${quote(provider.name)};${product.code};${client};${cents(-amount * 0.25)};-1;${referrer}\r\n`;
+          const lag = pickLag(random());
+          const correction = random() < 0.02 ? 1 + Math.floor(random() * 8) : 0;
+          const declared = declaredOn(period, lag, today);
+          // Not arrived yet by today: left out.
+          if (dated && declared === null) continue;
+          const line = `${period};${m.code};${provider.code};${quote(provider.name)};${product.code};${client};`;
+          chunk += `${line}${cents(amount)};${units};${referrer}${dated ? `;${declared}` : ""}\r\n`;
+          // Now and then a correction: a partial credit, declared months after the line.
+          if (correction) {
+            const creditDate = deliveryDay(addMonthsText(period, lag + correction));
+            if (!dated || creditDate <= today) chunk += `${line}${cents(-amount * 0.25)};-1;${referrer}${dated ? `;${creditDate}` : ""}\r\n`;
           }
           if (chunk.length > 64 * 1024) {
             yield chunk;

@@ -1,4 +1,6 @@
-import { cents, DECLARATION_HEADER, mulberry32 } from "./demo-data";
+import { todayInAmsterdam } from "@jeugdregio/format";
+import { cents, DECLARATION_HEADER, DECLARATION_HEADER_DATED, mulberry32 } from "./demo-data";
+import { addMonthsText, DECLARED_DATES_BY_DEFAULT, declaredOn, deliveryDay, lagPicker } from "./lag-data";
 
 /**
  * The scale profile: synthetic municipalities and providers and a declaration file of any size
@@ -6,6 +8,8 @@ import { cents, DECLARATION_HEADER, mulberry32 } from "./demo-data";
  * held in memory. Same file format as the demo (`;`, decimal comma, CRLF). Synthetic
  * municipality codes are GM5001… (CBS codes stay below GM2000), so they never collide with real
  * ones; they must be registered (`syntheticMunicipalities`) before the file can be imported.
+ * Every line has a declared date (`declared_on`, the demo's lag model in lag-data.ts); a line
+ * that would be declared after `today` has not arrived and is not written (another takes its place).
  */
 
 export interface ScaleOptions {
@@ -17,6 +21,10 @@ export interface ScaleOptions {
   firstYear?: number;
   years?: number;
   seed?: number;
+  /** No line is declared after this day (`YYYY-MM-DD`, default today in Amsterdam). */
+  today?: string;
+  /** Write the `declared_on` column (default DECLARED_DATES_BY_DEFAULT). */
+  declaredDates?: boolean;
 }
 
 /** Catalogue products spread over the segments (all in the starting catalogue). */
@@ -90,7 +98,10 @@ export function* scaleDeclarationChunks(options: ScaleOptions): Generator<string
   const pickProduct = cumulative(PRODUCTS.map((p) => p.weight));
   const providerCode = (i: number) => String(20_000_000 + i * 7919);
 
-  yield DECLARATION_HEADER;
+  const today = options.today ?? todayInAmsterdam();
+  const dated = options.declaredDates ?? DECLARED_DATES_BY_DEFAULT;
+  const pickLag = lagPicker();
+  yield dated ? DECLARATION_HEADER_DATED : DECLARATION_HEADER;
   let written = 0;
   let chunk = "";
   while (written < total) {
@@ -107,10 +118,17 @@ export function* scaleDeclarationChunks(options: ScaleOptions): Generator<string
     for (let month = start; month < start + length && month <= 12 && written < total; month++) {
       const amount = product.monthly * (0.6 + random() * 0.8);
       const period = `${year}-${String(month).padStart(2, "0")}`;
-      chunk += `${period};${m.code};${providerCode(provider)};${name};${product.code};${client};${cents(amount)};${1 + Math.floor(random() * 20)};${referrer}\r\n`;
+      const units = 1 + Math.floor(random() * 20);
+      const lag = dated ? pickLag(random()) : 0;
+      const declared = dated ? declaredOn(period, lag, today) : "";
+      if (declared === null) continue;
+      chunk += `${period};${m.code};${providerCode(provider)};${name};${product.code};${client};${cents(amount)};${units};${referrer}${dated ? `;${declared}` : ""}\r\n`;
       written++;
       if (written < total && random() < 0.02) {
-        chunk += `${period};${m.code};${providerCode(provider)};${name};${product.code};${client};${cents(-amount * 0.25)};-1;${referrer}\r\n`;
+        // The credit comes 1–6 months after the line, if that is not after today.
+        const creditDate = dated ? deliveryDay(addMonthsText(period, lag + 1 + Math.floor(random() * 6))) : "";
+        if (creditDate > today) continue;
+        chunk += `${period};${m.code};${providerCode(provider)};${name};${product.code};${client};${cents(-amount * 0.25)};-1;${referrer}${dated ? `;${creditDate}` : ""}\r\n`;
         written++;
       }
     }

@@ -14,17 +14,20 @@ import { migrateToLatest } from "~db/migrate";
 import { seedReferenceData } from "~seeds/reference";
 import { importDeclarations } from "~/modules/declarations/declaration-import.server";
 import { registerSyntheticMunicipalities, writeScaleFile } from "~/modules/declarations/scale-profile.server";
+import { DECLARED_DATES_BY_DEFAULT } from "~seeds/lag-data";
 
 export const LINES = Number(process.env.BENCH_LINES ?? 10_000_000);
 export const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const PROFILE = { lines: LINES, municipalities: 342, providers: 3000, firstYear: 2022, years: 4, seed: 7 };
 export const BENCH_YEAR = 2024;
 const KEY = "bench-pseudonym-key-bench-pseudonym-key-0";
+/** Files and databases with declared dates (lag-data.ts) are kept apart from those without. */
+const DATED = DECLARED_DATES_BY_DEFAULT ? "_dated" : "";
 
 export function scaleFilePath(): string {
   const dir = path.join(tmpdir(), "jr-bench-scale");
   mkdirSync(dir, { recursive: true });
-  return path.join(dir, `scale-${LINES}-${PROFILE.seed}.csv`);
+  return path.join(dir, `scale-${LINES}-${PROFILE.seed}${DATED}.csv`);
 }
 
 /** The generated file (kept between runs: same size and seed, same file). */
@@ -46,7 +49,7 @@ export function databaseUrl(name: string): string {
 
 /** The URL of the loaded database, building it when it is missing or BENCH_FRESH=1. */
 export async function scaleDatabase(): Promise<string> {
-  const name = `jr_bench_scale_${LINES}`;
+  const name = `jr_bench_scale_${LINES}${DATED}`;
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
   try {
