@@ -57,7 +57,7 @@ export function declaredOn(serviceMonth: MonthText, lag: number, today: string):
 }
 
 /**
- * Whether the generated files (demo, scale profile) carry `declared_on` by default. Off until the
- * declaration import accepts the column (issue 14 §1, another change); then true.
+ * Whether the generated files (demo, scale profile) carry `declared_on` by default (an import that
+ * does not read the column leaves it aside: every line then counts from the day of import).
  */
-export const DECLARED_DATES_BY_DEFAULT = false;
+export const DECLARED_DATES_BY_DEFAULT = true;
