@@ -14,6 +14,8 @@ import { startImportJob } from "~/modules/imports/jobs.server";
 import { cleanUpImportLeftovers, uploadDirectoryOf } from "~/modules/imports/leftovers.server";
 import { segmentReport } from "~/modules/reports/segment-report.server";
 import { compareReport, concentrationReport } from "~/modules/reports/concentration.server";
+import { firstDeclaredOn, forecastReport, forecastUnavailable } from "~/modules/forecast/forecast.server";
+import { parseAsOf } from "~/modules/figures/as-of";
 import { BudgetInputError, computeLocalBudget, importIndexFigures, parseBudgetDefinition, saveBudgetDefinition } from "~/modules/budgets/budgets.server";
 import { closedSquareReport } from "~/modules/budgets/closed-square.server";
 import { parseMonth } from "@jeugdregio/roadmap";
@@ -600,6 +602,44 @@ report
         SEGMENT_COLUMNS.map((segment) => ({ scope: row.scope, name: row.name, inhabitants_0_17: row.inhabitants_0_17, segment, ...row.segments[segment] })),
       );
       if (options.format === "csv") return writeCsv(records);
+      printRecords(records, "table");
+    }),
+  );
+
+report
+  .command("forecast")
+  .description("where the year will end: realised, expected late, expected remaining, forecast with band, same period last year, clients; per segment column, from the declarations up to the end of the last complete month")
+  .requiredOption("--year <year>", "year", yearOption)
+  .option("--municipality <code>", "CBS code (GM….); default: the region")
+  .option("--as-of <date>", "as of this date (YYYY-MM-DD, default today): only lines declared by then count")
+  .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
+  .action((options: { year: number; municipality?: string; asOf?: string; format: "table" | "json" | "csv" }) =>
+    withRuntime(async ({ handle }) => {
+      let asOf: string;
+      try {
+        asOf = parseAsOf(options.asOf);
+      } catch (error) {
+        throw new CliFailure(`--as-of: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const result = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
+        if (options.municipality) {
+          const known = await trx.selectFrom("municipality").select("code").where("code", "=", options.municipality).executeTakeFirst();
+          if (!known) throw new CliFailure(`Unknown municipality ${options.municipality}.`);
+        }
+        const scope = options.municipality ? { kind: "municipality" as const, code: options.municipality } : { kind: "region" as const };
+        const first = await firstDeclaredOn(trx, scope);
+        if (first === null) throw new CliFailure(`No declarations for ${options.municipality ?? "the region"}.`);
+        if (asOf < first) throw new CliFailure(`--as-of ${asOf} is before any data (the first line was declared on ${first}).`);
+        return forecastReport(trx, { year: options.year, scope, asOf });
+      });
+      if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      if (!result.available) throw new CliFailure(forecastUnavailable(result));
+      const records = SEGMENT_COLUMNS.map((column) => ({ column, ...result.segments[column] }));
+      if (options.format === "csv") return writeCsv(records);
+      process.stderr.write(`${result.scope} ${result.year} as of ${result.as_of}: forecast from the declarations up to ${result.declared_through}; figures through ${result.data_through ?? "-"}\n`);
       printRecords(records, "table");
     }),
   );

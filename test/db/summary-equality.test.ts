@@ -4,6 +4,8 @@ import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importCatalog } from "~/modules/catalog/catalog.server";
 import { importDeclarations, rollBackBatch } from "~/modules/declarations/declaration-import.server";
 import { mappedColumn, segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
+import { forecastReport } from "~/modules/forecast/forecast.server";
+import { todayInAmsterdam } from "@jeugdregio/format";
 import { segmentReportFor, spendingSeries } from "~/modules/reports/drilldown.server";
 import { demoDeclarationChunks } from "~seeds/demo-data";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -86,6 +88,17 @@ async function expectSummaryEqualsLines(label: string, empty = false) {
     }
     expect([label, compared > 0]).toEqual([label, !empty]);
     await expectLagEqualsLines(trx, label);
+    // The forecast (summary_lag) against the lines, for the region and a municipality, as of today
+    // and of earlier dates.
+    for (const scope of scopes.slice(0, 2)) {
+      for (const asOf of [todayInAmsterdam(), "2025-06-30", "2024-11-15"]) {
+        for (const year of years.length ? [years[years.length - 1]!] : [2025]) {
+          const fromSummary = await forecastReport(trx, { year, scope, asOf });
+          const fromLines = await forecastReport(trx, { year, scope, asOf }, "lines");
+          expect([label, "forecast", asOf, fromSummary]).toEqual([label, "forecast", asOf, fromLines]);
+        }
+      }
+    }
   });
 }
 
