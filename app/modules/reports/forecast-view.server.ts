@@ -1,37 +1,13 @@
 import { disclosureFor } from "@jeugdregio/access";
 import { protectCounts, SEGMENT_COLUMNS, type SegmentColumn } from "@jeugdregio/metrics";
-import { todayInAmsterdam } from "@jeugdregio/format";
 import type { ForecastJson, YearCompletenessJson } from "~/components/forecast/api";
 import type { RequestAccess } from "~/modules/access/access.server";
+import { parseAsOf } from "~/modules/figures/as-of";
+import { forecastReport, yearCompleteness } from "~/modules/forecast/forecast.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { parseSegment } from "./concentration-view.server";
 import { parseYear, resolveSegmentScope, type SegmentScope } from "./drilldown.server";
 import type { ReportScope } from "./segment-report.server";
-
-// TEMPORARY STUB until app/modules/forecast/forecast.server.ts lands (contract B).
-async function forecastReport(_trx: ScopedTransaction, params: { year: number; scope: ReportScope; asOf: string }): Promise<ForecastJson> {
-  return {
-    year: params.year,
-    scope: params.scope.kind === "region" ? "region" : params.scope.code,
-    as_of: params.asOf,
-    declared_through: params.asOf,
-    data_through: null,
-    available: false,
-    reason: { code: "needs_history", data_starts: null, needed_from: `${params.year - 2}-01` },
-    segments: {} as ForecastJson["segments"],
-    months: [],
-    factors: [],
-    backtest: [],
-  };
-}
-async function yearCompleteness(_trx: ScopedTransaction, _scope: ReportScope, _asOf: string): Promise<YearCompletenessJson[]> {
-  return [];
-}
-function parseAsOf(value: string | null | undefined, today = todayInAmsterdam()): string {
-  if (!value) return today;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error(`as of: expected YYYY-MM-DD, got ${value}`);
-  return value;
-}
 
 /**
  * The forecast page, its export and the segment overview's forecast section (which reads the
