@@ -429,7 +429,7 @@ export async function rollBackBatch(trx: ScopedTransaction, actor: ImportActor, 
     .returning(["id", "file_name"])
     .executeTakeFirst();
   if (!batch) return false;
-  await trx.updateTable("declaration").set({ superseded_by: null }).where("superseded_by", "=", batchId).execute();
+  await trx.updateTable("declaration").set({ superseded_by: null, superseded_on: null }).where("superseded_by", "=", batchId).execute();
   await trx.deleteFrom("declaration").where("batch_id", "=", batchId).execute();
   // The lines it replaced lie in the same municipality-months: recompute those years.
   await refreshSummarySlices(trx, await batchSlices(trx, batchId));
@@ -470,7 +470,8 @@ async function applyMode(
   const months = perMunicipality.flatMap((m) => m.months.map((month) => `${month}-01`));
   if (mode === "replace") {
     const replaced = await sql`
-      update declaration d set superseded_by = ${batch}
+      update declaration d set superseded_by = ${batch},
+        superseded_on = (select b.delivered_on from import_batch b where b.id = ${batch})
       from unnest(${codes}::text[], ${months}::date[]) as p(municipality_code, service_month)
       where d.municipality_code = p.municipality_code and d.service_month = p.service_month
         and d.superseded_by is null and d.batch_id <> ${batch}`.execute(trx);
