@@ -1,5 +1,6 @@
+import { addMonths } from "@jeugdregio/forecast";
 import { todayInAmsterdam } from "@jeugdregio/format";
-import { addMonthsText, DECLARED_DATES_BY_DEFAULT, declaredOn, deliveryDay, lagPicker, monthBefore } from "./lag-data";
+import { DECLARED_DATES_BY_DEFAULT, declaredOn, deliveryDay, lagPicker, monthBefore } from "./lag-data";
 
 /**
  * Deterministic demo declarations (seeded random): 2022 up to the last
@@ -220,7 +221,7 @@ export function* demoDeclarationChunks(options: DemoOptions = {}): Generator<str
           chunk += `${line}${cents(amount)};${units};${referrer}${dated ? `;${declared}` : ""}\r\n`;
           // Now and then a correction: a partial credit, declared months after the line.
           if (correction) {
-            const creditDate = deliveryDay(addMonthsText(period, lag + correction));
+            const creditDate = deliveryDay(addMonths(period, lag + correction));
             if (!dated || creditDate <= today) chunk += `${line}${cents(-amount * 0.25)};-1;${referrer}${dated ? `;${creditDate}` : ""}\r\n`;
           }
           if (chunk.length > 64 * 1024) {

@@ -7,6 +7,8 @@
  * months, the rest up to 18 months later. Credits that correct a line come 1–8 months after it.
  */
 
+import { addMonths } from "@jeugdregio/forecast";
+
 export type MonthText = string; // 'YYYY-MM'
 
 /** Lag in months and its share of the lines; shares sum to 1. */
@@ -22,10 +24,6 @@ export const DEMO_LAG_SHARES: readonly { lag: number; share: number }[] = [
   ...Array.from({ length: 12 }, (_, i) => ({ lag: 7 + i, share: (0.05 * (12 - i)) / 78 })),
 ];
 
-export function addMonthsText(month: MonthText, n: number): MonthText {
-  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
-}
 
 /** The one delivery day of a month (`YYYY-MM-DD`, the 8th–12th). */
 export function deliveryDay(month: MonthText): string {
@@ -35,7 +33,7 @@ export function deliveryDay(month: MonthText): string {
 
 /** The month before the month of `today` (`YYYY-MM-DD`): the last complete month. */
 export function monthBefore(today: string): MonthText {
-  return addMonthsText(today.slice(0, 7), -1);
+  return addMonths(today.slice(0, 7), -1);
 }
 
 /** A lag drawn from shares (a cumulative table and one random number). */
@@ -52,7 +50,7 @@ export function lagPicker(shares: readonly { lag: number; share: number }[] = DE
 
 /** The declared date of a line of `serviceMonth` with `lag`, or null when that is after `today` (not arrived yet). */
 export function declaredOn(serviceMonth: MonthText, lag: number, today: string): string | null {
-  const date = deliveryDay(addMonthsText(serviceMonth, lag));
+  const date = deliveryDay(addMonths(serviceMonth, lag));
   return date > today ? null : date;
 }
 

@@ -1,6 +1,7 @@
+import { addMonths } from "@jeugdregio/forecast";
 import { todayInAmsterdam } from "@jeugdregio/format";
 import { cents, DECLARATION_HEADER, DECLARATION_HEADER_DATED, mulberry32 } from "./demo-data";
-import { addMonthsText, DECLARED_DATES_BY_DEFAULT, declaredOn, deliveryDay, lagPicker } from "./lag-data";
+import { DECLARED_DATES_BY_DEFAULT, declaredOn, deliveryDay, lagPicker } from "./lag-data";
 
 /**
  * The scale profile: synthetic municipalities and providers and a declaration file of any size
@@ -126,7 +127,7 @@ export function* scaleDeclarationChunks(options: ScaleOptions): Generator<string
       written++;
       if (written < total && random() < 0.02) {
         // The credit comes 1–6 months after the line, if that is not after today.
-        const creditDate = dated ? deliveryDay(addMonthsText(period, lag + 1 + Math.floor(random() * 6))) : "";
+        const creditDate = dated ? deliveryDay(addMonths(period, lag + 1 + Math.floor(random() * 6))) : "";
         if (creditDate > today) continue;
         chunk += `${period};${m.code};${providerCode(provider)};${name};${product.code};${client};${cents(-amount * 0.25)};-1;${referrer}${dated ? `;${creditDate}` : ""}\r\n`;
         written++;

@@ -15,20 +15,8 @@ import { openDatabase } from "~db/connect";
 import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { forecastReport } from "~/modules/forecast/forecast.server";
 import { bumpReportStamp } from "~/modules/reports/report-cache.server";
-import { addMonthsText } from "~seeds/lag-data";
+import { lastCompleteMonth, monthEnd } from "@jeugdregio/forecast";
 import { LINES, percentile, PROFILE, scaleDatabase, scaleFile } from "./scale-db";
-
-/** M as the forecast takes it: A's month if A is its last day, else the month before; and M's last day. */
-function lastCompleteMonth(asOf: string): string {
-  const next = new Date(`${asOf}T12:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return next.getUTCDate() === 1 ? asOf.slice(0, 7) : addMonthsText(asOf.slice(0, 7), -1);
-}
-function monthEnd(month: string): string {
-  const first = new Date(`${addMonthsText(month, 1)}-01T12:00:00Z`);
-  first.setUTCDate(0);
-  return first.toISOString().slice(0, 10);
-}
 
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 30);
 const ms = (n: number) => `${n.toFixed(0)} ms`;

@@ -1,5 +1,6 @@
+import { addMonths } from "@jeugdregio/forecast";
 import { mulberry32 } from "~seeds/demo-data";
-import { addMonthsText, deliveryDay } from "~seeds/lag-data";
+import { deliveryDay } from "~seeds/lag-data";
 
 /**
  * Generated declaration data sets for measuring the forecast (issue 14 §5), with their true
@@ -105,7 +106,7 @@ export function cleanDataSet(options: { firstMonth?: string; lastMonth?: string;
   const firstMonth = options.firstMonth ?? "2021-01";
   const lastMonth = options.lastMonth ?? "2025-12";
   const lines: Line[] = [];
-  for (let t = 0, month = firstMonth; month <= lastMonth; t++, month = addMonthsText(month, 1)) {
+  for (let t = 0, month = firstMonth; month <= lastMonth; t++, month = addMonths(month, 1)) {
     const amount = 100_000 * Math.pow(1.005, t);
     for (const { lag, share } of CLEAN_LAG_SHARES) {
       lines.push({
@@ -116,7 +117,7 @@ export function cleanDataSet(options: { firstMonth?: string; lastMonth?: string;
         column: "aanvullende_hulp",
         client: `C${month.replace("-", "")}x${lag}`,
         cents: BigInt(Math.round(amount * share * 100)),
-        declared: deliveryDay(addMonthsText(month, lag)),
+        declared: deliveryDay(addMonths(month, lag)),
       });
     }
   }
@@ -157,7 +158,7 @@ export function noisyDataSet(options: { firstMonth?: string; lastMonth?: string;
   let weights = NOISY_PRODUCTS.map((p) => p.weight);
   // Per declared year: how much slower (or faster) providers declare than the base pattern.
   const slowness = new Map<number, number>();
-  for (let month = firstMonth; month <= lastMonth; month = addMonthsText(month, 1)) {
+  for (let month = firstMonth; month <= lastMonth; month = addMonths(month, 1)) {
     const calendarMonth = Number(month.slice(5, 7));
     if (calendarMonth === 1 && month !== firstMonth) {
       // Growth drifts (2–9% a year), the product mix drifts by up to ±20% per product.
@@ -198,11 +199,11 @@ export function noisyDataSet(options: { firstMonth?: string; lastMonth?: string;
       const provider = String(30_000_000 + Math.floor(Math.pow(random(), 2) * 40));
       const client = `N${municipality.code.slice(2)}c${Math.floor(random() * perMonth * 3).toString(36)}`;
       const line = { month, municipality: municipality.code, provider, product: product.code, column: product.column, client };
-      lines.push({ ...line, cents, declared: deliveryDay(addMonthsText(month, lag)) });
+      lines.push({ ...line, cents, declared: deliveryDay(addMonths(month, lag)) });
       // Credits: 3% of the lines, a quarter or all of the amount, 1–8 months after the line.
       if (random() < 0.03) {
         const part = random() < 0.5 ? 4n : 1n;
-        lines.push({ ...line, cents: -(cents / part), declared: deliveryDay(addMonthsText(month, lag + 1 + Math.floor(random() * 8))) });
+        lines.push({ ...line, cents: -(cents / part), declared: deliveryDay(addMonths(month, lag + 1 + Math.floor(random() * 8))) });
       }
     }
   }

@@ -60,7 +60,7 @@ export async function completenessOf(trx: ScopedTransaction, scope: ReportScope,
   return [...(await yearCompleteness(trx, scope, asOf))].sort((a, b) => b.year - a.year);
 }
 
-/** The forecast for a scope and year (disclosed), or null when the year has no data yet. */
+/** The forecast for a scope and year, with small client counts hidden where the viewer may not see them. */
 export async function forecastFor(access: RequestAccess, trx: ScopedTransaction, scope: SegmentScope, year: number, asOf: string): Promise<ForecastJson> {
   const report: ForecastJson = await forecastReport(trx, { year, scope: scope.report, asOf });
   return disclosedForecast(access, scope.report, report);
