@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent } from "@jeugdregio/format";
+import { formatDate, formatDateTime, formatMoney, formatMonth, formatNumber, formatPercent } from "@jeugdregio/format";
 import { useTranslation } from "react-i18next";
 import { isLanguage, DEFAULT_LANGUAGE, type Language } from "./config";
 
@@ -13,5 +13,6 @@ export function useFormat() {
     percent: (value: Parameters<typeof formatPercent>[0], digits?: number) => formatPercent(value, language, digits),
     date: (value: Date | string) => formatDate(value, language),
     dateTime: (value: Date | string) => formatDateTime(value, language),
+    month: (yyyyMm: string) => formatMonth(yyyyMm, language),
   };
 }

@@ -78,6 +78,11 @@ export function formatDate(value: Date | string, language: Language): string {
   }).format(date);
 }
 
+/** A month (`YYYY-MM`): `september 2026` (nl), `September 2026` (en). */
+export function formatMonth(value: string, language: Language): string {
+  return new Intl.DateTimeFormat(LOCALE[language], { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${value.slice(0, 7)}-01T00:00:00Z`));
+}
+
 /** Moments (imports, logins) in Dutch time, the region's clock. */
 export function formatDateTime(value: Date | string, language: Language): string {
   return new Intl.DateTimeFormat(LOCALE[language], {
