@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { FieldRefusal } from "~/modules/http.server";
+import { countingLines } from "~/modules/figures/counting.server";
 import type { ImportActor } from "~/modules/population/population-import.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 
@@ -250,7 +251,8 @@ export async function importIndexFigures(trx: ScopedTransaction, actor: ImportAc
 
 /**
  * Gathers a budget's inputs for year t and computes it. Net declared amounts of the budget's
- * municipality, on products transferred by 1 January t, in year t−2 (October) or t−1 (March).
+ * municipality, on products transferred by 1 January t, in year t−2 (October) or t−1 (March);
+ * as of `asOf` (YYYY-MM-DD) only the lines that counted then (issue 14 §2), null: the current lines.
  */
 export async function computeLocalBudget(
   trx: ScopedTransaction,
@@ -258,6 +260,7 @@ export async function computeLocalBudget(
   key: string,
   year: number,
   version: BudgetVersion,
+  asOf: string | null = null,
 ): Promise<{ budget: { name: string; municipality_code: string; key: string }; outcome: BudgetOutcome } | null> {
   const budget = await trx.selectFrom("local_budget").selectAll().where("municipality_code", "=", municipalityCode).where("key", "=", key).executeTakeFirst();
   if (!budget) return null;
@@ -276,7 +279,7 @@ export async function computeLocalBudget(
       join local_budget_product p
         on p.municipality_code = d.municipality_code and p.product_code = d.product_code and p.budget_key = ${key}
        and p.transferred_on <= make_date(${year}::int, 1, 1)
-      where d.municipality_code = ${municipalityCode} and d.superseded_by is null
+      where d.municipality_code = ${municipalityCode} and ${countingLines("d", asOf)}
         and d.service_month >= make_date(${spendingYear}::int, 1, 1) and d.service_month < make_date(${spendingYear}::int + 1, 1, 1)`.execute(trx);
     const row = result.rows[0];
     if (!row || row.total === null || Number(row.lines) === 0) return null;
@@ -338,8 +341,11 @@ export interface TransitionMonitor {
   signals: MonitorSignal[];
 }
 
-/** The transition monitor of a budget (issue "Local budgets", §4); row-level security applies. */
-export async function transitionMonitor(trx: ScopedTransaction, municipalityCode: string, key: string): Promise<TransitionMonitor | null> {
+/**
+ * The transition monitor of a budget (issue "Local budgets", §4); row-level security applies.
+ * As of `asOf` only the lines that counted then; null: the current lines.
+ */
+export async function transitionMonitor(trx: ScopedTransaction, municipalityCode: string, key: string, asOf: string | null = null): Promise<TransitionMonitor | null> {
   const budget = await trx.selectFrom("local_budget").selectAll().where("municipality_code", "=", municipalityCode).where("key", "=", key).executeTakeFirst();
   if (!budget) return null;
   const lines = sql`
@@ -348,7 +354,7 @@ export async function transitionMonitor(trx: ScopedTransaction, municipalityCode
     join local_budget_product p
       on p.municipality_code = d.municipality_code and p.product_code = d.product_code and p.budget_key = ${key}
      and d.service_month >= p.transferred_on
-    where d.municipality_code = ${municipalityCode} and d.superseded_by is null`;
+    where d.municipality_code = ${municipalityCode} and ${countingLines("d", asOf)}`;
   const [byMonth, signals, perProvider] = await Promise.all([
     sql<{ month: string; product_code: string | null; spending: string; clients: number }>`
       with l as (select to_char(service_month, 'YYYY-MM') as month, product_code, client_key, amount from (${lines}) x),

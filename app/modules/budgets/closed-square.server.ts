@@ -1,7 +1,28 @@
 import { closedSquare, type BudgetVersion, type ClosedSquare, type IndexRate, type SquareYearInput } from "@jeugdregio/budgets";
+import { todayInAmsterdam } from "@jeugdregio/format";
 import { sql } from "kysely";
+import { countingLines } from "~/modules/figures/counting.server";
+import { forecastReport, yearCompleteness } from "~/modules/forecast/forecast.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { computeLocalBudget, OVA } from "./budgets.server";
+
+/**
+ * The current year's RIGG part as forecast (issue 14 §4): the municipality's forecast for column
+ * "all" (every declared line, as the square's RIGG part), from the declarations up to the last
+ * day of the last complete month. Beside the realised figure, never in its place: the square's
+ * totals stay what has been declared.
+ */
+export interface RiggForecast {
+  year: number;
+  forecast: string;
+  /** The band (as far off as the worst of the last three years at the same date); null when absent. */
+  low: string | null;
+  high: string | null;
+  /** Why there is no band, when there is none. */
+  bandReason: string | null;
+  /** The last day of the last complete month: the forecast counts the lines declared up to it. */
+  declaredThrough: string;
+}
 
 export interface ClosedSquareReport extends ClosedSquare {
   municipalityCode: string;
@@ -9,6 +30,14 @@ export interface ClosedSquareReport extends ClosedSquare {
   baseYears: number[];
   /** Per year and local budget: which version's gross budget was used (March when it can be computed). */
   versions: { year: number; key: string; version: BudgetVersion | null }[];
+  /** The as-of date of the figures (today when none was asked for). */
+  asOf: string;
+  /** Years whose declarations do not yet reach December, with their latest service month (YYYY-MM). */
+  incompleteYears: { year: number; dataThrough: string }[];
+  /** The latest year's RIGG part as forecast when that year is not complete; null otherwise. */
+  riggForecast: RiggForecast | null;
+  /** The latest year is not complete but no forecast can be made: from when data would be needed. */
+  riggForecastMissing: { year: number; dataStarts: string | null; neededFrom: string } | null;
 }
 
 /**
@@ -17,12 +46,21 @@ export interface ClosedSquareReport extends ClosedSquare {
  * local budgets (the March version where it can be computed, else the October version),
  * against a base year indexed by the OVA (definitive where published, else provisional).
  * Row-level security applies: outside the caller's scope there is nothing to add up.
+ * As of `asOf` (YYYY-MM-DD) only the lines that counted then; null: the current lines (and today
+ * for completeness and the forecast).
  */
-export async function closedSquareReport(trx: ScopedTransaction, municipalityCode: string, requestedBaseYear: number | null): Promise<ClosedSquareReport> {
-  const [rigg, other, budgetYears, index] = await Promise.all([
+export async function closedSquareReport(
+  trx: ScopedTransaction,
+  municipalityCode: string,
+  requestedBaseYear: number | null,
+  asOf: string | null = null,
+): Promise<ClosedSquareReport> {
+  const asOfDate = asOf ?? todayInAmsterdam();
+  const scope = { kind: "municipality" as const, code: municipalityCode };
+  const [rigg, other, budgetYears, index, completeness] = await Promise.all([
     sql<{ year: number; total: string }>`
-      select extract(year from service_month)::int as year, sum(amount)::text as total
-      from declaration where municipality_code = ${municipalityCode} and superseded_by is null
+      select extract(year from d.service_month)::int as year, sum(d.amount)::text as total
+      from declaration d where d.municipality_code = ${municipalityCode} and ${countingLines("d", asOf)}
       group by 1`.execute(trx),
     trx.selectFrom("other_youth_spending").selectAll().where("municipality_code", "=", municipalityCode).execute(),
     trx
@@ -33,6 +71,7 @@ export async function closedSquareReport(trx: ScopedTransaction, municipalityCod
       .orderBy("local_budget.key")
       .execute(),
     trx.selectFrom("index_figure").selectAll().where("index_name", "=", OVA).execute(),
+    yearCompleteness(trx, scope, asOfDate),
   ]);
   const riggByYear = new Map(rigg.rows.map((r) => [Number(r.year), r.total]));
   const otherByYear = new Map(other.map((o) => [o.year, o]));
@@ -48,7 +87,7 @@ export async function closedSquareReport(trx: ScopedTransaction, municipalityCod
       let gross: string | null = null;
       let version: BudgetVersion | null = null;
       for (const candidate of ["march", "october"] as const) {
-        const computed = await computeLocalBudget(trx, municipalityCode, budget.key, year, candidate);
+        const computed = await computeLocalBudget(trx, municipalityCode, budget.key, year, candidate, asOf);
         if (computed?.outcome.ok) {
           gross = computed.outcome.gross;
           version = candidate;
@@ -75,5 +114,27 @@ export async function closedSquareReport(trx: ScopedTransaction, municipalityCod
     .years.filter((y) => y.total !== null)
     .map((y) => y.year);
   const baseYear = requestedBaseYear !== null && complete.includes(requestedBaseYear) ? requestedBaseYear : (complete[0] ?? years[0] ?? new Date().getFullYear());
-  return { municipalityCode, baseYears: complete, versions, ...closedSquare(input, baseYear, indexOf) };
+  const incompleteYears = completeness.filter((y) => !y.complete).map((y) => ({ year: y.year, dataThrough: y.dataThrough }));
+  const latest = completeness[completeness.length - 1];
+  let riggForecast: RiggForecast | null = null;
+  let riggForecastMissing: ClosedSquareReport["riggForecastMissing"] = null;
+  if (latest && !latest.complete) {
+    const report = await forecastReport(trx, { year: latest.year, scope, asOf: asOfDate });
+    const all = report.segments.all;
+    if (report.available && all) {
+      riggForecast = { year: latest.year, forecast: all.forecast, low: all.low, high: all.high, bandReason: all.band_reason, declaredThrough: report.declared_through };
+    } else {
+      riggForecastMissing = { year: latest.year, dataStarts: report.reason?.data_starts ?? null, neededFrom: report.reason?.needed_from ?? report.declared_through.slice(0, 7) };
+    }
+  }
+  return {
+    municipalityCode,
+    baseYears: complete,
+    versions,
+    asOf: asOfDate,
+    incompleteYears,
+    riggForecast,
+    riggForecastMissing,
+    ...closedSquare(input, baseYear, indexOf),
+  };
 }
