@@ -13,3 +13,12 @@ export function parseAsOf(value: string | null | undefined, today = todayInAmste
   if (text > today) throw new Error(`as of: ${text} is after today (${today})`);
   return text;
 }
+
+/**
+ * What a report reads for an as-of date (from parseAsOf): today (or later) is null, the current
+ * lines, which the summaries and stored results hold (no line can be declared or replaced after
+ * today); a past date is itself, read from the lines as of that date.
+ */
+export function reportAsOf(asOf: string, today = todayInAmsterdam()): string | null {
+  return asOf >= today ? null : asOf;
+}

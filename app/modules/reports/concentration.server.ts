@@ -50,9 +50,10 @@ export async function concentrationReport(
   year: number,
   scope: ReportScope,
   segment: SegmentColumn,
+  asOf: string | null = null,
 ): Promise<ConcentrationReport> {
   const rows = await sql<{ provider_code: string; provider_name: string; net: string; clients: number }>`
-    with t as (${taggedLines(year, scope)}),
+    with t as (${taggedLines(year, scope, asOf)}),
     per_client as (
       select provider_code, client_key, sum(amount) as net from t
       where ${segment === "all" ? sql`true` : sql`col = ${segment}`}
@@ -93,11 +94,11 @@ export interface ConcentrationTrendPoint {
 }
 
 /** Providers covering 80% and HHI per segment, for every year with data in the scope. */
-export async function concentrationTrend(trx: ScopedTransaction, scope: ReportScope, years: readonly number[]): Promise<ConcentrationTrendPoint[]> {
+export async function concentrationTrend(trx: ScopedTransaction, scope: ReportScope, years: readonly number[], asOf: string | null = null): Promise<ConcentrationTrendPoint[]> {
   const points: ConcentrationTrendPoint[] = [];
   for (const year of [...years].sort()) {
     const nets = await sql<{ col: string | null; provider_code: string; net: string }>`
-      with t as (${taggedLines(year, scope)})
+      with t as (${taggedLines(year, scope, asOf)})
       select col, provider_code, sum(amount)::text as net from t group by grouping sets ((col, provider_code), (provider_code))`.execute(trx);
     for (const col of SEGMENT_COLUMNS) {
       const providers = nets.rows.filter((r) => (r.col ?? "all") === col).map((r) => ({ providerCode: r.provider_code, spending: r.net, clients: 0 }));
@@ -137,8 +138,8 @@ export interface CompareReport {
  * Every municipality in the transaction's read scope, and the region (the last row), per
  * segment column, for a year: from two grouped queries. Inhabitants: 1 January of the year.
  */
-export async function compareReport(trx: ScopedTransaction, year: number): Promise<CompareReport> {
-  const tagged = taggedLines(year, { kind: "region" });
+export async function compareReport(trx: ScopedTransaction, year: number, asOf: string | null = null): Promise<CompareReport> {
+  const tagged = taggedLines(year, { kind: "region" }, asOf);
   const [nets, clients, municipalities, population] = await Promise.all([
     sql<{ municipality_code: string | null; col: string | null; provider_code: string; net: string }>`
       with t as (${tagged})
@@ -222,9 +223,9 @@ export interface ReferrerRow {
 }
 
 /** Spending and clients (net > 0) per referrer type and segment column, for a scope and year. */
-export async function referrerReport(trx: ScopedTransaction, year: number, scope: ReportScope): Promise<ReferrerRow[]> {
+export async function referrerReport(trx: ScopedTransaction, year: number, scope: ReportScope, asOf: string | null = null): Promise<ReferrerRow[]> {
   const result = await sql<{ referrer: string | null; col: string | null; spending: string; clients: number }>`
-    with t as (${taggedLines(year, scope)}),
+    with t as (${taggedLines(year, scope, asOf)}),
     per_client as (
       select referrer, col, client_key, sum(amount) as net from t
       group by grouping sets ((referrer, col, client_key), (referrer, client_key)))

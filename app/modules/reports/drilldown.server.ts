@@ -4,6 +4,7 @@ import Decimal from "decimal.js";
 import { sql } from "kysely";
 import { requireAccess, type RequestAccess } from "~/modules/access/access.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
+import { lagRows } from "~/modules/figures/data-through.server";
 import { cachedReport } from "./report-cache.server";
 import { regionProviderSummary, segmentReport, taggedLines, yearsWithData, type ReportScope, type SegmentReport } from "./segment-report.server";
 
@@ -12,6 +13,11 @@ import { regionProviderSummary, segmentReport, taggedLines, yearsWithData, type 
  * asks for (within what the user may see), the spending series for the chart,
  * and the product and provider lists behind a column. Every figure comes from
  * `taggedLines`, so the lists always add up to the segment table.
+ *
+ * `asOf`: null for the current figures (summaries, stored results); a past date reads what
+ * counted then (the lines, or summary_lag for the series) and is never stored in report_cache:
+ * every distinct date would add rows per scope and year that nothing ever clears, for asks that
+ * are rare and cost one query over the lines (callers pass null for today, reportAsOf).
  */
 
 /** A scope a request may ask for: `region` or a municipality code. */
@@ -75,14 +81,23 @@ export interface SpendingSeries {
   series: { year: number; spending: Record<SegmentColumn, string> }[];
 }
 
-/** Spending per segment column for each year with data in the scope: one query over the summary. */
-export async function spendingSeries(trx: ScopedTransaction, scope: SegmentScope): Promise<SpendingSeries> {
-  const years = await yearsWithData(trx, scope.report);
+/**
+ * Spending per segment column for each year with data in the scope: one query over the summary
+ * (as of a past date: over summary_lag's days up to it, which sum to the lines counting then).
+ */
+export async function spendingSeries(trx: ScopedTransaction, scope: SegmentScope, asOf: string | null = null): Promise<SpendingSeries> {
+  const years = await yearsWithData(trx, scope.report, asOf);
   if (!years.length) return { scope: scope.key, years, series: [] };
   // From the segment summaries (equal to the lines, see segment-summary.server.ts).
   const rows = await sql<{ year: number; col: string; spending: string }>`
     select year, col, sum(net)::numeric(16, 2)::text as spending
-    from ${scope.report.kind === "municipality" ? sql`summary_provider where municipality_code = ${scope.report.code}` : sql`${regionProviderSummary()} r`}
+    from ${
+      asOf !== null
+        ? sql`(select extract(year from service_month)::int as year, col, net from ${lagRows(scope.report)} l where declared_on <= ${asOf}::date) s`
+        : scope.report.kind === "municipality"
+          ? sql`summary_provider where municipality_code = ${scope.report.code}`
+          : sql`${regionProviderSummary()} r`
+    }
     group by year, col`.execute(trx);
   const series = [...years].sort((a, b) => a - b).map((year) => {
     const own = rows.rows.filter((r) => Number(r.year) === year);
@@ -106,21 +121,27 @@ export interface SegmentOverview {
 }
 
 /** Everything the overview page shows for a scope and (optional) year. */
-export async function segmentOverview(trx: ScopedTransaction, scope: SegmentScope, requestedYear: number | null): Promise<SegmentOverview> {
-  const chart = await cachedReport(trx, { scope: scope.key, kind: "spending_series", year: 0 }, () => spendingSeries(trx, scope));
-  const report = await cachedSegmentTable(trx, scope, chooseYear(requestedYear, chart.years));
+export async function segmentOverview(trx: ScopedTransaction, scope: SegmentScope, requestedYear: number | null, asOf: string | null = null): Promise<SegmentOverview> {
+  const chart = await cachedSeries(trx, scope, asOf);
+  const report = await cachedSegmentTable(trx, scope, chooseYear(requestedYear, chart.years), asOf);
   return { report, chart, requestedYear };
 }
 
 /** The segment table for a scope and (optional) year: exactly the CLI's `report segments --format json`. */
-export async function segmentReportFor(trx: ScopedTransaction, scope: SegmentScope, requestedYear: number | null): Promise<SegmentReport> {
-  const year =
-    requestedYear ?? chooseYear(null, (await cachedReport(trx, { scope: scope.key, kind: "spending_series", year: 0 }, () => spendingSeries(trx, scope))).years);
-  return cachedSegmentTable(trx, scope, year);
+export async function segmentReportFor(trx: ScopedTransaction, scope: SegmentScope, requestedYear: number | null, asOf: string | null = null): Promise<SegmentReport> {
+  const year = requestedYear ?? chooseYear(null, (await cachedSeries(trx, scope, asOf)).years);
+  return cachedSegmentTable(trx, scope, year, asOf);
 }
 
-/** The segment table, reused between changes to the figures (report-cache.server.ts). */
-function cachedSegmentTable(trx: ScopedTransaction, scope: SegmentScope, year: number): Promise<SegmentReport> {
+/** The spending series, reused between changes to the figures; as of a past date computed each time. */
+export function cachedSeries(trx: ScopedTransaction, scope: SegmentScope, asOf: string | null = null): Promise<SpendingSeries> {
+  if (asOf !== null) return spendingSeries(trx, scope, asOf);
+  return cachedReport(trx, { scope: scope.key, kind: "spending_series", year: 0 }, () => spendingSeries(trx, scope));
+}
+
+/** The segment table, reused between changes to the figures (report-cache.server.ts); as of a past date computed each time. */
+function cachedSegmentTable(trx: ScopedTransaction, scope: SegmentScope, year: number, asOf: string | null): Promise<SegmentReport> {
+  if (asOf !== null) return segmentReport(trx, year, scope.report, "lines", asOf);
   return cachedReport(trx, { scope: scope.key, kind: "segment_table", year }, () => segmentReport(trx, year, scope.report));
 }
 
@@ -151,9 +172,10 @@ export async function productsInColumn(
   scope: SegmentScope,
   year: number,
   column: SegmentColumn,
+  asOf: string | null = null,
 ): Promise<ProductList> {
   const rows = await sql<{ product_code: string; name_nl: string | null; name_en: string | null; spending: string; clients: number }>`
-    with t as (${taggedLines(year, scope.report)}),
+    with t as (${taggedLines(year, scope.report, asOf)}),
     per_client as (
       select t.product_code, t.client_key, sum(t.amount) as net from t
       where ${columnFilter(column)}
@@ -204,12 +226,13 @@ export async function providersForProduct(
   year: number,
   column: SegmentColumn,
   productCode: string,
+  asOf: string | null = null,
 ): Promise<ProviderList> {
   if (!PRODUCT_CODE.test(productCode)) throw new Response("Not Found", { status: 404 });
   const [product, rows] = await Promise.all([
     trx.selectFrom("product").select(["code", "name_nl", "name_en"]).where("code", "=", productCode).executeTakeFirst(),
     sql<{ provider_code: string; name: string | null; spending: string; clients: number }>`
-      with t as (${taggedLines(year, scope.report)}),
+      with t as (${taggedLines(year, scope.report, asOf)}),
       per_client as (
         select t.provider_code, t.client_key, sum(t.amount) as net from t
         where ${columnFilter(column)} and t.product_code = ${productCode}
@@ -235,10 +258,10 @@ export async function providersForProduct(
 }
 
 /** The year of a drill-down: the one asked for (a bad value falls back), else the latest with data. */
-export async function drilldownYear(trx: ScopedTransaction, scope: SegmentScope, param: string | null): Promise<number> {
+export async function drilldownYear(trx: ScopedTransaction, scope: SegmentScope, param: string | null, asOf: string | null = null): Promise<number> {
   const requested = parseYear(param);
   if (typeof requested === "number") return requested;
-  return chooseYear(null, await yearsWithData(trx, scope.report));
+  return chooseYear(null, await yearsWithData(trx, scope.report, asOf));
 }
 
 /**

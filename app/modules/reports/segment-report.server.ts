@@ -1,6 +1,8 @@
 import { figuresToJson, segmentFigures, SEGMENT_COLUMNS, type SegmentColumn, type SegmentFiguresJson } from "@jeugdregio/metrics";
 import Decimal from "decimal.js";
 import { sql } from "kysely";
+import { countingLines } from "~/modules/figures/counting.server";
+import { countingMonths } from "~/modules/figures/data-through.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { READ_SCOPE_SETTING, regionalScopeCheck } from "~db/tenancy";
 
@@ -50,32 +52,43 @@ export function regionProviderSummary() {
     union all select year, col, provider_code, net from summary_provider where not ${REGIONAL_READER})`;
 }
 
-/** The lines of a scope and year, each tagged with its segment column. */
-export function taggedLines(year: number, scope: ReportScope) {
+/**
+ * The lines of a scope and year, each tagged with its segment column: the current lines, or
+ * (`asOf` a date) those counting as of that date (countingLines).
+ */
+export function taggedLines(year: number, scope: ReportScope, asOf: string | null = null) {
   // One index lookup per line: robust whatever the planner knows about the
   // data (the embedded database has no statistics until analysed).
   return sql`
     select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount, d.referrer,
       ${mappedColumn("d")} as col
     from declaration d
-    where d.superseded_by is null
+    where ${countingLines("d", asOf)}
       and d.service_month >= make_date(${year}::int, 1, 1) and d.service_month < make_date(${year}::int + 1, 1, 1)
       ${scope.kind === "municipality" ? sql`and d.municipality_code = ${scope.code}` : sql``}`;
 }
 
-export async function segmentReport(trx: ScopedTransaction, year: number, scope: ReportScope, source: "summary" | "lines" = "summary"): Promise<SegmentReport> {
+export async function segmentReport(
+  trx: ScopedTransaction,
+  year: number,
+  scope: ReportScope,
+  requestedSource: "summary" | "lines" = "summary",
+  asOf: string | null = null,
+): Promise<SegmentReport> {
   // From the summary tables (kept equal to the lines, see segment-summary.server.ts), or
-  // straight from the lines: the test compares the two.
+  // straight from the lines: the test compares the two. As of a date: the lines (the summaries
+  // hold the current lines only).
+  const source = asOf === null ? requestedSource : "lines";
   const inScope = scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``;
   // The region's providers come summed over the municipalities already (summary_region_provider).
   const providerSource =
     source === "lines"
-      ? taggedLines(year, scope)
+      ? taggedLines(year, scope, asOf)
       : scope.kind === "region"
         ? sql`select col, provider_code, net as amount from ${regionProviderSummary()} r where year = ${year}`
         : sql`select col, provider_code, net as amount from summary_provider where year = ${year} ${inScope}`;
   const clientSource =
-    source === "summary" ? sql`select col, client_key, net as amount from summary_client where year = ${year} ${inScope}` : taggedLines(year, scope);
+    source === "summary" ? sql`select col, client_key, net as amount from summary_client where year = ${year} ${inScope}` : taggedLines(year, scope, asOf);
   // Room to aggregate in memory, and no JIT compile (it costs more than it saves on these scans).
   await sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`.execute(trx);
   // Providers per column; "all" is their sum over the columns (every line has exactly one column),
@@ -113,8 +126,13 @@ export async function segmentReport(trx: ScopedTransaction, year: number, scope:
   return { year, scope: scope.kind === "region" ? "region" : scope.code, segments };
 }
 
-/** Years with declaration lines in the scope, newest first. */
-export async function yearsWithData(trx: ScopedTransaction, scope: ReportScope): Promise<number[]> {
+/** Years with declaration lines in the scope (as of `asOf`: lines counting then), newest first. */
+export async function yearsWithData(trx: ScopedTransaction, scope: ReportScope, asOf: string | null = null): Promise<number[]> {
+  if (asOf !== null) {
+    const months = await sql<{ year: number }>`
+      select distinct extract(year from service_month)::int as year from ${countingMonths(scope, asOf)} m order by 1 desc`.execute(trx);
+    return months.rows.map((r) => Number(r.year));
+  }
   // The summary has a row for every municipality-year with current lines.
   const rows = await sql<{ year: number }>`
     select distinct year from ${scope.kind === "municipality" ? sql`summary_provider where municipality_code = ${scope.code}` : sql`${regionProviderSummary()} r`}
@@ -122,11 +140,11 @@ export async function yearsWithData(trx: ScopedTransaction, scope: ReportScope):
   return rows.rows.map((r) => Number(r.year));
 }
 
-/** The latest year in which the scope has declarations in all twelve months, or null. */
-export async function latestCompleteYear(trx: ScopedTransaction, scope: ReportScope): Promise<number | null> {
+/** The latest year in which the scope has declarations (as of `asOf`) in all twelve months, or null. */
+export async function latestCompleteYear(trx: ScopedTransaction, scope: ReportScope, asOf: string | null = null): Promise<number | null> {
   const rows = await sql<{ year: number }>`
-    select extract(year from service_month)::int as year from declaration
-    where superseded_by is null ${scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``}
+    select extract(year from service_month)::int as year from declaration d
+    where ${countingLines("d", asOf)} ${scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``}
     group by 1 having count(distinct extract(month from service_month)) = 12 order by 1 desc limit 1`.execute(trx);
   return rows.rows[0] ? Number(rows.rows[0].year) : null;
 }
