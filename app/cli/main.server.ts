@@ -15,7 +15,7 @@ import { cleanUpImportLeftovers, uploadDirectoryOf } from "~/modules/imports/lef
 import { segmentReport } from "~/modules/reports/segment-report.server";
 import { compareReport, concentrationReport } from "~/modules/reports/concentration.server";
 import { firstDeclaredOn, forecastReport, forecastUnavailable } from "~/modules/forecast/forecast.server";
-import { parseAsOf } from "~/modules/figures/as-of";
+import { parseAsOf, reportAsOf } from "~/modules/figures/as-of";
 import { BudgetInputError, computeLocalBudget, importIndexFigures, parseBudgetDefinition, saveBudgetDefinition } from "~/modules/budgets/budgets.server";
 import { closedSquareReport } from "~/modules/budgets/closed-square.server";
 import { parseMonth } from "@jeugdregio/roadmap";
@@ -317,6 +317,27 @@ batch
   );
 
 const report = program.command("report").description("reports");
+
+/** `--as-of` of a report: absent is today (the current figures); malformed or future a CliFailure. */
+function asOfOption(value: string | undefined): { asOf: string; read: string | null } {
+  try {
+    const asOf = parseAsOf(value);
+    return { asOf, read: reportAsOf(asOf) };
+  } catch (error) {
+    throw new CliFailure(`--as-of: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** An explicit `--as-of` before the scope's first declared line names the date it starts (as `report forecast`). */
+async function requireDataBy(trx: Parameters<typeof firstDeclaredOn>[0], scope: Parameters<typeof firstDeclaredOn>[1], asOf: string | undefined): Promise<void> {
+  if (asOf === undefined) return;
+  const first = await firstDeclaredOn(trx, scope);
+  if (first === null) throw new CliFailure(`No declarations for ${scope.kind === "municipality" ? scope.code : "the region"}.`);
+  if (asOf < first) throw new CliFailure(`--as-of ${asOf} is before any data (the first line was declared on ${first}).`);
+}
+
+const AS_OF_HELP = "as of this date (YYYY-MM-DD, default today): only lines declared by then count";
+
 report
   .command("segments")
   .description("the segment table (clients, spending, average, providers, 80%) for a year, for the region or one municipality")
@@ -325,15 +346,19 @@ report
     return Number(v);
   })
   .option("--municipality <code>", "CBS code (GM….); default: the region")
+  .option("--as-of <date>", AS_OF_HELP)
   .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
-  .action((options: { year: number; municipality?: string; format: "table" | "json" | "csv" }) =>
+  .action((options: { year: number; municipality?: string; asOf?: string; format: "table" | "json" | "csv" }) =>
     withRuntime(async ({ handle }) => {
+      const asOf = asOfOption(options.asOf);
       const result = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
         if (options.municipality) {
           const known = await trx.selectFrom("municipality").select("code").where("code", "=", options.municipality).executeTakeFirst();
           if (!known) throw new CliFailure(`Unknown municipality ${options.municipality}.`);
         }
-        return segmentReport(trx, options.year, options.municipality ? { kind: "municipality", code: options.municipality } : { kind: "region" });
+        const scope = options.municipality ? { kind: "municipality" as const, code: options.municipality } : { kind: "region" as const };
+        await requireDataBy(trx, scope, options.asOf?.trim() ? asOf.asOf : undefined);
+        return segmentReport(trx, options.year, scope, "summary", asOf.read);
       });
       if (options.format === "json") {
         process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -562,16 +587,19 @@ report
   .requiredOption("--year <year>", "year", yearOption)
   .option("--municipality <code>", "CBS code (GM….); default: the region")
   .addOption(new Option("--segment <segment>", "segment column").choices([...SEGMENT_COLUMNS]).default("all"))
+  .option("--as-of <date>", AS_OF_HELP)
   .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
-  .action((options: { year: number; municipality?: string; segment: (typeof SEGMENT_COLUMNS)[number]; format: "table" | "json" | "csv" }) =>
+  .action((options: { year: number; municipality?: string; segment: (typeof SEGMENT_COLUMNS)[number]; asOf?: string; format: "table" | "json" | "csv" }) =>
     withRuntime(async ({ handle }) => {
+      const asOf = asOfOption(options.asOf);
       const result = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
         if (options.municipality) {
           const known = await trx.selectFrom("municipality").select("code").where("code", "=", options.municipality).executeTakeFirst();
           if (!known) throw new CliFailure(`Unknown municipality ${options.municipality}.`);
         }
         const scope = options.municipality ? { kind: "municipality" as const, code: options.municipality } : { kind: "region" as const };
-        return concentrationReport(trx, options.year, scope, options.segment);
+        await requireDataBy(trx, scope, options.asOf?.trim() ? asOf.asOf : undefined);
+        return concentrationReport(trx, options.year, scope, options.segment, asOf.read);
       });
       if (options.format === "json") {
         process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -590,10 +618,15 @@ report
   .command("compare")
   .description("municipalities (and the region, last) by segment: clients, spending, average, providers covering 80%, per inhabitant aged 0-17")
   .requiredOption("--year <year>", "year", yearOption)
+  .option("--as-of <date>", AS_OF_HELP)
   .addOption(new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
-  .action((options: { year: number; format: "table" | "json" | "csv" }) =>
+  .action((options: { year: number; asOf?: string; format: "table" | "json" | "csv" }) =>
     withRuntime(async ({ handle }) => {
-      const result = await withTenantScope(handle.db, ALL_TENANTS, (trx) => compareReport(trx, options.year));
+      const asOf = asOfOption(options.asOf);
+      const result = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
+        await requireDataBy(trx, { kind: "region" }, options.asOf?.trim() ? asOf.asOf : undefined);
+        return compareReport(trx, options.year, asOf.read);
+      });
       if (options.format === "json") {
         process.stdout.write(`${JSON.stringify({ year: result.year, rows: result.rows })}\n`);
         return;
