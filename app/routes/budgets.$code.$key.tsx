@@ -4,6 +4,7 @@ import { ParentSize } from "@visx/responsive";
 import type { BudgetOutcome } from "@jeugdregio/budgets";
 import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
+import { DataThrough } from "~/components/DataThrough";
 import { WaterfallChart } from "~/components/charts/WaterfallChart";
 import { MonitorChart } from "~/components/charts/MonitorChart";
 import { ChangeHistory, FinanceNotice, NumberField, type FinanceResult } from "~/components/finance/FinanceFields";
@@ -12,13 +13,16 @@ import { requireAccess } from "~/modules/access/access.server";
 import { budgetView } from "~/modules/budgets/budget-view.server";
 import { financeAction } from "~/modules/budgets/finance-action.server";
 import { addBudgetYear, saveBudgetParameters, saveRealisation, saveTrancheSpending } from "~/modules/budgets/finance-entries.server";
+import { forecastAsOf } from "~/modules/reports/forecast-view.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
-/** `/budgets/GM0014/samen?year=2025`: both versions step by step, their difference, the settlement. */
+/** `/budgets/GM0014/samen?year=2025&asOf=2026-06-30`: both versions step by step, their difference, the settlement (a bad `asOf` is a 400). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:budgets");
-  const view = await budgetView(access, params.code ?? "", params.key ?? "", new URL(request.url).searchParams.get("year"));
+  const url = new URL(request.url);
+  const { asOf, requested } = forecastAsOf(url);
+  const view = await budgetView(access, params.code ?? "", params.key ?? "", url.searchParams.get("year"), { requested, asOf });
   return json(view);
 }
 
@@ -215,11 +219,13 @@ export default function BudgetPage() {
       <h1>
         {data.name} <span className="meta">{data.municipalityName}</span>
       </h1>
+      <DataThrough through={data.dataThrough} declaredUpTo={data.asOf} />
       <p className="hint">
-        {t("budgets.executor")}: {data.executor} · <Link to={`/budgets/${data.municipalityCode}`}>{t("square.link", { municipality: data.municipalityName })}</Link>
+        {t("budgets.executor")}: {data.executor} ·{" "}
+        <Link to={`/budgets/${data.municipalityCode}${data.requestedAsOf ? `?asOf=${encodeURIComponent(data.requestedAsOf)}` : ""}`}>{t("square.link", { municipality: data.municipalityName })}</Link>
       </p>
-      {data.years.length ? (
-        <Form method="get" className="filters">
+      <Form method="get" className="filters" data-testid="budget-filters">
+        {data.years.length ? (
           <label>
             {t("budgets.year")}
             <select name="year" defaultValue={String(data.year)}>
@@ -230,11 +236,18 @@ export default function BudgetPage() {
               ))}
             </select>
           </label>
-          <button type="submit" className="secondary">
-            {t("segments.show")}
-          </button>
-        </Form>
-      ) : null}
+        ) : null}
+        <label>
+          {t("asOf.label")}
+          <input type="date" name="asOf" defaultValue={data.requestedAsOf ?? ""} aria-describedby="budget-as-of-hint" />
+          <span className="hint" id="budget-as-of-hint">
+            {t("asOf.hint")}
+          </span>
+        </label>
+        <button type="submit" className="secondary">
+          {t("segments.show")}
+        </button>
+      </Form>
       <Computation outcome={data.october} title={t("budgets.october")} testId="budget-october" />
       <Computation outcome={data.march} title={t("budgets.march")} testId="budget-march" />
       {data.difference !== null ? (

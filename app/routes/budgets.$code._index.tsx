@@ -4,21 +4,27 @@ import { SQUARE_PARTS, type SquarePart } from "@jeugdregio/budgets";
 import { ParentSize } from "@visx/responsive";
 import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
+import { DataThrough } from "~/components/DataThrough";
 import { ChartLegend } from "~/components/charts/ChartLegend";
 import { StackedBarChart } from "~/components/charts/StackedBarChart";
 import { ChangeHistory, FinanceNotice, typedValue, type FinanceResult } from "~/components/finance/FinanceFields";
+import { BandReason } from "~/components/forecast/ForecastParts";
+import { useYearLabel } from "~/components/forecast/useYearLabel";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { youthCareFinances } from "~/modules/budgets/budget-view.server";
 import { financeAction } from "~/modules/budgets/finance-action.server";
 import { saveOtherSpending } from "~/modules/budgets/finance-entries.server";
+import { forecastAsOf } from "~/modules/reports/forecast-view.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
-/** `/budgets/GM0014?base=2023`: the municipality's closed square and its local budgets. */
+/** `/budgets/GM0014?base=2023&asOf=2026-06-30`: the municipality's closed square and its local budgets (a bad `asOf` is a 400). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:budgets");
-  return json(await youthCareFinances(access, params.code ?? "", new URL(request.url).searchParams.get("base")));
+  const url = new URL(request.url);
+  const { asOf, requested } = forecastAsOf(url);
+  return json(await youthCareFinances(access, params.code ?? "", url.searchParams.get("base"), { requested, asOf }));
 }
 
 /** Finance staff type in non-contracted care and PGB per year. */
@@ -32,7 +38,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 /** Lightness steps that stay apart in greyscale; the base line is a dashed red. */
 const PART_COLORS: Record<SquarePart, string> = { rigg: "#2a788e", non_contracted: "#7ad151", pgb: "#fde725", local_budgets: "#440154" };
+/** The indexed base line and the RIGG part's forecast (a diamond with its band), both ≥ 3:1 against white. */
+const BASE_COLOR = "#cf222e";
+const FORECAST_COLOR = "#bc4c00";
+type LegendKey = SquarePart | "base" | "rigg_forecast";
 const HEIGHT = 320;
+
+/** `?asOf=` to carry into links, when the page was asked as of a date. */
+function asOfQuery(requested: string | null, separator: "?" | "&" = "?") {
+  return requested ? `${separator}asOf=${encodeURIComponent(requested)}` : "";
+}
 
 export default function YouthCareFinancesPage() {
   const data = useLoaderData<typeof loader>();
@@ -46,11 +61,26 @@ export default function YouthCareFinancesPage() {
     m.part === "local_budget" ? t("square.missing.local_budget", { name: m.name, year: m.year }) : t(`square.missing.${m.part}`, { year: m.year });
   const typedYears = data.otherSpending.map((o) => o.year);
   const nextYear = typedYears.length ? Math.max(...typedYears) + 1 : (square.years[0]?.year ?? new Date().getFullYear());
+  const yearLabel = useYearLabel(square.incompleteYears.map((y) => ({ ...y, complete: false })));
+  const forecast = square.riggForecast;
+  // Only what the chart draws goes in its legend: parts with an amount, the base line where it runs, the forecast when there is one.
+  const drawnParts = SQUARE_PARTS.filter((p) => square.years.some((y) => y.parts[p] !== null && new Decimal(y.parts[p]!).gt(0)));
+  const legendKeys: LegendKey[] = [
+    ...drawnParts,
+    ...(square.years.some((y) => y.indexedBase !== null) ? (["base"] as const) : []),
+    ...(forecast ? (["rigg_forecast"] as const) : []),
+  ];
+  const legendLabel = (key: LegendKey) =>
+    key === "base" ? t("square.indexedBase", { year: square.baseYear }) : key === "rigg_forecast" ? t("square.forecast.legend") : partLabel(key);
+  const legendColor = (key: LegendKey) => (key === "base" ? BASE_COLOR : key === "rigg_forecast" ? FORECAST_COLOR : PART_COLORS[key]);
+  const band = (f: NonNullable<typeof forecast>) =>
+    f.low !== null && f.high !== null ? t("square.forecast.band", { low: format.money(f.low), high: format.money(f.high) }) : null;
   return (
     <>
       <h1>
         {t("square.title")} <span className="meta">{data.municipalityName}</span>
       </h1>
+      <DataThrough through={data.dataThrough} declaredUpTo={data.asOf} />
       <p className="hint">{t("square.intro")}</p>
       {data.budgets.length ? (
         <p>
@@ -58,7 +88,7 @@ export default function YouthCareFinancesPage() {
           {data.budgets.map((b, i) => (
             <span key={b.key}>
               {i ? ", " : null}
-              <Link to={`/budgets/${data.municipalityCode}/${b.key}`}>{b.name}</Link>
+              <Link to={`/budgets/${data.municipalityCode}/${b.key}${asOfQuery(data.requestedAsOf)}`}>{b.name}</Link>
             </span>
           ))}
         </p>
@@ -68,8 +98,8 @@ export default function YouthCareFinancesPage() {
       ) : (
         <section aria-labelledby="square-title" data-testid="closed-square">
           <h2 id="square-title">{t("square.chartTitle", { year: square.baseYear })}</h2>
-          {square.baseYears.length > 1 ? (
-            <Form method="get" className="filters">
+          <Form method="get" className="filters" data-testid="square-filters">
+            {square.baseYears.length > 1 ? (
               <label>
                 {t("square.baseYear")}
                 <select name="base" defaultValue={String(square.baseYear)}>
@@ -80,12 +110,40 @@ export default function YouthCareFinancesPage() {
                   ))}
                 </select>
               </label>
-              <button type="submit" className="secondary">
-                {t("segments.show")}
-              </button>
-            </Form>
+            ) : null}
+            <label>
+              {t("asOf.label")}
+              <input type="date" name="asOf" defaultValue={data.requestedAsOf ?? ""} aria-describedby="square-as-of-hint" />
+              <span className="hint" id="square-as-of-hint">
+                {t("asOf.hint")}
+              </span>
+            </label>
+            <button type="submit" className="secondary">
+              {t("segments.show")}
+            </button>
+          </Form>
+          {square.incompleteYears.length ? (
+            <p className="message warning" data-testid="square-incomplete">
+              {square.incompleteYears.map((y) => t("forecast.incompleteMark", { year: y.year, month: yearLabel.month(y.dataThrough) })).join(" ")}
+            </p>
           ) : null}
-          <ChartLegend keys={[...SQUARE_PARTS]} color={(p) => PART_COLORS[p]} keyLabel={partLabel} label={t("square.legend")} />
+          {forecast ? (
+            <p data-testid="square-rigg-forecast" data-year={forecast.year} data-forecast={forecast.forecast} data-low={forecast.low ?? ""} data-high={forecast.high ?? ""}>
+              <strong>{t("square.forecast.title", { year: forecast.year })}</strong>: {format.money(forecast.forecast)}
+              {band(forecast) ? `, ${band(forecast)}` : <>, <BandReason reason={forecast.bandReason} /></>}.{" "}
+              <span className="hint">
+                {t("square.forecast.basis", { date: format.date(forecast.declaredThrough), year: forecast.year })}{" "}
+                <Link to={`/forecast?scope=${data.municipalityCode}&year=${forecast.year}${asOfQuery(data.requestedAsOf, "&")}`}>{t("forecast.overview.link")}</Link>
+              </span>
+            </p>
+          ) : square.riggForecastMissing ? (
+            <p className="hint" data-testid="square-rigg-forecast-missing">
+              {square.riggForecastMissing.dataStarts
+                ? t("square.forecast.needsHistory", { year: square.riggForecastMissing.year, neededFrom: square.riggForecastMissing.neededFrom, dataStarts: square.riggForecastMissing.dataStarts })
+                : t("square.forecast.needsHistoryNoData", { year: square.riggForecastMissing.year, neededFrom: square.riggForecastMissing.neededFrom })}
+            </p>
+          ) : null}
+          <ChartLegend keys={legendKeys} color={legendColor} keyLabel={legendLabel} label={t("square.legend")} />
           <p className="hint">{t("square.lineHint", { year: square.baseYear })}</p>
           <div className="chart-frame" style={{ height: HEIGHT }} data-testid="square-chart">
             <ParentSize initialSize={{ width: 720, height: HEIGHT }} debounceTime={50}>
@@ -94,7 +152,7 @@ export default function YouthCareFinancesPage() {
                   width={width}
                   height={HEIGHT}
                   data={square.years.map((y) => ({
-                    label: String(y.year),
+                    label: yearLabel.label(y.year),
                     values: Object.fromEntries(SQUARE_PARTS.map((p) => [p, y.parts[p] ?? "0"])) as Record<SquarePart, string>,
                     total: y.total ?? SQUARE_PARTS.reduce((sum, p) => sum.plus(y.parts[p] ?? 0), new Decimal(0)).toFixed(2),
                   }))}
@@ -104,7 +162,12 @@ export default function YouthCareFinancesPage() {
                   formatValue={(v) => format.money(v)}
                   formatTick={(v) => format.money(v, { cents: false })}
                   totalLabel={t("square.total")}
-                  line={{ label: t("square.indexedBase", { year: square.baseYear }), color: "#cf222e", values: Object.fromEntries(square.years.map((y) => [String(y.year), y.indexedBase])) }}
+                  line={{ label: t("square.indexedBase", { year: square.baseYear }), color: BASE_COLOR, values: Object.fromEntries(square.years.map((y) => [yearLabel.label(y.year), y.indexedBase])) }}
+                  estimate={
+                    forecast
+                      ? { label: t("square.forecast.legend"), color: FORECAST_COLOR, values: { [yearLabel.label(forecast.year)]: { value: forecast.forecast, low: forecast.low, high: forecast.high } } }
+                      : undefined
+                  }
                 />
               )}
             </ParentSize>
@@ -119,6 +182,7 @@ export default function YouthCareFinancesPage() {
                     {partLabel(p)}
                   </th>
                 ))}
+                {forecast ? <th scope="col">{t("square.forecast.column")}</th> : null}
                 <th scope="col">{t("square.total")}</th>
                 <th scope="col">{t("square.indexedBase", { year: square.baseYear })}</th>
                 <th scope="col">{t("square.deviation")}</th>
@@ -127,12 +191,23 @@ export default function YouthCareFinancesPage() {
             <tbody>
               {square.years.map((y) => (
                 <tr key={y.year} data-year={y.year}>
-                  <th scope="row">{y.year}</th>
+                  <th scope="row">{yearLabel.label(y.year)}</th>
                   {SQUARE_PARTS.map((p) => (
                     <td className="num" key={p} data-part={p}>
                       {y.parts[p] === null ? <span className="meta">{t("square.notKnown")}</span> : format.money(y.parts[p])}
                     </td>
                   ))}
+                  {forecast ? (
+                    <td className="num" data-part="rigg_forecast">
+                      {forecast.year === y.year ? (
+                        <>
+                          {format.money(forecast.forecast)}
+                          <br />
+                          <span className="meta">{band(forecast) ?? <BandReason reason={forecast.bandReason} />}</span>
+                        </>
+                      ) : null}
+                    </td>
+                  ) : null}
                   <td className="num" data-total>
                     {y.total === null ? <span className="meta">{t("square.notKnown")}</span> : format.money(y.total)}
                   </td>

@@ -36,6 +36,11 @@ export interface StackedBarChartProps<K extends string> {
   tickValues?: string[];
   /** An optional vertical marker before the bar with this label (e.g. a closing date). */
   marker?: { at: string; label: string };
+  /**
+   * Optional estimates drawn over bars (e.g. a part's forecast): a diamond at the value, with a
+   * whisker from low to high when there is a band; one per bar label, exact values as strings.
+   */
+  estimate?: { label: string; color: string; values: Record<string, { value: string; low: string | null; high: string | null } | null> };
 }
 
 interface TooltipData {
@@ -74,6 +79,7 @@ export function StackedBarChart<K extends string>({
   line,
   marker,
   tickValues,
+  estimate,
 }: StackedBarChartProps<K>) {
   const { tooltipOpen, tooltipData, tooltipLeft, tooltipTop, showTooltip, hideTooltip } = useTooltip<TooltipData>();
   const innerWidth = width - MARGIN.left - MARGIN.right;
@@ -85,6 +91,7 @@ export function StackedBarChart<K extends string>({
     1,
     ...data.map((d) => keys.reduce((sum, key) => sum + magnitude(d.values[key]), 0)),
     ...data.map((d) => magnitude(line?.values[d.label] ?? undefined)),
+    ...data.map((d) => Math.max(magnitude(estimate?.values[d.label]?.value), magnitude(estimate?.values[d.label]?.high ?? undefined))),
   );
   const yScale = scaleLinear<number>({ domain: [0, largest], range: [innerHeight, 0], nice: true });
 
@@ -171,6 +178,32 @@ export function StackedBarChart<K extends string>({
                   </circle>
                 ) : null,
               )}
+            </g>
+          ) : null}
+          {estimate ? (
+            <g data-chart-estimate>
+              {data.map((d) => {
+                const point = estimate.values[d.label];
+                if (!point) return null;
+                const cx = (xScale(d.label) ?? 0) + xScale.bandwidth() / 2;
+                const cy = yScale(magnitude(point.value));
+                const cap = Math.max(4, xScale.bandwidth() / 6);
+                const band = point.low !== null && point.high !== null ? { top: yScale(magnitude(point.high)), bottom: yScale(magnitude(point.low)) } : null;
+                const title = band ? `${estimate.label}: ${formatValue(point.value)} (${formatValue(point.low!)} – ${formatValue(point.high!)})` : `${estimate.label}: ${formatValue(point.value)}`;
+                return (
+                  <g key={d.label} data-estimate={d.label}>
+                    <title>{title}</title>
+                    {band ? (
+                      <g stroke={estimate.color} strokeWidth={2}>
+                        <line x1={cx} x2={cx} y1={band.top} y2={band.bottom} />
+                        <line x1={cx - cap} x2={cx + cap} y1={band.top} y2={band.top} />
+                        <line x1={cx - cap} x2={cx + cap} y1={band.bottom} y2={band.bottom} />
+                      </g>
+                    ) : null}
+                    <path d={`M ${cx} ${cy - 7} L ${cx + 7} ${cy} L ${cx} ${cy + 7} L ${cx - 7} ${cy} Z`} fill="#fff" stroke={estimate.color} strokeWidth={2.5} />
+                  </g>
+                );
+              })}
             </g>
           ) : null}
           <AxisLeft

@@ -1,6 +1,7 @@
 import { settle, trancheLedgers, type BudgetOutcome, type BudgetVersion, type SettlementYear, type TrancheLedger } from "@jeugdregio/budgets";
 import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
+import { dataThrough } from "~/modules/figures/data-through.server";
 import { notFound } from "~/modules/http.server";
 import { disclosedMonitor, type DisclosedMonitor } from "~/modules/reports/disclosure.server";
 import { computeLocalBudget, transitionMonitor } from "./budgets.server";
@@ -60,13 +61,24 @@ export interface BudgetView {
   /** Whether this user may change the budget (role and municipality). */
   canWrite: boolean;
   history: FinanceChange[];
+  /** The as-of date the URL named (null: today) and the date the figures hold as of. */
+  requestedAsOf: string | null;
+  asOf: string;
+  /** The latest service month with a line counting as of `asOf` (null without any). */
+  dataThrough: string | null;
+}
+
+/** As of a date (`asOf=`, issue 14 §2): the one the URL named (null: today, the current lines) and the date shown. */
+export interface AsOfRequest {
+  requested: string | null;
+  asOf: string;
 }
 
 /**
  * One budget for a year: both versions step by step, their difference, and the settlement of
- * every year with realised execution costs. A budget outside the user's scope is a 404.
+ * every year with realised execution costs, as of `asOf`. A budget outside the user's scope is a 404.
  */
-export async function budgetView(access: RequestAccess, code: string, key: string, yearParam: string | null): Promise<BudgetView> {
+export async function budgetView(access: RequestAccess, code: string, key: string, yearParam: string | null, { requested: asOfRequested, asOf }: AsOfRequest): Promise<BudgetView> {
   const municipality = access.requireMunicipality(code);
   return access.run(async (trx) => {
     const budget = await trx.selectFrom("local_budget").selectAll().where("municipality_code", "=", municipality.code).where("key", "=", key).executeTakeFirst();
@@ -88,8 +100,8 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
         decisions: rows.filter((r) => r.kind === ledger.kind).map((r) => ({ year: r.year, decided_on: r.decided_on, decided_by: r.decided_by })),
       }));
     };
-    const october = (await computeLocalBudget(trx, municipality.code, key, year, "october"))!.outcome;
-    const march = (await computeLocalBudget(trx, municipality.code, key, year, "march"))!.outcome;
+    const october = (await computeLocalBudget(trx, municipality.code, key, year, "october", asOfRequested))!.outcome;
+    const march = (await computeLocalBudget(trx, municipality.code, key, year, "march", asOfRequested))!.outcome;
     const difference = october.ok && march.ok ? new Decimal(march.gross).minus(october.gross).toFixed(2) : null;
     const settled: { year: number; execution: string; realised: string }[] = [];
     const settlementVersions: Record<number, BudgetVersion> = {};
@@ -97,8 +109,8 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       const quarters = [y.realised_q1, y.realised_q2, y.realised_q3, y.realised_q4].filter((q): q is string => q !== null);
       if (!quarters.length) continue;
       // The March version is the budget as corrected on 1 March t; the October version until it can be computed.
-      const march = (await computeLocalBudget(trx, municipality.code, key, y.year, "march"))!.outcome;
-      const outcome = march.ok ? march : (await computeLocalBudget(trx, municipality.code, key, y.year, "october"))!.outcome;
+      const march = (await computeLocalBudget(trx, municipality.code, key, y.year, "march", asOfRequested))!.outcome;
+      const outcome = march.ok ? march : (await computeLocalBudget(trx, municipality.code, key, y.year, "october", asOfRequested))!.outcome;
       if (!outcome.ok) continue;
       settlementVersions[y.year] = outcome.version;
       settled.push({ year: y.year, execution: outcome.execution, realised: quarters.reduce((sum, q) => sum.plus(q), new Decimal(0)).toFixed(2) });
@@ -115,7 +127,7 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       march,
       difference,
       settlement: settle(settled).map((line) => ({ ...line, version: settlementVersions[line.year]! })),
-      monitor: disclosedMonitor(access, municipality.code, (await transitionMonitor(trx, municipality.code, key))!),
+      monitor: disclosedMonitor(access, municipality.code, (await transitionMonitor(trx, municipality.code, key, asOfRequested))!),
       tranches: await tranchesOf(),
       parameters: parameterYears.map((y) => ({
         year: y.year,
@@ -128,6 +140,9 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       })),
       canWrite: access.can("write:budgets") && access.canWrite(municipality.code),
       history: await financeHistory(trx, municipality.code, `budget:${key}`),
+      requestedAsOf: asOfRequested,
+      asOf,
+      dataThrough: await dataThrough(trx, { kind: "municipality", code: municipality.code }, asOf),
     };
   });
 }
@@ -141,19 +156,29 @@ export interface YouthCareFinances {
   otherSpending: { year: number; non_contracted: string | null; pgb: string | null }[];
   canWrite: boolean;
   history: FinanceChange[];
+  requestedAsOf: string | null;
+  asOf: string;
+  dataThrough: string | null;
 }
 
-/** A municipality's youth-care finances: the closed square and its local budgets. Outside the read scope: 404. */
-export async function youthCareFinances(access: RequestAccess, code: string, baseYearParam: string | null): Promise<YouthCareFinances> {
+/**
+ * A municipality's youth-care finances as of `asOf`: the closed square and its local budgets.
+ * Outside the read scope: 404.
+ */
+export async function youthCareFinances(access: RequestAccess, code: string, baseYearParam: string | null, { requested, asOf }: AsOfRequest): Promise<YouthCareFinances> {
   const municipality = access.requireMunicipality(code);
   const baseYear = baseYearParam && /^\d{4}$/.test(baseYearParam) ? Number(baseYearParam) : null;
   return access.run(async (trx) => ({
     municipalityCode: municipality.code,
     municipalityName: municipality.name,
-    square: await closedSquareReport(trx, municipality.code, baseYear),
+    // The figures as of the date asked for; without one the current lines, with today's forecast.
+    square: await closedSquareReport(trx, municipality.code, baseYear, requested),
     budgets: await trx.selectFrom("local_budget").select(["key", "name"]).where("municipality_code", "=", municipality.code).orderBy("key").execute(),
     otherSpending: await trx.selectFrom("other_youth_spending").select(["year", "non_contracted", "pgb"]).where("municipality_code", "=", municipality.code).orderBy("year").execute(),
     canWrite: access.can("write:budgets") && access.canWrite(municipality.code),
     history: await financeHistory(trx, municipality.code, "other_spending"),
+    requestedAsOf: requested,
+    asOf,
+    dataThrough: await dataThrough(trx, { kind: "municipality", code: municipality.code }, asOf),
   }));
 }
