@@ -235,8 +235,9 @@ importCommand
   .option("--replace", "replace the lines already loaded for the (municipality, month) pairs in the file")
   .addOption(new Option("--decimal <separator>", "decimal separator of amounts (default: comma for ;-files, point for ,-files)").choices(["comma", "point"]))
   .option("--refuse-duplicate-lines", "refuse the file when lines are identical (by default they are imported, with a warning listing them)")
+  .option("--delivered-on <date>", "the day the file was delivered (YYYY-MM-DD, not after today; default today): lines without declared_on count from it, and so does a replace")
   .addOption(formatOption())
-  .action((file: string, options: { replace?: boolean; decimal?: "comma" | "point"; refuseDuplicateLines?: boolean; format: OutputFormat }) =>
+  .action((file: string, options: { replace?: boolean; decimal?: "comma" | "point"; refuseDuplicateLines?: boolean; deliveredOn?: string; format: OutputFormat }) =>
     withRuntime(async ({ handle, config, logger }) => {
       const size = statSync(file).size;
       if (size > config.importMaxBytes) throw new CliFailure(`${file}: larger than the import limit (${Math.round(config.importMaxBytes / 1048576)} MB, IMPORT_MAX_MB).`);
@@ -255,7 +256,7 @@ importCommand
         pseudonymKey: config.pseudonymKey,
         logger,
         uploadDir,
-        importOptions: { maxLineLength: config.importMaxLineLength, refuseIdenticalLines: options.refuseDuplicateLines ?? false },
+        importOptions: { maxLineLength: config.importMaxLineLength, refuseIdenticalLines: options.refuseDuplicateLines ?? false, deliveredOn: options.deliveredOn },
         onProgress: (p) => {
           if (Date.now() - lastReport < 1000 && p.phase !== "done") return;
           lastReport = Date.now();
@@ -299,7 +300,7 @@ batch
         trx.selectFrom("import_batch").selectAll().orderBy("imported_at", "desc").execute(),
       );
       printRecords(
-        rows.map((b) => ({ id: b.id, file: b.file_name, status: b.status, mode: b.mode, lines: b.line_count, total: b.total_amount, by: b.imported_by_label, at: b.imported_at.toISOString() })),
+        rows.map((b) => ({ id: b.id, file: b.file_name, status: b.status, mode: b.mode, lines: b.line_count, total: b.total_amount, by: b.imported_by_label, at: b.imported_at.toISOString(), delivered_on: String(b.delivered_on).slice(0, 10) })),
         options.format,
       );
     }),
@@ -439,10 +440,15 @@ budget
     return Number(v);
   })
   .addOption(new Option("--version <version>", "October (set by 1 October t−1) or March (1 March t) version").choices(["october", "march"]).default("october"))
+  .option("--as-of <date>", AS_OF_HELP)
   .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
-  .action((options: { municipality: string; budget: string; year: number; version: "october" | "march"; format: "table" | "json" }) =>
+  .action((options: { municipality: string; budget: string; year: number; version: "october" | "march"; asOf?: string; format: "table" | "json" }) =>
     withRuntime(async ({ handle }) => {
-      const computed = await withTenantScope(handle.db, ALL_TENANTS, (trx) => computeLocalBudget(trx, options.municipality, options.budget, options.year, options.version));
+      const { asOf, read } = asOfOption(options.asOf);
+      const computed = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
+        await requireDataBy(trx, { kind: "municipality", code: options.municipality }, options.asOf === undefined ? undefined : asOf);
+        return computeLocalBudget(trx, options.municipality, options.budget, options.year, options.version, read);
+      });
       if (!computed) throw new CliFailure(`No budget ${options.budget} for ${options.municipality}.`);
       const { outcome } = computed;
       if (!outcome.ok) {
@@ -453,6 +459,7 @@ budget
           `${JSON.stringify({
             municipality: options.municipality,
             budget: options.budget,
+            as_of: read,
             year: outcome.year,
             version: outcome.version,
             base: outcome.base,
@@ -484,12 +491,16 @@ budget
     if (!/^\d{4}$/.test(v)) throw new CliFailure(`--base-year must be a year, not ${v}`);
     return Number(v);
   })
+  .option("--as-of <date>", AS_OF_HELP)
   .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
-  .action((options: { municipality: string; baseYear?: number; format: "table" | "json" }) =>
+  .action((options: { municipality: string; baseYear?: number; asOf?: string; format: "table" | "json" }) =>
     withRuntime(async ({ handle }) => {
+      const { asOf, read } = asOfOption(options.asOf);
       const report = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
         const known = await trx.selectFrom("municipality").select("code").where("code", "=", options.municipality).executeTakeFirst();
-        return known ? closedSquareReport(trx, options.municipality, options.baseYear ?? null) : null;
+        if (!known) return null;
+        await requireDataBy(trx, { kind: "municipality", code: options.municipality }, options.asOf === undefined ? undefined : asOf);
+        return closedSquareReport(trx, options.municipality, options.baseYear ?? null, read);
       });
       if (!report) throw new CliFailure(`Unknown municipality ${options.municipality}.`);
       if (options.baseYear !== undefined && report.baseYear !== options.baseYear) {
@@ -507,11 +518,36 @@ budget
         deviation_share: y.deviationShare,
         missing: y.missing.map((m) => `${m.part}${"name" in m ? ` ${m.name}` : ""} ${m.year}`),
       }));
+      // The latest incomplete year's RIGG part as forecast, beside the realised figure (the totals stay realised).
+      const forecast = report.riggForecast;
       if (options.format === "json") {
-        process.stdout.write(`${JSON.stringify({ municipality: options.municipality, base_year: report.baseYear, years, index_used: report.indexUsed, local_budget_versions: report.versions })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({
+            municipality: options.municipality,
+            as_of: report.asOf,
+            base_year: report.baseYear,
+            years,
+            incomplete_years: report.incompleteYears.map((y) => ({ year: y.year, data_through: y.dataThrough })),
+            rigg_forecast: forecast
+              ? { year: forecast.year, forecast: forecast.forecast, low: forecast.low, high: forecast.high, band_reason: forecast.bandReason, declared_through: forecast.declaredThrough }
+              : null,
+            index_used: report.indexUsed,
+            local_budget_versions: report.versions,
+          })}\n`,
+        );
         return;
       }
-      printRecords(years.map((y) => ({ ...y, missing: y.missing.join("; ") })), "table");
+      printRecords(
+        years.map((y) => ({
+          ...y,
+          missing: y.missing.join("; "),
+          ...(forecast ? { rigg_forecast: y.year === forecast.year ? forecast.forecast : null, rigg_band: y.year === forecast.year && forecast.low !== null ? `${forecast.low}–${forecast.high}` : null } : {}),
+        })),
+        "table",
+      );
+      const through = report.incompleteYears.map((y) => `${y.year} declared through ${y.dataThrough}`).join("; ");
+      if (through) process.stderr.write(`As of ${report.asOf}: ${through} (not complete).\n`);
+      if (forecast) process.stderr.write(`RIGG part ${forecast.year}: forecast ${forecast.forecast}${forecast.low !== null ? `, band ${forecast.low}–${forecast.high}` : ", no band"}, from the declarations up to ${forecast.declaredThrough}; the totals count what has been declared.\n`);
     }),
   );
 

@@ -1,3 +1,4 @@
+import { todayInAmsterdam } from "@jeugdregio/format";
 import { json, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -37,6 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     jobs,
     maxBytes: context.config.importMaxBytes,
     maxMegabytes: Math.round((context.config.importMaxBytes / MEGABYTE) * 10) / 10,
+    today: todayInAmsterdam(),
     batches,
     more,
     rolledBack: rolledBack ? batches.find((b) => b.id === rolledBack && b.status === "rolled_back")?.fileName ?? null : null,
@@ -59,7 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Imports() {
-  const { maxBytes, maxMegabytes, batches, jobs, more, rolledBack } = useLoaderData<typeof loader>();
+  const { maxBytes, maxMegabytes, today, batches, jobs, more, rolledBack } = useLoaderData<typeof loader>();
   const history = [
     ...batches.map((batch) => ({ at: batch.importedAt, batch, job: null })),
     ...jobs.map((job) => ({ at: job.startedAt, batch: null, job })),
@@ -83,6 +85,7 @@ export default function Imports() {
         key={location.key}
         maxBytes={maxBytes}
         maxMegabytes={maxMegabytes}
+        today={today}
         initial={{ outcome: result?.outcome ?? null, problem: result?.problem ?? null }}
       />
 

@@ -32,6 +32,8 @@ export default function BatchDetail() {
       <dl className="facts" data-testid="batch-facts">
         <dt>{t("imports.when")}</dt>
         <dd>{format.dateTime(batch.importedAt)}</dd>
+        <dt>{t("imports.deliveredOn")}</dt>
+        <dd data-testid="batch-delivered-on">{format.date(batch.deliveredOn)}</dd>
         <dt>{t("imports.who")}</dt>
         <dd>{batch.importedBy}</dd>
         <dt>{t("imports.modeColumn")}</dt>

@@ -62,7 +62,7 @@ async function load(content: string | Uint8Array, options: LoadOptions = {}) {
 async function stored(batchId: string) {
   return withTenantScope(database.db, ALL_TENANTS, async (trx) => ({
     lines: (
-      await sql`select municipality_code, line_no, service_month, provider_code, product_code, client_key, amount::text, units::text, referrer
+      await sql`select municipality_code, line_no, service_month, provider_code, product_code, client_key, amount::text, units::text, referrer, declared_on::text
                 from declaration where batch_id = ${batchId} order by line_no`.execute(trx)
     ).rows,
     totals: (

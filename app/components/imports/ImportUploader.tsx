@@ -24,6 +24,8 @@ type Stage = { kind: "idle" } | { kind: "uploading"; loaded: number; total: numb
 export interface ImportUploaderProps {
   maxBytes: number;
   maxMegabytes: number;
+  /** The day of import (`YYYY-MM-DD`, the server's clock): the delivery date's default and latest value. */
+  today: string;
   /** The answer of a form post without JavaScript, if any. */
   initial: { outcome: ImportOutcome | null; problem: UploadProblem | null };
 }
@@ -51,7 +53,7 @@ function problemFromStatus(status: number, body: unknown): ClientProblem {
   return "uploadFailed";
 }
 
-function Uploader({ maxBytes, maxMegabytes, initial }: ImportUploaderProps) {
+function Uploader({ maxBytes, maxMegabytes, today, initial }: ImportUploaderProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const revalidator = useRevalidator();
@@ -207,6 +209,15 @@ function Uploader({ maxBytes, maxMegabytes, initial }: ImportUploaderProps) {
               ))}
             </select>
           </label>
+        </div>
+        <div>
+          <label>
+            {t("imports.deliveredOn")}
+            <input type="date" name="delivered_on" defaultValue={today} max={today} aria-describedby="delivered-on-hint" />
+          </label>
+          <div className="hint" id="delivered-on-hint">
+            {t("imports.deliveredOnHint")}
+          </div>
         </div>
         <div>
           <label>

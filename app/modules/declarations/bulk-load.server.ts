@@ -18,7 +18,7 @@ import { bsnPseudonymiser } from "./pseudonym.server";
  * the file row by row, which accepts it or reports every error.
  */
 
-export interface BulkFilePlan extends Omit<BulkLineConverterOptions, "knownMunicipalities" | "pseudonymise"> {
+export interface BulkFilePlan extends Omit<BulkLineConverterOptions, "knownMunicipalities" | "pseudonymise" | "latestPeriod" | "deliveredOn" | "today" | "countFromDelivery"> {
   batchId: string;
   encoding: TextEncoding;
   delimiter: Delimiter;
@@ -81,6 +81,10 @@ export interface BulkRules {
   pseudonymKey: string;
   /** The last service month that may be declared (`YYYY-MM`). */
   latestPeriod?: string;
+  /** The batch's delivery date, the day of import, and whether it is a replace (see the validator's options). */
+  deliveredOn: string;
+  today: string;
+  countFromDelivery: boolean;
 }
 
 export async function loadDeclarationLines(

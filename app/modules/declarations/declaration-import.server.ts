@@ -2,8 +2,10 @@ import { createHash, randomUUID } from "node:crypto";
 import {
   createDeclarationValidator,
   defaultDecimalFor,
+  parseDeclaredOn,
   type DeclarationLine,
 } from "@jeugdregio/declarations";
+import { todayInAmsterdam } from "@jeugdregio/format";
 import {
   IssueCollector,
   readTable,
@@ -26,7 +28,7 @@ import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant
 import { dropLoadingTable, loadDeclarationLines, type LoadedLines, type Skipped } from "./bulk-load.server";
 import { faultPoint } from "./fault-points.server";
 import { bsnPseudonymiser } from "./pseudonym.server";
-import { currentServiceMonth, findIdenticalLines, formulaCellsNotice, identicalLineIssues, IdenticalLinesRefused } from "./import-checks.server";
+import { findIdenticalLines, formulaCellsNotice, identicalLineIssues, IdenticalLinesRefused } from "./import-checks.server";
 import { recordProviderNames, restoreProviderNames } from "./provider-names.server";
 
 export type ImportPhase = "hashing" | "validating" | "storing" | "done";
@@ -58,8 +60,15 @@ export interface DeclarationImportOptions {
   bulk?: BulkLoader;
   /** Told how the bulk path went: for the log, and for tests. */
   onBulk?: (event: BulkEvent) => void;
-  /** The last service month that may be declared (`YYYY-MM`); default: the current month in the Netherlands. */
+  /** The last service month that may be declared (`YYYY-MM`); default: the month of `today`. */
   latestPeriod?: string;
+  /**
+   * The batch's delivery date (`YYYY-MM-DD`, not after `today`; default `today`): lines without
+   * `declared_on` take it, and a replace counts from it (issue 14 §1–2).
+   */
+  deliveredOn?: string;
+  /** The day of import (`YYYY-MM-DD`; default today in the Netherlands): a later declared date is refused. */
+  today?: string;
   /** Refuse a physical CSV line longer than this many characters (IMPORT_MAX_LINE_KB; default 64 K). */
   maxLineLength?: number;
   /** Refuse the file when lines repeat (by default they are imported, with a warning listing them). */
@@ -155,7 +164,9 @@ export async function importDeclarations(
     errors.add(issue);
     if (allErrors.length < maxReported) allErrors.push(issue);
   };
-  const latestPeriod = options.latestPeriod ?? currentServiceMonth();
+  const today = options.today ?? todayInAmsterdam();
+  const latestPeriod = options.latestPeriod ?? today.slice(0, 7);
+  const deliveredOn = options.deliveredOn ?? today;
   const tableError = (error: TableError): RowIssue => ({
     line: error.line ?? null,
     column: error.column ?? null,
@@ -165,8 +176,14 @@ export async function importDeclarations(
   });
 
   try {
+    const deliveryProblem = deliveredOnIssue(deliveredOn, today);
+    if (deliveryProblem) {
+      addError(deliveryProblem);
+      throw reject("invalid");
+    }
+    const dates = { today, deliveredOn, countFromDelivery: options.mode === "replace" };
     if (options.bulk && !/\.xlsx?$/i.test(source.name)) {
-      const bulkResult = await importInBulk(db, options.bulk, actor, source, options, report);
+      const bulkResult = await importInBulk(db, options.bulk, actor, source, options, dates, report);
       if ("ok" in bulkResult) return bulkResult;
       options.onBulk?.({ kind: "skipped", reason: bulkResult.skipped });
     }
@@ -220,6 +237,7 @@ export async function importDeclarations(
         pseudonymise: bsnPseudonymiser(options.pseudonymKey),
         latestPeriod,
         periodDates: isXlsx,
+        ...dates,
       });
       const headerCheck = validator.checkHeader(header);
       notices.push(...headerCheck.notices);
@@ -228,7 +246,7 @@ export async function importDeclarations(
         throw reject("invalid");
       }
 
-      const batch = await insertBatch(trx, actor, source.name, hash, options.mode);
+      const batch = await insertBatch(trx, actor, source.name, hash, options.mode, deliveredOn);
       const table = (await sql<{ part: string }>`select jeugdregio_open_declaration_lines(${batch}::uuid) as part`.execute(trx)).rows[0]!.part;
       const totals = new Map<string, { lines: number; amount: Decimal; months: Set<string> }>();
       const knownProviders = new Set((await trx.selectFrom("provider").select("code").execute()).map((p) => p.code));
@@ -368,6 +386,30 @@ export async function importDeclarations(
   }
 }
 
+/** The delivery date must be a date, and not after the day of import. */
+function deliveredOnIssue(deliveredOn: string, today: string): RowIssue | null {
+  const date = parseDeclaredOn(deliveredOn);
+  if (date === null) {
+    return {
+      line: null,
+      column: "delivered_on",
+      code: "invalid_delivered_on",
+      message: `The delivery date "${deliveredOn}" is not a date; expected YYYY-MM-DD.`,
+      params: { value: deliveredOn.slice(0, 40) },
+    };
+  }
+  if (date > today) {
+    return {
+      line: null,
+      column: "delivered_on",
+      code: "future_delivered_on",
+      message: `The delivery date ${date} is after today (${today}).`,
+      params: { date, today },
+    };
+  }
+  return null;
+}
+
 function isDuplicateHash(error: unknown): boolean {
   const e = error as { code?: string; constraint?: string; message?: string } | null;
   return e?.code === "23505" && (e.constraint === "import_batch_file_once" || /import_batch_file_once/.test(e.message ?? ""));
@@ -379,6 +421,7 @@ async function insertBatch(
   fileName: string,
   hash: string,
   mode: "append" | "replace",
+  deliveredOn: string,
   id?: string,
 ) {
   const row = await trx
@@ -394,6 +437,7 @@ async function insertBatch(
       total_amount: "0",
       imported_by: actor.userId,
       imported_by_label: actor.label,
+      delivered_on: deliveredOn,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -403,8 +447,8 @@ async function insertBatch(
 /** One statement per chunk into the batch's loading table: arrays in, rows out (PostgreSQL's unnest bulk path). */
 async function insertLines(trx: ScopedTransaction, table: string, lines: DeclarationLine[]): Promise<void> {
   await sql`
-    insert into ${sql.table(`${DECLARATION_LINES_SCHEMA}.${table}`)} (municipality_code, line_no, service_month, provider_code, product_code, client_key, amount, units, referrer)
-    select m, n, s, p, pr, c, a, u, r
+    insert into ${sql.table(`${DECLARATION_LINES_SCHEMA}.${table}`)} (municipality_code, line_no, service_month, provider_code, product_code, client_key, amount, units, referrer, declared_on)
+    select m, n, s, p, pr, c, a, u, r, dd
     from unnest(
       ${lines.map((l) => l.municipalityCode)}::text[],
       ${lines.map((l) => l.line)}::int[],
@@ -414,8 +458,9 @@ async function insertLines(trx: ScopedTransaction, table: string, lines: Declara
       ${lines.map((l) => l.clientKey)}::text[],
       ${lines.map((l) => l.amount)}::numeric[],
       ${lines.map((l) => l.units)}::numeric[],
-      ${lines.map((l) => l.referrer)}::text[]
-    ) as t(m, n, s, p, pr, c, a, u, r)`.execute(trx);
+      ${lines.map((l) => l.referrer)}::text[],
+      ${lines.map((l) => l.declaredOn)}::date[]
+    ) as t(m, n, s, p, pr, c, a, u, r, dd)`.execute(trx);
 }
 
 /** Takes a batch out of every figure: its lines go, the lines it replaced count again. */
@@ -506,6 +551,7 @@ async function importInBulk(
   actor: ImportActor,
   source: DeclarationSource,
   options: DeclarationImportOptions,
+  dates: { today: string; deliveredOn: string; countFromDelivery: boolean },
   report: (p: Omit<ImportProgress, "totalBytes">) => void,
 ): Promise<DeclarationImportResult | Skipped> {
   let table;
@@ -521,8 +567,8 @@ async function importInBulk(
   );
   const decimal = options.decimal ?? defaultDecimalFor(table.delimiter);
   const pseudonymise = bsnPseudonymiser(options.pseudonymKey);
-  const latestPeriod = options.latestPeriod ?? currentServiceMonth();
-  const validator = createDeclarationValidator({ knownMunicipalities: new Set(municipalities), decimal, pseudonymise, latestPeriod });
+  const latestPeriod = options.latestPeriod ?? dates.today.slice(0, 7);
+  const validator = createDeclarationValidator({ knownMunicipalities: new Set(municipalities), decimal, pseudonymise, latestPeriod, ...dates });
   const headerCheck = validator.checkHeader(table.header);
   if (headerCheck.errors.length) return { skipped: "header errors" };
 
@@ -542,7 +588,7 @@ async function importInBulk(
         maxLineLength: options.maxLineLength,
         open: () => source.open(),
       },
-      { knownMunicipalities: new Set(municipalities), pseudonymKey: options.pseudonymKey, latestPeriod },
+      { knownMunicipalities: new Set(municipalities), pseudonymKey: options.pseudonymKey, latestPeriod, ...dates },
       (bytesRead) => report({ phase: "storing", bytesRead, rows: 0 }),
     );
   report({ phase: "storing", bytesRead: 0, rows: 0 });
@@ -564,7 +610,7 @@ async function importInBulk(
     );
     if (duplicate) return { skipped: "already imported" }; // the row-by-row path reports it
     const result = await withTenantScope(db, ALL_TENANTS, (trx) =>
-      recordBulkBatch(trx, actor, source.name, loaded.hash, batchId, loaded, options.mode, [...headerCheck.notices], options.refuseIdenticalLines ?? false),
+      recordBulkBatch(trx, actor, source.name, loaded.hash, batchId, loaded, options.mode, dates.deliveredOn, [...headerCheck.notices], options.refuseIdenticalLines ?? false),
     ).catch((error: unknown) => {
       if (error instanceof IdenticalLinesRefused) return null; // rolled back; the row-by-row path reports them
       throw error;
@@ -586,11 +632,12 @@ async function recordBulkBatch(
   batchId: string,
   loaded: LoadedLines,
   mode: "append" | "replace",
+  deliveredOn: string,
   notices: RowIssue[],
   refuseIdenticalLines: boolean,
 ): Promise<Extract<DeclarationImportResult, { ok: true }>> {
   await sql`select pg_advisory_xact_lock(${DECLARATION_IMPORT_LOCK})`.execute(trx);
-  const batch = await insertBatch(trx, actor, fileName, hash, mode, batchId);
+  const batch = await insertBatch(trx, actor, fileName, hash, mode, deliveredOn, batchId);
 
   const providers = loaded.providers;
   const codes = [...providers.keys()];

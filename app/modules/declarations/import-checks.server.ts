@@ -4,16 +4,9 @@ import type { ScopedTransaction } from "~db/tenant-scope";
 
 /**
  * Checks of the declaration import that look at a whole file rather than one line: identical
- * lines, formula cells of a workbook, and the latest service month that may be declared. Both
+ * lines and formula cells of a workbook. Both
  * the bulk and the row-by-row path use them, so they report the same.
  */
-
-/** The service month of today in the Netherlands (`YYYY-MM`): later months cannot have been delivered. */
-export function currentServiceMonth(now = new Date()): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit" }).formatToParts(now);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}`;
-}
 
 /** Groups of identical lines shown one by one; the rest are counted. */
 const SHOWN_GROUPS = 20;

@@ -9,6 +9,8 @@ export interface BatchSummary {
   fileName: string;
   importedBy: string;
   importedAt: string;
+  /** The delivery date (`YYYY-MM-DD`): lines without their own declared date count from it. */
+  deliveredOn: string;
   mode: "append" | "replace";
   lines: number;
   totalAmount: string;
@@ -28,6 +30,7 @@ const COLUMNS = [
   "file_name",
   "imported_by_label",
   "imported_at",
+  "delivered_on",
   "mode",
   "line_count",
   "total_amount",
@@ -41,6 +44,7 @@ type BatchRow = {
   file_name: string;
   imported_by_label: string;
   imported_at: Date;
+  delivered_on: Date | string;
   mode: "append" | "replace";
   line_count: number;
   total_amount: string;
@@ -55,6 +59,7 @@ function toSummary(row: BatchRow): BatchSummary {
     fileName: row.file_name,
     importedBy: row.imported_by_label,
     importedAt: new Date(row.imported_at).toISOString(),
+    deliveredOn: dateOnly(row.delivered_on),
     mode: row.mode,
     lines: row.line_count,
     totalAmount: row.total_amount,
@@ -62,6 +67,13 @@ function toSummary(row: BatchRow): BatchSummary {
     rolledBackAt: row.rolled_back_at ? new Date(row.rolled_back_at).toISOString() : null,
     rolledBackBy: row.rolled_back_by_label,
   };
+}
+
+/** A `date` column as `YYYY-MM-DD` (pg and PGlite may hand it over as a Date at local midnight, or as text). */
+function dateOnly(value: Date | string): string {
+  if (typeof value === "string") return value.slice(0, 10);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
 }
 
 /** Newest first; `limit + 1` rows are read to tell whether there are more. */

@@ -30,7 +30,7 @@ export async function startDeclarationUpload(
   const received = await receiveUploadToDisk(request, {
     directory,
     maxBytes: context.config.importMaxBytes,
-    fields: ["mode", "decimal", "identical"],
+    fields: ["mode", "decimal", "identical", "delivered_on"],
     owner: presenceOf(context.db).id,
   });
   if (!received.ok) {
@@ -59,7 +59,8 @@ export async function startDeclarationUpload(
     actor: { userId: access.user.id, label: access.user.email, ip: context.clientIp },
     source: { upload: received.file },
     uploadDir: directory,
-    importOptions: { maxLineLength: context.config.importMaxLineLength },
+    // An empty date field means the day of import; a bad one is refused by the import, with its reason.
+    importOptions: { maxLineLength: context.config.importMaxLineLength, deliveredOn: received.fields.delivered_on?.trim() || undefined },
     mode: mode as (typeof IMPORT_MODES)[number],
     decimal: decimal === "auto" ? undefined : (decimal as "comma" | "point"),
     pseudonymKey: context.config.pseudonymKey,

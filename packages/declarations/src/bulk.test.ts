@@ -12,7 +12,9 @@ import {
 
 const KNOWN = new Set(["GM0014", "GM1966"]);
 const pseudonymise = (bsn: string) => `B${createHmac("sha256", "test-key").update(bsn).digest("base64url")}`;
-const HEADER = ["period", "municipality_code", "provider_code", "provider_name", "product_code", "client_key", "client_bsn", "amount", "units", "referrer", ""];
+/** The batch's delivery date and the day of import, as the import passes them. */
+const DATES = { deliveredOn: "2026-12-01", today: "2026-12-02" };
+const HEADER = ["period", "municipality_code", "provider_code", "provider_name", "product_code", "client_key", "client_bsn", "amount", "units", "referrer", "declared_on", ""];
 const columns = new Map(HEADER.flatMap((name, i) => (name ? [[name, i] as [string, number]] : [])));
 
 /** Values the converter may meet, valid and tricky, per column. */
@@ -27,6 +29,7 @@ const POOLS: Record<string, string[]> = {
   amount: ["100", "100,5", "100,50", "100,505", "1.234,56", "1.234", "1.234.567", "1,234", "1,234,567", "12.5", "-12,50", "-0,00", "+5", "€ 5", "1e5", "12,3,4", "999.999.999,99", "1.000.000.000", "0001", "", " 5"],
   units: ["", "1", "1,5", "1,505", "x", "-2"],
   referrer: ["", "huisarts", "01", "6", "GP", "local_team", "wijkteam", "nobody", " jeugdarts "],
+  declared_on: ["", "2024-12-15", "2024-01-31", "2023-12-31", "2026-11-25", "2026-12-02", "2024-02-30", "15-12-2024", " 2024-12-15", "2024-12-15T00:00", "2024-1-5"],
   "": ["", "", "", "x"],
 };
 
@@ -57,12 +60,13 @@ function asRow(fields: string[], line: number): TableRow {
 }
 
 describe("the bulk line converter", () => {
-  for (const decimal of ["comma", "point"] as DecimalSeparator[]) {
-    it(`never takes a line the validator rejects, and converts the others exactly (${decimal})`, () => {
+  for (const [decimal, countFromDelivery] of [["comma", false], ["point", false], ["comma", true]] as [DecimalSeparator, boolean][]) {
+    it(`never takes a line the validator rejects, and converts the others exactly (${decimal}${countFromDelivery ? ", replace" : ""})`, () => {
       const latestPeriod = "2024-12";
-      const validator = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal, pseudonymise, latestPeriod });
-      const converter = createBulkLineConverter({ knownMunicipalities: KNOWN, pseudonymise, columns, fieldCount: HEADER.length, unnamedColumns: [10], decimal, latestPeriod });
-      const next = random(decimal === "comma" ? 7 : 11);
+      const dates = { ...DATES, countFromDelivery };
+      const validator = createDeclarationValidator({ knownMunicipalities: KNOWN, ...dates, decimal, pseudonymise, latestPeriod });
+      const converter = createBulkLineConverter({ knownMunicipalities: KNOWN, ...dates, pseudonymise, columns, fieldCount: HEADER.length, unnamedColumns: [11], decimal, latestPeriod });
+      const next = random(decimal === "comma" ? (countFromDelivery ? 13 : 7) : 11);
       let taken = 0;
       for (let line = 2; line < 30_000; line++) {
         const fields = fieldsFrom(next);
@@ -83,6 +87,7 @@ describe("the bulk line converter", () => {
           product_code: l.productCode,
           client_key: l.clientKey.replace(/\\/g, "\\\\"),
           referrer: l.referrer,
+          declared_on: l.declaredOn,
         });
         // The same number, possibly written differently ("100.5" vs "100.50"); compared as decimals.
         expect(new Decimal(amount!).equals(l.amount)).toBe(true);
@@ -103,9 +108,9 @@ describe("the bulk line converter", () => {
   });
 
   it("skips empty rows and sums each municipality's amounts in cents", () => {
-    const converter = createBulkLineConverter({ knownMunicipalities: KNOWN, pseudonymise, columns, fieldCount: HEADER.length, unnamedColumns: [10], decimal: "comma" });
+    const converter = createBulkLineConverter({ knownMunicipalities: KNOWN, ...DATES, pseudonymise, columns, fieldCount: HEADER.length, unnamedColumns: [11], decimal: "comma" });
     const line = (municipality: string, amount: string) =>
-      ["2024-01", municipality, "12345678", "Stichting A", "45A51", "K1", "", amount, "", "", ""];
+      ["2024-01", municipality, "12345678", "Stichting A", "45A51", "K1", "", amount, "", "", "", ""];
     expect(converter.convert(Array(HEADER.length).fill(""), 2)).toBe("");
     converter.convert(line("GM0014", "0,10"), 3);
     converter.convert(line("GM0014", "0,20"), 4);
@@ -121,6 +126,7 @@ describe("the bulk line converter", () => {
 describe("the bulk block converter", () => {
   const options = {
     knownMunicipalities: KNOWN,
+    ...DATES,
     pseudonymise,
     columns: new Map([["period", 0], ["municipality_code", 1], ["provider_code", 2], ["provider_name", 3], ["product_code", 4], ["client_key", 5], ["amount", 6]]),
     fieldCount: 7,

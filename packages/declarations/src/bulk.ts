@@ -1,7 +1,7 @@
 import { decodeWindows1252, DEFAULT_MAX_LINE_LENGTH, hasNul, splitPlainLine, toCell, type DecimalSeparator, type Delimiter, type TextEncoding } from "@jeugdregio/tabular";
 import { normaliseBsn } from "./bsn";
 import { parseReferrer, type ReferrerKey } from "./referrer";
-import { clientKeyHoldsBsn, MAX_CLIENT_KEY_LENGTH, MAX_NAME_LENGTH, parsePeriod, parseProductCode, parseProviderCode } from "./validate";
+import { clientKeyHoldsBsn, lineDeclaredOn, MAX_CLIENT_KEY_LENGTH, MAX_NAME_LENGTH, parseDeclaredOn, parsePeriod, parseProductCode, parseProviderCode } from "./validate";
 
 /**
  * The bulk path checks the columns with few distinct values (period, municipality, provider,
@@ -20,6 +20,8 @@ export interface DistinctValueResolvers {
   referrer(raw: string | null): ReferrerKey | null | undefined;
   /** The client key for a BSN cell, or null when it is not a valid BSN. */
   bsn(raw: string | null): string | null;
+  /** A `declared_on` date up to the day of import, or null when it is not one. */
+  declaredOn(raw: string | null): string | null;
 }
 
 export interface DistinctValueResolverOptions {
@@ -27,6 +29,10 @@ export interface DistinctValueResolverOptions {
   pseudonymise: (bsn: string) => string;
   /** As the validator's option: a later period is not taken. */
   latestPeriod?: string;
+  /** As the validator's options: the batch's delivery date, the day of import, replace mode. */
+  deliveredOn: string;
+  today: string;
+  countFromDelivery?: boolean;
 }
 
 export function createDistinctValueResolvers(options: DistinctValueResolverOptions): DistinctValueResolvers {
@@ -56,6 +62,10 @@ export function createDistinctValueResolvers(options: DistinctValueResolverOptio
       const value = cell(raw);
       const bsn = value === null ? null : normaliseBsn(value);
       return bsn === null ? null : options.pseudonymise(bsn);
+    },
+    declaredOn(raw) {
+      const date = parseDeclaredOn(cell(raw));
+      return date !== null && date <= options.today ? date : null;
     },
   };
 }
@@ -117,6 +127,7 @@ export const BULK_COPY_COLUMNS = [
   "amount",
   "units",
   "referrer",
+  "declared_on",
 ] as const;
 
 /**
@@ -140,7 +151,9 @@ export function createBulkLineConverter(options: BulkLineConverterOptions) {
     amount: index("amount"),
     units: index("units"),
     referrer: index("referrer"),
+    declaredOn: index("declared_on"),
   };
+  const batchDates = { deliveredOn: options.deliveredOn, countFromDelivery: options.countFromDelivery ?? false };
   const decimalPattern = new RegExp(BULK_DECIMAL_PATTERN[options.decimal]);
   const keyPattern = new RegExp(BULK_CLIENT_KEY_PATTERN, "u");
   const [groupChar, decimalChar] = options.decimal === "comma" ? [".", ","] : [",", "."];
@@ -173,6 +186,7 @@ export function createBulkLineConverter(options: BulkLineConverterOptions) {
   const productCode = cached(resolvers.productCode);
   const referrer = cached(resolvers.referrer);
   const bsn = cached(resolvers.bsn);
+  const declaredOn = cached(resolvers.declaredOn);
 
   const summary: BulkLineSummary = { lines: 0, perMunicipality: new Map(), providers: new Map(), products: new Set() };
 
@@ -218,6 +232,16 @@ export function createBulkLineConverter(options: BulkLineConverterOptions) {
       referrerKey = key;
     }
 
+    let given: string | null = null;
+    if (at.declaredOn >= 0 && fields[at.declaredOn] !== "") {
+      given = declaredOn(fields[at.declaredOn]!);
+      if (given === null) return null;
+    }
+    const monthStart = `${month}-01`;
+    if (given !== null && given < monthStart) return null;
+    const countsFrom = lineDeclaredOn(given, batchDates);
+    if (countsFrom < monthStart) return null; // the validator names the row
+
     let totals = summary.perMunicipality.get(code);
     if (!totals) {
       totals = { lines: 0, cents: 0, months: new Set() };
@@ -231,7 +255,7 @@ export function createBulkLineConverter(options: BulkLineConverterOptions) {
     if (!summary.providers.has(provider)) summary.providers.set(provider, { name, line });
     summary.products.add(product);
 
-    return `${code}\t${line}\t${month}-01\t${provider}\t${product}\t${escapeCopyText(clientKey)}\t${amount}\t${units}\t${referrerKey ?? "\\N"}\n`;
+    return `${code}\t${line}\t${monthStart}\t${provider}\t${product}\t${escapeCopyText(clientKey)}\t${amount}\t${units}\t${referrerKey ?? "\\N"}\t${countsFrom}\n`;
   }
 
   return { convert, summary: () => summary };

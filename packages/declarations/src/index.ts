@@ -5,6 +5,8 @@ export {
   DECLARATION_COLUMNS,
   defaultDecimalFor,
   OPTIONAL_COLUMNS,
+  lineDeclaredOn,
+  parseDeclaredOn,
   parsePeriod,
   REQUIRED_COLUMNS,
   type DeclarationIssue,

@@ -14,10 +14,12 @@ import {
 
 const KNOWN = new Set(["GM0014", "GM1966", "GM1969", "GM0037"]);
 const pseudonymise = (bsn: string) => `P${createHmac("sha256", "test-key").update(bsn).digest("hex").slice(0, 20)}`;
-const comma = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal: "comma", pseudonymise });
-const point = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal: "point", pseudonymise });
+/** The batch's delivery date and the day of import, as the import passes them. */
+const DATES = { deliveredOn: "2026-12-01", today: "2026-12-02" };
+const comma = createDeclarationValidator({ knownMunicipalities: KNOWN, ...DATES, decimal: "comma", pseudonymise });
+const point = createDeclarationValidator({ knownMunicipalities: KNOWN, ...DATES, decimal: "point", pseudonymise });
 /** As the import sets it up for an XLSX file: a date cell counts for its month. */
-const xlsxComma = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal: "comma", pseudonymise, periodDates: true });
+const xlsxComma = createDeclarationValidator({ knownMunicipalities: KNOWN, ...DATES, decimal: "comma", pseudonymise, periodDates: true });
 
 // valid BSNs (eleven-test): 111222333, 123456782, 012345672 (also written 12345672)
 const BSN_A = "111222333";
@@ -67,7 +69,7 @@ describe("the shared example file", () => {
     const table = await readTable(new TextEncoder().encode(EXAMPLE), { fileName: "example-declarations.csv" });
     expect(table.delimiter).toBe(";");
     const validator = createDeclarationValidator({
-      knownMunicipalities: KNOWN,
+      knownMunicipalities: KNOWN, ...DATES,
       decimal: defaultDecimalFor(table.delimiter ?? ","),
       pseudonymise,
     });
@@ -86,6 +88,7 @@ describe("the shared example file", () => {
         amount: "1234.56",
         units: "12",
         referrer: null,
+        declaredOn: DATES.deliveredOn,
       },
       {
         line: 3,
@@ -99,6 +102,7 @@ describe("the shared example file", () => {
         amount: "-234.56",
         units: "-2",
         referrer: null,
+        declaredOn: DATES.deliveredOn,
       },
       {
         line: 4,
@@ -112,6 +116,7 @@ describe("the shared example file", () => {
         amount: "845.00",
         units: "6",
         referrer: null,
+        declaredOn: DATES.deliveredOn,
       },
       {
         line: 5,
@@ -125,6 +130,7 @@ describe("the shared example file", () => {
         amount: "3310.40",
         units: "29",
         referrer: null,
+        declaredOn: DATES.deliveredOn,
       },
       {
         line: 6,
@@ -138,6 +144,7 @@ describe("the shared example file", () => {
         amount: "2100.00",
         units: "20",
         referrer: null,
+        declaredOn: DATES.deliveredOn,
       },
     ]);
   });
@@ -153,7 +160,7 @@ describe("the shared example file", () => {
       })();
     const table = await streamTable(open, {});
     const validator = createDeclarationValidator({
-      knownMunicipalities: KNOWN,
+      knownMunicipalities: KNOWN, ...DATES,
       decimal: defaultDecimalFor(table.delimiter),
       pseudonymise,
     });
@@ -402,7 +409,7 @@ describe("validateRow – accepted values", () => {
   });
 
   it("refuses a period after the latest one, naming it", () => {
-    const december = createDeclarationValidator({ knownMunicipalities: KNOWN, decimal: "comma", pseudonymise, latestPeriod: "2026-12" });
+    const december = createDeclarationValidator({ knownMunicipalities: KNOWN, ...DATES, decimal: "comma", pseudonymise, latestPeriod: "2026-12" });
     expect(lineOf(december.validateRow(row({ period: "2026-12" }))).period).toBe("2026-12");
     const [error] = errorsOf(december.validateRow(row({ period: "2099-12" }, 9)));
     expect(error).toMatchObject({ line: 9, column: "period", code: "future_period", params: { period: "2099-12" } });
@@ -515,14 +522,63 @@ describe("BSN handling", () => {
   });
 });
 
+describe("declared_on and the delivery date (issue 14)", () => {
+  const at = (options: { deliveredOn?: string; countFromDelivery?: boolean } = {}) =>
+    createDeclarationValidator({ knownMunicipalities: KNOWN, decimal: "comma", pseudonymise, ...DATES, ...options });
+
+  it("takes a line's own declared date, else the batch's delivery date", () => {
+    expect(lineOf(at().validateRow(row({ period: "2023-02", declared_on: "2023-03-09" }))).declaredOn).toBe("2023-03-09");
+    expect(lineOf(at().validateRow(row({ period: "2023-02", declared_on: "2023-02-01" }))).declaredOn).toBe("2023-02-01");
+    expect(lineOf(at().validateRow(row({ period: "2023-02", declared_on: DATES.today }))).declaredOn).toBe(DATES.today);
+    expect(lineOf(at().validateRow(row({ period: "2023-02" }))).declaredOn).toBe(DATES.deliveredOn);
+  });
+
+  it("counts a replace from its delivery date: an earlier declared date is raised to it", () => {
+    const replace = at({ deliveredOn: "2024-05-10", countFromDelivery: true });
+    expect(lineOf(replace.validateRow(row({ period: "2024-02", declared_on: "2024-03-09" }))).declaredOn).toBe("2024-05-10");
+    expect(lineOf(replace.validateRow(row({ period: "2024-02", declared_on: "2024-06-01" }))).declaredOn).toBe("2024-06-01");
+  });
+
+  it("refuses a declared date before the first day of the service month, naming row, column and both", () => {
+    const [error, ...rest] = errorsOf(at().validateRow(row({ period: "2023-02", declared_on: "2023-01-05" }, 17)));
+    expect(rest).toEqual([]);
+    expect(error).toMatchObject({
+      line: 17,
+      column: "declared_on",
+      code: "declared_before_service_month",
+      params: { date: "2023-01-05", period: "2023-02" },
+    });
+    expect(error!.message).toBe("Line 17: declared_on 2023-01-05 is before the service month 2023-02.");
+  });
+
+  it("refuses a declared date after the day of import", () => {
+    const [error] = errorsOf(at().validateRow(row({ declared_on: "2026-12-03" }, 4)));
+    expect(error).toMatchObject({ line: 4, column: "declared_on", code: "future_declared_on", params: { date: "2026-12-03", today: DATES.today } });
+  });
+
+  it("refuses what is not a date YYYY-MM-DD, quoting it", () => {
+    for (const value of ["2024-02-30", "15-02-2024", "2024-2-5", "gisteren", "2024-02-15T10:00", 45321]) {
+      const [error] = errorsOf(at().validateRow(row({ declared_on: value }, 5)));
+      expect(error, String(value)).toMatchObject({ line: 5, column: "declared_on", code: "invalid_declared_on", value: String(value) });
+    }
+  });
+
+  it("refuses a line without declared_on whose service month starts after the delivery date", () => {
+    const [error] = errorsOf(at({ deliveredOn: "2024-01-20" }).validateRow(row({ period: "2024-02" }, 6)));
+    expect(error).toMatchObject({ line: 6, column: "declared_on", code: "declared_before_service_month", params: { date: "2024-01-20", period: "2024-02" } });
+  });
+});
+
 describe("XLSX files", () => {
   it("validates numeric cells from a workbook read with readTable", async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("Declaraties");
-    sheet.addRow(["period", "municipality_code", "provider_code", "provider_name", "product_code", "client_bsn", "amount", "units", "referrer", "opmerking"]);
-    sheet.addRow([new Date(Date.UTC(2024, 0, 1)), "GM0014", 1234567, "Zorg BV", 54001, 12345672, 1234.56, 3, 1, "x"]);
-    sheet.addRow(["2024-02", "GM0037", "87654321", "Zorg BV", "45A51", "111222333", { formula: "0.1+0.2", result: 0.30000000000000004 }, null, "huisarts"]);
+    sheet.addRow(["period", "municipality_code", "provider_code", "provider_name", "product_code", "client_bsn", "amount", "units", "referrer", "opmerking", "declared_on"]);
+    // declared_on as a real Excel date cell, and as typed text.
+    sheet.addRow([new Date(Date.UTC(2024, 0, 1)), "GM0014", 1234567, "Zorg BV", 54001, 12345672, 1234.56, 3, 1, "x", new Date(Date.UTC(2024, 1, 9))]);
+    sheet.addRow(["2024-02", "GM0037", "87654321", "Zorg BV", "45A51", "111222333", { formula: "0.1+0.2", result: 0.30000000000000004 }, null, "huisarts", null, "2024-03-11"]);
     sheet.getCell("A2").numFmt = "mmm-yy";
+    sheet.getCell("K2").numFmt = "dd-mm-yyyy";
     const bytes = new Uint8Array((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
     const table = await readTable(bytes, { fileName: "declaraties.xlsx" });
     const { errors, notices } = comma.checkHeader(table.header);
@@ -542,6 +598,7 @@ describe("XLSX files", () => {
         amount: "1234.56",
         units: "3",
         referrer: "local_team",
+        declaredOn: "2024-02-09",
       },
       {
         line: 3,
@@ -555,6 +612,7 @@ describe("XLSX files", () => {
         amount: "0.30",
         units: null,
         referrer: "gp",
+        declaredOn: "2024-03-11",
       },
     ]);
   });

@@ -22,7 +22,7 @@ export const REQUIRED_COLUMNS = [
   "amount",
 ] as const;
 export const CLIENT_COLUMNS = ["client_key", "client_bsn"] as const;
-export const OPTIONAL_COLUMNS = ["units", "referrer"] as const;
+export const OPTIONAL_COLUMNS = ["units", "referrer", "declared_on"] as const;
 /** Every column a declaration file may have, in the documented order. */
 export const DECLARATION_COLUMNS = [
   "period",
@@ -35,6 +35,7 @@ export const DECLARATION_COLUMNS = [
   "amount",
   "units",
   "referrer",
+  "declared_on",
 ] as const;
 
 /** Stable codes; the app uses them as translation keys. */
@@ -58,7 +59,10 @@ export type DeclarationIssueCode =
   | "invalid_amount"
   | "amount_out_of_range"
   | "invalid_units"
-  | "invalid_referrer";
+  | "invalid_referrer"
+  | "invalid_declared_on"
+  | "declared_before_service_month"
+  | "future_declared_on";
 
 export interface DeclarationIssue extends RowIssue {
   code: DeclarationIssueCode;
@@ -83,6 +87,11 @@ export interface DeclarationLine {
   /** Decimal string without trailing zeros, e.g. `"12"`, `"1.5"`; null when not given. */
   units: string | null;
   referrer: ReferrerKey | null;
+  /**
+   * The day the line counts from (`YYYY-MM-DD`): its `declared_on`, else the batch's delivery
+   * date; never before the delivery date of a replace (see `lineDeclaredOn`).
+   */
+  declaredOn: string;
 }
 
 export type RowResult = { ok: true; line: DeclarationLine } | { ok: false; errors: DeclarationIssue[] };
@@ -103,6 +112,12 @@ export interface DeclarationValidatorOptions {
    * "2024-01" into a date cell. In a CSV file the period must be written `YYYY-MM`.
    */
   periodDates?: boolean;
+  /** The batch's delivery date (`YYYY-MM-DD`): the declared date of a line without `declared_on`. */
+  deliveredOn: string;
+  /** The day of import (`YYYY-MM-DD`): a later `declared_on` is refused. */
+  today: string;
+  /** A replace counts from its delivery date: an earlier `declared_on` is raised to it. */
+  countFromDelivery?: boolean;
 }
 
 export interface DeclarationValidator {
@@ -131,7 +146,8 @@ export const MAX_CLIENT_KEY_LENGTH = 64;
  * A BSN never appears in an issue (not in `message`, not in `value`) nor in a result.
  */
 export function createDeclarationValidator(options: DeclarationValidatorOptions): DeclarationValidator {
-  const { knownMunicipalities, decimal, pseudonymise, latestPeriod } = options;
+  const { knownMunicipalities, decimal, pseudonymise, latestPeriod, deliveredOn, today } = options;
+  const countFromDelivery = options.countFromDelivery ?? false;
   const periodDates = options.periodDates ?? false;
 
   function checkHeader(header: readonly string[]) {
@@ -374,6 +390,44 @@ export function createDeclarationValidator(options: DeclarationValidatorOptions)
       }
     }
 
+    // declared_on (optional): a date from the first day of the service month up to the day of import.
+    const declaredCell = cell("declared_on");
+    let declaredOn: string | null = null;
+    if (declaredCell !== null) {
+      const given = parseDeclaredOn(declaredCell);
+      if (given === null) {
+        fail(
+          "declared_on",
+          "invalid_declared_on",
+          `"${String(declaredCell)}" is not a valid declared_on; expected a date as YYYY-MM-DD (e.g. 2024-02-15).`,
+          declaredCell
+        );
+      } else if (given > today) {
+        fail("declared_on", "future_declared_on", `declared_on ${given} is after the day of import (${today}).`, declaredCell, { date: given, today });
+      } else if (period !== null && given < `${period}-01`) {
+        fail(
+          "declared_on",
+          "declared_before_service_month",
+          `declared_on ${given} is before the service month ${period}.`,
+          declaredCell,
+          { date: given, period }
+        );
+      } else {
+        declaredOn = given;
+      }
+    }
+    const countsFrom = lineDeclaredOn(declaredCell === null ? null : declaredOn, { deliveredOn, countFromDelivery });
+    if (declaredCell === null && period !== null && countsFrom < `${period}-01`) {
+      // No declared_on: the delivery date stands in, and it cannot lie before the month it declares.
+      fail(
+        "declared_on",
+        "declared_before_service_month",
+        `the delivery date ${countsFrom} is before the service month ${period}; give declared_on or a later delivery date.`,
+        null,
+        { date: countsFrom, period }
+      );
+    }
+
     if (
       errors.length > 0 ||
       period === null ||
@@ -400,6 +454,7 @@ export function createDeclarationValidator(options: DeclarationValidatorOptions)
         amount: amount.toFixed(MAX_DECIMALS),
         units: units === null ? null : units.toFixed(),
         referrer,
+        declaredOn: countsFrom,
       },
     };
   }
@@ -438,6 +493,28 @@ export function parsePeriod(value: CellValue, options: { dates?: boolean } = {})
   }
   if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12) return null;
   return `${year}-${String(month).padStart(2, "0")}`;
+}
+
+/**
+ * A calendar date `YYYY-MM-DD` (an Excel date cell arrives in this form), years 2000–2100; else null.
+ */
+export function parseDeclaredOn(value: CellValue): string | null {
+  if (typeof value !== "string") return null;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return `${match[1]}-${match[2]}-${match[3]}`;
+}
+
+/**
+ * The day a line counts from (issue 14 §1–2): its own declared date, else the batch's delivery
+ * date; in a replace never before the delivery date, so that as of an earlier day the lines it
+ * replaces still count. The one rule for both import paths.
+ */
+export function lineDeclaredOn(given: string | null, batch: { deliveredOn: string; countFromDelivery: boolean }): string {
+  if (given === null) return batch.deliveredOn;
+  return batch.countFromDelivery && given < batch.deliveredOn ? batch.deliveredOn : given;
 }
 
 function daysInMonth(year: number, month: number): number {
