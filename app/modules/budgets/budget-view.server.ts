@@ -1,6 +1,7 @@
 import { settle, trancheLedgers, type BudgetOutcome, type BudgetVersion, type SettlementYear, type TrancheLedger } from "@jeugdregio/budgets";
 import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
+import { reportAsOf } from "~/modules/figures/as-of";
 import { dataThrough } from "~/modules/figures/data-through.server";
 import { notFound } from "~/modules/http.server";
 import { disclosedMonitor, type DisclosedMonitor } from "~/modules/reports/disclosure.server";
@@ -68,7 +69,7 @@ export interface BudgetView {
   dataThrough: string | null;
 }
 
-/** As of a date (`asOf=`, issue 14 §2): the one the URL named (null: today, the current lines) and the date shown. */
+/** As of a date (`asOf=`, issue 14 §2): the one the URL named (null: none) and the date (today when none). */
 export interface AsOfRequest {
   requested: string | null;
   asOf: string;
@@ -80,6 +81,8 @@ export interface AsOfRequest {
  */
 export async function budgetView(access: RequestAccess, code: string, key: string, yearParam: string | null, { requested: asOfRequested, asOf }: AsOfRequest): Promise<BudgetView> {
   const municipality = access.requireMunicipality(code);
+  // Today reads the current lines (as the summaries); a past date the lines as of then.
+  const read = reportAsOf(asOf);
   return access.run(async (trx) => {
     const budget = await trx.selectFrom("local_budget").selectAll().where("municipality_code", "=", municipality.code).where("key", "=", key).executeTakeFirst();
     if (!budget) throw notFound();
@@ -100,8 +103,8 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
         decisions: rows.filter((r) => r.kind === ledger.kind).map((r) => ({ year: r.year, decided_on: r.decided_on, decided_by: r.decided_by })),
       }));
     };
-    const october = (await computeLocalBudget(trx, municipality.code, key, year, "october", asOfRequested))!.outcome;
-    const march = (await computeLocalBudget(trx, municipality.code, key, year, "march", asOfRequested))!.outcome;
+    const october = (await computeLocalBudget(trx, municipality.code, key, year, "october", read))!.outcome;
+    const march = (await computeLocalBudget(trx, municipality.code, key, year, "march", read))!.outcome;
     const difference = october.ok && march.ok ? new Decimal(march.gross).minus(october.gross).toFixed(2) : null;
     const settled: { year: number; execution: string; realised: string }[] = [];
     const settlementVersions: Record<number, BudgetVersion> = {};
@@ -109,8 +112,8 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       const quarters = [y.realised_q1, y.realised_q2, y.realised_q3, y.realised_q4].filter((q): q is string => q !== null);
       if (!quarters.length) continue;
       // The March version is the budget as corrected on 1 March t; the October version until it can be computed.
-      const march = (await computeLocalBudget(trx, municipality.code, key, y.year, "march", asOfRequested))!.outcome;
-      const outcome = march.ok ? march : (await computeLocalBudget(trx, municipality.code, key, y.year, "october", asOfRequested))!.outcome;
+      const march = (await computeLocalBudget(trx, municipality.code, key, y.year, "march", read))!.outcome;
+      const outcome = march.ok ? march : (await computeLocalBudget(trx, municipality.code, key, y.year, "october", read))!.outcome;
       if (!outcome.ok) continue;
       settlementVersions[y.year] = outcome.version;
       settled.push({ year: y.year, execution: outcome.execution, realised: quarters.reduce((sum, q) => sum.plus(q), new Decimal(0)).toFixed(2) });
@@ -127,7 +130,7 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       march,
       difference,
       settlement: settle(settled).map((line) => ({ ...line, version: settlementVersions[line.year]! })),
-      monitor: disclosedMonitor(access, municipality.code, (await transitionMonitor(trx, municipality.code, key, asOfRequested))!),
+      monitor: disclosedMonitor(access, municipality.code, (await transitionMonitor(trx, municipality.code, key, read))!),
       tranches: await tranchesOf(),
       parameters: parameterYears.map((y) => ({
         year: y.year,
@@ -171,8 +174,8 @@ export async function youthCareFinances(access: RequestAccess, code: string, bas
   return access.run(async (trx) => ({
     municipalityCode: municipality.code,
     municipalityName: municipality.name,
-    // The figures as of the date asked for; without one the current lines, with today's forecast.
-    square: await closedSquareReport(trx, municipality.code, baseYear, requested),
+    // Today: the current lines (and today's forecast); a past date: the lines as of then.
+    square: await closedSquareReport(trx, municipality.code, baseYear, reportAsOf(asOf)),
     budgets: await trx.selectFrom("local_budget").select(["key", "name"]).where("municipality_code", "=", municipality.code).orderBy("key").execute(),
     otherSpending: await trx.selectFrom("other_youth_spending").select(["year", "non_contracted", "pgb"]).where("municipality_code", "=", municipality.code).orderBy("year").execute(),
     canWrite: access.can("write:budgets") && access.canWrite(municipality.code),
