@@ -1,6 +1,7 @@
 import { Form, useSearchParams } from "@remix-run/react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { ChangeEvent } from "react";
+import type { ChangeEvent, ReactNode } from "react";
+import { DataThrough } from "~/components/DataThrough";
 import { useTranslation } from "react-i18next";
 import { segmentReportQuery, spendingSeriesQuery, yearParam, type SegmentReportJson, type SpendingSeriesJson } from "./api";
 import { SegmentTable } from "./SegmentTable";
@@ -20,10 +21,14 @@ export interface SegmentOverviewData {
   municipalities: { code: string; name: string }[];
   /** The valid year the URL named, or null for the default (latest with data). */
   requestedYear: number | null;
+  /** The as-of date the URL named, or null for today. */
+  requestedAsOf: string | null;
   report: SegmentReportJson;
   chart: SpendingSeriesJson;
   /** How complete each year is, and the shown year's forecast while it is not complete. */
   forecast: ForecastPageData;
+  /** Today ('YYYY-MM-DD'): the latest as-of date the form offers. */
+  today: string;
 }
 
 /**
@@ -31,26 +36,27 @@ export interface SegmentOverviewData {
  * JavaScript); with JavaScript a change refetches through React Query and
  * only rewrites the URL. The loader's data seeds the first render.
  */
-export function SegmentOverview({ initial }: { initial: SegmentOverviewData }) {
+export function SegmentOverview({ initial, intro }: { initial: SegmentOverviewData; intro?: ReactNode }) {
   const { t } = useTranslation();
   const [searchParams, setSearchParams] = useSearchParams();
   const scope = initial.regional ? searchParams.get("scope")?.trim() || "region" : initial.scope;
   const year = yearParam(searchParams.get("year"));
-  const isInitialScope = scope === initial.scope;
+  const asOf = searchParams.get("asOf")?.trim() || null;
+  // The loader's data is for its own URL's scope and as-of date.
+  const isInitialScope = scope === initial.scope && asOf === initial.requestedAsOf;
 
   const reportQuery = useQuery({
-    ...segmentReportQuery(scope, year),
+    ...segmentReportQuery(scope, year, asOf),
     initialData: isInitialScope && year === initial.requestedYear ? initial.report : undefined,
     placeholderData: keepPreviousData,
   });
   const chartQuery = useQuery({
-    ...spendingSeriesQuery(scope),
+    ...spendingSeriesQuery(scope, asOf),
     initialData: isInitialScope ? initial.chart : undefined,
     placeholderData: keepPreviousData,
   });
   const report = reportQuery.data ?? initial.report;
   const chart = chartQuery.data ?? initial.chart;
-  const asOf = searchParams.get("asOf")?.trim() || null;
   const forecastQuery = useQuery({
     ...segmentForecastQuery(scope, report.year, asOf),
     initialData: isInitialScope && report.year === initial.forecast.year ? initial.forecast : undefined,
@@ -76,6 +82,8 @@ export function SegmentOverview({ initial }: { initial: SegmentOverviewData }) {
 
   return (
     <>
+      <DataThrough through={chart.dataThrough} declaredUpTo={chart.asOf} />
+      {intro}
       <Form method="get" action="/segments" className="filters" data-testid="segments-filters">
         {initial.regional ? (
           <label>
@@ -109,6 +117,13 @@ export function SegmentOverview({ initial }: { initial: SegmentOverviewData }) {
             </select>
           </label>
         ) : null}
+        <label>
+          {t("asOf.label")}
+          <input type="date" name="asOf" defaultValue={asOf ?? ""} max={initial.today} aria-describedby="segments-as-of-hint" data-testid="as-of-input" />
+        </label>
+        <span id="segments-as-of-hint" className="hint">
+          {t("asOf.hint")}
+        </span>
         <button type="submit" className="secondary">
           {t("segments.show")}
         </button>
@@ -135,7 +150,7 @@ export function SegmentOverview({ initial }: { initial: SegmentOverviewData }) {
           <>
             {chart.years.includes(report.year) ? (
               <>
-                <SegmentTable report={report} scopeName={shownName} />
+                <SegmentTable report={report} scopeName={shownName} asOf={asOf} />
                 {incomplete && forecast?.report ? (
                   <SegmentForecast report={forecast.report} scopeName={shownName} month={yearLabel.month(incomplete.dataThrough)} />
                 ) : null}

@@ -8,10 +8,10 @@ import { scopeQuery } from "./api";
 const MONEY: ReadonlySet<Measure> = new Set(["spending", "avg_per_client", "spending_80"]);
 
 /** DOMAIN.md's segment table; each column header opens the column's products. */
-export function SegmentTable({ report, scopeName }: { report: SegmentReportJson; scopeName: string }) {
+export function SegmentTable({ report, scopeName, asOf = null }: { report: SegmentReportJson; scopeName: string; asOf?: string | null }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const query = scopeQuery(report.scope, report.year);
+  const query = scopeQuery(report.scope, report.year, asOf);
   const cell = (measure: Measure, value: string | number | null, hidden: boolean) => {
     // A hidden client count (the disclosure rule) hides its average too.
     if (hidden && (measure === "clients" || measure === "avg_per_client")) return t("segments.fewerThan5");

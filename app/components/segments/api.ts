@@ -12,6 +12,10 @@ export interface SpendingSeriesJson {
   scope: string;
   years: number[];
   series: { year: number; spending: Record<SegmentColumn, string> }[];
+  /** The as-of date of the figures ('YYYY-MM-DD'). */
+  asOf: string;
+  /** The latest service month with a line declared by `asOf` ('YYYY-MM'), or null. */
+  dataThrough: string | null;
 }
 
 export class SegmentsFetchError extends Error {
@@ -30,20 +34,23 @@ async function getJson<T>(path: string, signal: AbortSignal): Promise<T> {
   return (await response.json()) as T;
 }
 
-export function segmentReportQuery(scope: string, year: number | null) {
+/** `asOf` null: today's figures. */
+export function segmentReportQuery(scope: string, year: number | null, asOf: string | null = null) {
   const params = new URLSearchParams({ scope });
   if (year !== null) params.set("year", String(year));
+  if (asOf !== null) params.set("asOf", asOf);
   return {
-    queryKey: ["segments", "report", scope, year] as const,
+    queryKey: ["segments", "report", scope, year, asOf] as const,
     queryFn: ({ signal }: { signal: AbortSignal }) => getJson<SegmentReportJson>(`/api/segments?${params}`, signal),
   };
 }
 
-export function spendingSeriesQuery(scope: string) {
+export function spendingSeriesQuery(scope: string, asOf: string | null = null) {
+  const params = new URLSearchParams({ scope });
+  if (asOf !== null) params.set("asOf", asOf);
   return {
-    queryKey: ["segments", "series", scope] as const,
-    queryFn: ({ signal }: { signal: AbortSignal }) =>
-      getJson<SpendingSeriesJson>(`/api/segments/series?${new URLSearchParams({ scope })}`, signal),
+    queryKey: ["segments", "series", scope, asOf] as const,
+    queryFn: ({ signal }: { signal: AbortSignal }) => getJson<SpendingSeriesJson>(`/api/segments/series?${params}`, signal),
   };
 }
 
@@ -54,7 +61,9 @@ export function yearParam(value: string | null): number | null {
   return year >= 2000 && year <= 2100 ? year : null;
 }
 
-/** Query string for links that keep the chosen year and scope. */
-export function scopeQuery(scope: string, year: number): string {
-  return `?${new URLSearchParams({ year: String(year), scope })}`;
+/** Query string for links that keep the chosen year, scope and as-of date (null: today). */
+export function scopeQuery(scope: string, year: number, asOf: string | null = null): string {
+  const params = new URLSearchParams({ year: String(year), scope });
+  if (asOf) params.set("asOf", asOf);
+  return `?${params}`;
 }

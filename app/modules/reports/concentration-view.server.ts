@@ -16,6 +16,18 @@ import { parseYear, resolveSegmentScope } from "./drilldown.server";
 import { timeLimited } from "~/server/request-limits.server";
 import { singleFlight } from "./single-flight.server";
 import { yearsWithData } from "./segment-report.server";
+import { dataThrough } from "~/modules/figures/data-through.server";
+import { requestAsOf, type RequestAsOf } from "./as-of-view.server";
+
+/** The as-of part of a view: the date asked for (null: today), the date shown, and how far the figures reach then. */
+export interface AsOfView {
+  requestedAsOf: string | null;
+  asOf: string;
+  /** The latest service month with a line declared by `asOf` ('YYYY-MM'), or null. */
+  dataThrough: string | null;
+}
+
+const asOfView = (asOf: RequestAsOf, through: string | null): AsOfView => ({ requestedAsOf: asOf.requested, asOf: asOf.asOf, dataThrough: through });
 
 /**
  * Provider concentration and the comparison, under the one disclosure rule of
@@ -35,7 +47,7 @@ export function parseSegment(param: string | null): SegmentColumn {
 
 export type { VisibleCount };
 
-export interface ConcentrationView {
+export interface ConcentrationView extends AsOfView {
   viewer: Viewer;
   scope: string;
   scopeName: string | null;
@@ -55,19 +67,20 @@ export async function concentrationView(access: RequestAccess, context: Pick<Ser
   const scope = resolveSegmentScope(access, url.searchParams.get("scope"));
   const segment = parseSegment(url.searchParams.get("segment"));
   const requested = parseYear(url.searchParams.get("year"));
+  const asOf = requestAsOf(url);
   return access.run(async (trx) => {
-    const years = await yearsWithData(trx, scope.report);
+    const years = await yearsWithData(trx, scope.report, asOf.read);
     const year = typeof requested === "number" && years.includes(requested) ? requested : (years[0] ?? null);
-    const base = { viewer, scope: scope.key, scopeName: scope.name, segment, year, years };
+    const base = { viewer, scope: scope.key, scopeName: scope.name, segment, year, years, ...asOfView(asOf, await dataThrough(trx, scope.report, asOf.asOf)) };
     if (year === null) return { ...base, summary: null, rows: null, trend: [], referrers: [] };
     const report = await singleFlight(
       trx,
-      { db: context.db, report: "concentration", readScope: access.scope.read, params: { scope: scope.key, year, segment } },
-      () => concentrationReport(trx, year, scope.report, segment),
+      { db: context.db, report: "concentration", readScope: access.scope.read, params: { scope: scope.key, year, segment, asOf: asOf.read } },
+      () => concentrationReport(trx, year, scope.report, segment, asOf.read),
       context.logger,
     );
-    const trend = await concentrationTrend(trx, scope.report, years);
-    const referrerRows = await referrerReport(trx, year, scope.report);
+    const trend = await concentrationTrend(trx, scope.report, years, asOf.read);
+    const referrerRows = await referrerReport(trx, year, scope.report, asOf.read);
     const { rows, ...summary } = report;
     const disclosure = disclosureFor(access.user, scope.report);
     return {
@@ -82,7 +95,7 @@ export async function concentrationView(access: RequestAccess, context: Pick<Ser
 
 export type VisibleCompareCell = Omit<CompareCell, "clients"> & { clients: VisibleCount };
 
-export interface CompareView {
+export interface CompareView extends AsOfView {
   viewer: Viewer;
   year: number | null;
   years: number[];
@@ -110,14 +123,22 @@ export async function compareView(access: RequestAccess, context: Pick<ServerCon
   const segment = parseSegment(url.searchParams.get("segment"));
   const min = Math.max(1, Math.min(10, Number(url.searchParams.get("min")) || 2));
   const own = new Set(access.municipalities.map((m) => m.code));
+  const asOf = requestAsOf(url);
   // Its own transaction (the regional read scope), so limited in time like every read request.
   const start = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, { read: "all", write: [] }, work);
   return timeLimited(context.config, start, async (trx) => {
-    const years = await yearsWithData(trx, { kind: "region" });
+    const years = await yearsWithData(trx, { kind: "region" }, asOf.read);
     const year = typeof requested === "number" && years.includes(requested) ? requested : (years[0] ?? null);
-    if (year === null) return { viewer, year, years, rows: [], shared: null };
+    // How far the region's figures reach (an aggregate, like every figure here).
+    const dated = asOfView(asOf, await dataThrough(trx, { kind: "region" }, asOf.asOf));
+    if (year === null) return { viewer, year, years, rows: [], shared: null, ...dated };
     // The same for every viewer (read with the regional scope); cut per viewer below.
-    const report = await singleFlight(trx, { db: context.db, report: "compare", readScope: "all", params: { year } }, () => compareReport(trx, year), context.logger);
+    const report = await singleFlight(
+      trx,
+      { db: context.db, report: "compare", readScope: "all", params: { year, asOf: asOf.read } },
+      () => compareReport(trx, year, asOf.read),
+      context.logger,
+    );
     const municipalRows = report.rows.filter((r) => r.scope !== "region");
     // Per column: which rows' counts to hide from this viewer (the disclosure rule per row's scope;
     // the region's row on its own, as it is no part of the municipalities' column).
@@ -164,7 +185,7 @@ export async function compareView(access: RequestAccess, context: Pick<ServerCon
       }
       shared = { segment, min, providers: await sharedProvidersReport(trx, report, segment, min), municipalities: municipalRows.map((r) => r.scope), pair };
     }
-    return { viewer, year, years, rows, shared };
+    return { viewer, year, years, rows, shared, ...dated };
   });
 }
 
