@@ -2,6 +2,9 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, useLoaderData } from "@remix-run/react";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { useTranslation } from "react-i18next";
+import { todayInAmsterdam } from "@jeugdregio/format";
+import { AsOfField, AsOfHidden } from "~/components/AsOfField";
+import { DataThrough } from "~/components/DataThrough";
 import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { IncompleteYearNote } from "~/components/forecast/ForecastParts";
 import { useFormat } from "~/i18n/useFormat";
@@ -12,13 +15,13 @@ import { compareView } from "~/modules/reports/concentration-view.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
-/** `/compare?year=&metric=&segment=&min=`: municipalities × segments, as the CLI's `report compare`. */
+/** `/compare?year=&metric=&segment=&min=&asOf=`: municipalities × segments, as the CLI's `report compare` (as of a date, default today). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
   const url = new URL(request.url);
   const view = await compareView(access, context, url);
   const completeness = await yearMarks(access, url);
-  return json({ ...view, completeness, metric: parseMetric(url.searchParams.get("metric")) });
+  return json({ ...view, completeness, metric: parseMetric(url.searchParams.get("metric")), today: todayInAmsterdam() });
 }
 
 /** Background lightness from 96% (lowest in the column) to 40% (highest): readable in greyscale too. */
@@ -43,10 +46,11 @@ export default function ComparePage() {
   };
   const municipalRows = data.rows.filter((r) => r.scope !== "region");
   const nameOf = (code: string) => data.rows.find((r) => r.scope === code)?.name ?? code;
-  const query = new URLSearchParams({ metric, ...(data.year ? { year: String(data.year) } : {}) });
+  const query = new URLSearchParams({ metric, ...(data.year ? { year: String(data.year) } : {}), ...(data.requestedAsOf ? { asOf: data.requestedAsOf } : {}) });
   return (
     <>
       <h1>{t("compare.title")}</h1>
+      <DataThrough through={data.dataThrough} declaredUpTo={data.asOf} />
       <p className="hint">{t("compare.intro")}</p>
       <Form method="get" className="filters" data-testid="compare-filters">
         <label>
@@ -60,6 +64,7 @@ export default function ComparePage() {
           </select>
         </label>
         <YearSelect years={data.years} value={data.year} completeness={data.completeness} />
+        <AsOfField value={data.requestedAsOf} max={data.today} />
         <button type="submit" className="secondary">
           {t("segments.show")}
         </button>
@@ -109,6 +114,7 @@ export default function ComparePage() {
           <Form method="get" className="filters">
             <input type="hidden" name="metric" value={metric} />
             {data.year ? <input type="hidden" name="year" value={data.year} /> : null}
+            <AsOfHidden value={data.requestedAsOf} />
             <SegmentSelect value={data.shared.segment} testId="shared-segment-select" />
             <label>
               {t("compare.minMunicipalities")}
@@ -155,6 +161,7 @@ export default function ComparePage() {
             <input type="hidden" name="segment" value={data.shared.segment} />
             <input type="hidden" name="min" value={data.shared.min} />
             {data.year ? <input type="hidden" name="year" value={data.year} /> : null}
+            <AsOfHidden value={data.requestedAsOf} />
             {(["first", "second"] as const).map((which) => (
               <label key={which}>
                 {t(`compare.${which}`)}

@@ -8,7 +8,7 @@ import { parseMetric } from "~/modules/reports/compare-metrics";
 import { compareView } from "~/modules/reports/concentration-view.server";
 import { spreadsheetAnswer } from "~/modules/reports/report-export.server";
 
-/** `/compare/export?table=matrix|shared&format=csv|xlsx&metric=&year=&segment=&min=`: a table of the page, under its rules. */
+/** `/compare/export?table=matrix|shared&format=csv|xlsx&metric=&year=&segment=&min=&asOf=`: a table of the page, under its rules. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
   const url = new URL(request.url);
@@ -18,6 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const language = await detectLanguage(request, access.user.language);
   const t = await i18nServer.getFixedT(language);
   const table = url.searchParams.get("table") ?? "matrix";
+  const dated = view.requestedAsOf ? `-${view.requestedAsOf}` : "";
   if (table === "shared") {
     if (!view.shared) throw notFound();
     const names = new Map(view.rows.map((r) => [r.scope, r.name]));
@@ -27,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       p.municipalities.length,
       ...view.shared!.municipalities.map((code) => (p.municipalities.includes(code) ? String(t("compare.inSetMark")) : null)),
     ]);
-    return spreadsheetAnswer(url.searchParams.get("format"), language, [header, ...rows], `gedeelde-aanbieders-${view.shared.segment}-${view.year}`);
+    return spreadsheetAnswer(url.searchParams.get("format"), language, [header, ...rows], `gedeelde-aanbieders-${view.shared.segment}-${view.year}${dated}`);
   }
   if (table !== "matrix") throw notFound();
   const header = [String(t("compare.municipality")), ...SEGMENT_COLUMNS.map((col) => String(t(`segments.columns.${col}`)))];
@@ -40,5 +41,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       return Number(value);
     }),
   ]);
-  return spreadsheetAnswer(url.searchParams.get("format"), language, [header, ...rows], `vergelijking-${metric}-${view.year}`);
+  return spreadsheetAnswer(url.searchParams.get("format"), language, [header, ...rows], `vergelijking-${metric}-${view.year}${dated}`);
 }

@@ -4,7 +4,10 @@ import { ParentSize } from "@visx/responsive";
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
+import { todayInAmsterdam } from "@jeugdregio/format";
+import { AsOfField } from "~/components/AsOfField";
 import { ParetoChart, type ParetoDatum } from "~/components/charts/ParetoChart";
+import { DataThrough } from "~/components/DataThrough";
 import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { IncompleteYearNote } from "~/components/forecast/ForecastParts";
 import { useFormat } from "~/i18n/useFormat";
@@ -14,13 +17,13 @@ import { concentrationView } from "~/modules/reports/concentration-view.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
-/** `/concentration?year=&scope=region|GM…&segment=`: providers covering 80%, as the CLI's `report concentration`. */
+/** `/concentration?year=&scope=region|GM…&segment=&asOf=`: providers covering 80%, as the CLI's `report concentration` (as of a date, default today). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
   const url = new URL(request.url);
   const view = await concentrationView(access, context, url);
   const completeness = await yearMarks(access, url);
-  return json({ ...view, completeness, municipalities: access.scope.read === "all" ? access.municipalities : [] });
+  return json({ ...view, completeness, municipalities: access.scope.read === "all" ? access.municipalities : [], today: todayInAmsterdam() });
 }
 
 const BARS = 60;
@@ -30,7 +33,12 @@ export default function ConcentrationPage() {
   const data = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const format = useFormat();
-  const query = new URLSearchParams({ scope: data.scope, segment: data.segment, ...(data.year ? { year: String(data.year) } : {}) });
+  const query = new URLSearchParams({
+    scope: data.scope,
+    segment: data.segment,
+    ...(data.year ? { year: String(data.year) } : {}),
+    ...(data.requestedAsOf ? { asOf: data.requestedAsOf } : {}),
+  });
   const rows = data.rows ?? [];
   // The first 60 providers as bars, the long tail as one.
   const chartData: ParetoDatum[] = rows.slice(0, BARS).map((r) => ({
@@ -52,6 +60,7 @@ export default function ConcentrationPage() {
   return (
     <>
       <h1>{t("concentration.title")}</h1>
+      <DataThrough through={data.dataThrough} declaredUpTo={data.asOf} />
       <p className="hint">{t("concentration.intro")}</p>
       <Form method="get" className="filters" data-testid="concentration-filters">
         {data.municipalities.length ? (
@@ -74,6 +83,7 @@ export default function ConcentrationPage() {
         )}
         <SegmentSelect value={data.segment} />
         <YearSelect years={data.years} value={data.year} completeness={data.completeness} />
+        <AsOfField value={data.requestedAsOf} max={data.today} />
         <button type="submit" className="secondary">
           {t("segments.show")}
         </button>

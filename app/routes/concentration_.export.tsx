@@ -10,7 +10,7 @@ import { spreadsheetAnswer } from "~/modules/reports/report-export.server";
 
 /**
  * `/concentration/export?table=providers|trend|referrers&format=csv|xlsx&…`: a table of the
- * page, computed by the page's own view, so under the same rules.
+ * page, computed by the page's own view, so under the same rules (the as-of date included).
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
@@ -58,5 +58,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   } else {
     throw notFound();
   }
-  return spreadsheetAnswer(url.searchParams.get("format"), language, rows, `concentratie-${table}-${view.scope}-${view.segment}-${view.year}`);
+  const dated = view.requestedAsOf ? `-${view.requestedAsOf}` : "";
+  return spreadsheetAnswer(url.searchParams.get("format"), language, rows, `concentratie-${table}-${view.scope}-${view.segment}-${view.year}${dated}`);
 }

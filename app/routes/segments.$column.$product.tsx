@@ -1,32 +1,37 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { DataThrough } from "~/components/DataThrough";
 import { scopeQuery } from "~/components/segments/api";
 import { Breadcrumbs } from "~/components/segments/Breadcrumbs";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
+import { dataThrough } from "~/modules/figures/data-through.server";
+import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedProviders } from "~/modules/reports/disclosure.server";
 import { drilldownYear, providersForProduct, requireColumn, resolveSegmentScope } from "~/modules/reports/drilldown.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
-/** `/segments/<column>/<product>?year&scope`: the providers of one product in a column. */
+/** `/segments/<column>/<product>?year&scope&asOf`: the providers of one product in a column (as of a date, default today). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
   const column = requireColumn(params.column);
   const url = new URL(request.url);
   const scope = resolveSegmentScope(access, url.searchParams.get("scope"));
-  const list = await access.run(async (trx) =>
-    providersForProduct(trx, scope, await drilldownYear(trx, scope, url.searchParams.get("year")), column, params.product ?? ""),
-  );
-  return json({ ...disclosedProviders(access, scope.report, list), scopeName: scope.name });
+  const asOf = requestAsOf(url);
+  const { list, through } = await access.run(async (trx) => ({
+    list: await providersForProduct(trx, scope, await drilldownYear(trx, scope, url.searchParams.get("year"), asOf.read), column, params.product ?? "", asOf.read),
+    through: await dataThrough(trx, scope.report, asOf.asOf),
+  }));
+  return json({ ...disclosedProviders(access, scope.report, list), scopeName: scope.name, asOf: asOf.asOf, requestedAsOf: asOf.requested, dataThrough: through });
 }
 
 export default function ProductProviders() {
   const data = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const format = useFormat();
-  const query = scopeQuery(data.scope, data.year);
+  const query = scopeQuery(data.scope, data.year, data.requestedAsOf);
   const columnName = t(`segments.columns.${data.column}`);
   const productName = (format.language === "en" ? data.product.nameEn : data.product.nameNl) ?? t("segments.drilldown.unknownProduct");
   return (
@@ -39,6 +44,7 @@ export default function ProductProviders() {
         ]}
       />
       <h1>{t("segments.drilldown.providersTitle", { code: data.product.code, name: productName })}</h1>
+      <DataThrough through={data.dataThrough} declaredUpTo={data.asOf} />
       <p className="hint" data-testid="drilldown-context">
         {t("segments.drilldown.productContext", { column: columnName, scope: data.scopeName ?? t("segments.region"), year: data.year })}
       </p>

@@ -1,30 +1,44 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { DataThrough } from "~/components/DataThrough";
 import { scopeQuery } from "~/components/segments/api";
 import { Breadcrumbs } from "~/components/segments/Breadcrumbs";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
+import { dataThrough } from "~/modules/figures/data-through.server";
+import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedProducts } from "~/modules/reports/disclosure.server";
 import { drilldownYear, productsInColumn, requireColumn, resolveSegmentScope } from "~/modules/reports/drilldown.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
-/** `/segments/<column>?year&scope`: the products behind a column of the segment table. */
+/** `/segments/<column>?year&scope&asOf`: the products behind a column of the segment table (as of a date, default today). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
   const column = requireColumn(params.column);
   const url = new URL(request.url);
   const scope = resolveSegmentScope(access, url.searchParams.get("scope"));
-  const list = await access.run(async (trx) => productsInColumn(trx, scope, await drilldownYear(trx, scope, url.searchParams.get("year")), column));
-  return json({ ...disclosedProducts(access, scope.report, list), scopeName: scope.name, canEditCatalogue: access.can("manage:catalog") });
+  const asOf = requestAsOf(url);
+  const { list, through } = await access.run(async (trx) => ({
+    list: await productsInColumn(trx, scope, await drilldownYear(trx, scope, url.searchParams.get("year"), asOf.read), column, asOf.read),
+    through: await dataThrough(trx, scope.report, asOf.asOf),
+  }));
+  return json({
+    ...disclosedProducts(access, scope.report, list),
+    scopeName: scope.name,
+    canEditCatalogue: access.can("manage:catalog"),
+    asOf: asOf.asOf,
+    requestedAsOf: asOf.requested,
+    dataThrough: through,
+  });
 }
 
 export default function SegmentProducts() {
   const data = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const format = useFormat();
-  const query = scopeQuery(data.scope, data.year);
+  const query = scopeQuery(data.scope, data.year, data.requestedAsOf);
   const columnName = t(`segments.columns.${data.column}`);
   const unassigned = data.column === "unassigned";
   const catalogueLinks = unassigned && data.canEditCatalogue;
@@ -32,6 +46,7 @@ export default function SegmentProducts() {
     <>
       <Breadcrumbs items={[{ label: t("segments.title"), to: `/segments${query}` }, { label: columnName }]} />
       <h1>{t("segments.drilldown.productsTitle", { column: columnName })}</h1>
+      <DataThrough through={data.dataThrough} declaredUpTo={data.asOf} />
       <p className="hint" data-testid="drilldown-context">
         {t("segments.drilldown.context", { scope: data.scopeName ?? t("segments.region"), year: data.year })}
       </p>

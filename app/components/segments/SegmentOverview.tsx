@@ -1,6 +1,7 @@
 import { Form, useSearchParams } from "@remix-run/react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { ChangeEvent, ReactNode } from "react";
+import { AsOfField } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
 import { useTranslation } from "react-i18next";
 import { segmentReportQuery, spendingSeriesQuery, yearParam, type SegmentReportJson, type SpendingSeriesJson } from "./api";
@@ -117,13 +118,7 @@ export function SegmentOverview({ initial, intro }: { initial: SegmentOverviewDa
             </select>
           </label>
         ) : null}
-        <label>
-          {t("asOf.label")}
-          <input type="date" name="asOf" defaultValue={asOf ?? ""} max={initial.today} aria-describedby="segments-as-of-hint" data-testid="as-of-input" />
-        </label>
-        <span id="segments-as-of-hint" className="hint">
-          {t("asOf.hint")}
-        </span>
+        <AsOfField value={asOf} max={initial.today} />
         <button type="submit" className="secondary">
           {t("segments.show")}
         </button>
