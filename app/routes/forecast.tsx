@@ -1,11 +1,13 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { DataThrough } from "~/components/DataThrough";
 import { DownloadLinks, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { BacktestTable, FactorsTable, ForecastFigures, ForecastMonthsChart, NoForecast } from "~/components/forecast/ForecastParts";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
-import { forecastView } from "~/modules/reports/forecast-view.server";
+import { dataThrough } from "~/modules/figures/data-through.server";
+import { forecastScope, forecastView } from "~/modules/reports/forecast-view.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
@@ -16,7 +18,11 @@ export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
-  return json(await forecastView(access, new URL(request.url)));
+  const url = new URL(request.url);
+  const view = await forecastView(access, url);
+  // How far the declarations reach as of the page's date (the forecast itself reads whole months up to M).
+  const through = await access.run((trx) => dataThrough(trx, forecastScope(access, url).report, view.asOf));
+  return json({ ...view, dataThrough: through });
 }
 
 export default function ForecastPage() {
@@ -34,6 +40,7 @@ export default function ForecastPage() {
   return (
     <>
       <h1>{t("forecast.title")}</h1>
+      <DataThrough through={data.dataThrough} declaredUpTo={data.asOf} />
       <p className="hint">{t("forecast.intro")}</p>
       <Form method="get" className="filters" data-testid="forecast-filters">
         {data.regional ? (
