@@ -4,6 +4,7 @@ import { ParentSize } from "@visx/responsive";
 import type { BudgetOutcome } from "@jeugdregio/budgets";
 import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
+import { AsOfField } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
 import { WaterfallChart } from "~/components/charts/WaterfallChart";
 import { MonitorChart } from "~/components/charts/MonitorChart";
@@ -13,7 +14,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { budgetView } from "~/modules/budgets/budget-view.server";
 import { financeAction } from "~/modules/budgets/finance-action.server";
 import { addBudgetYear, saveBudgetParameters, saveRealisation, saveTrancheSpending } from "~/modules/budgets/finance-entries.server";
-import { forecastAsOf } from "~/modules/reports/forecast-view.server";
+import { requestAsOf } from "~/modules/reports/as-of-view.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
@@ -21,8 +22,8 @@ export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:budgets");
   const url = new URL(request.url);
-  const { asOf, requested } = forecastAsOf(url);
-  const view = await budgetView(access, params.code ?? "", params.key ?? "", url.searchParams.get("year"), { requested, asOf });
+  const asOf = requestAsOf(url);
+  const view = await budgetView(access, params.code ?? "", params.key ?? "", url.searchParams.get("year"), asOf);
   return json(view);
 }
 
@@ -237,13 +238,7 @@ export default function BudgetPage() {
             </select>
           </label>
         ) : null}
-        <label>
-          {t("asOf.label")}
-          <input type="date" name="asOf" defaultValue={data.requestedAsOf ?? ""} aria-describedby="budget-as-of-hint" />
-          <span className="hint" id="budget-as-of-hint">
-            {t("asOf.hint")}
-          </span>
-        </label>
+        <AsOfField value={data.requestedAsOf} max={data.today} />
         <button type="submit" className="secondary">
           {t("segments.show")}
         </button>

@@ -4,6 +4,7 @@ import { SQUARE_PARTS, type SquarePart } from "@jeugdregio/budgets";
 import { ParentSize } from "@visx/responsive";
 import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
+import { AsOfField } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
 import { ChartLegend } from "~/components/charts/ChartLegend";
 import { StackedBarChart } from "~/components/charts/StackedBarChart";
@@ -15,7 +16,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { youthCareFinances } from "~/modules/budgets/budget-view.server";
 import { financeAction } from "~/modules/budgets/finance-action.server";
 import { saveOtherSpending } from "~/modules/budgets/finance-entries.server";
-import { forecastAsOf } from "~/modules/reports/forecast-view.server";
+import { requestAsOf } from "~/modules/reports/as-of-view.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
@@ -23,8 +24,8 @@ export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:budgets");
   const url = new URL(request.url);
-  const { asOf, requested } = forecastAsOf(url);
-  return json(await youthCareFinances(access, params.code ?? "", url.searchParams.get("base"), { requested, asOf }));
+  const asOf = requestAsOf(url);
+  return json(await youthCareFinances(access, params.code ?? "", url.searchParams.get("base"), asOf));
 }
 
 /** Finance staff type in non-contracted care and PGB per year. */
@@ -111,13 +112,7 @@ export default function YouthCareFinancesPage() {
                 </select>
               </label>
             ) : null}
-            <label>
-              {t("asOf.label")}
-              <input type="date" name="asOf" defaultValue={data.requestedAsOf ?? ""} aria-describedby="square-as-of-hint" />
-              <span className="hint" id="square-as-of-hint">
-                {t("asOf.hint")}
-              </span>
-            </label>
+            <AsOfField value={data.requestedAsOf} max={data.today} />
             <button type="submit" className="secondary">
               {t("segments.show")}
             </button>

@@ -1,9 +1,10 @@
 import { settle, trancheLedgers, type BudgetOutcome, type BudgetVersion, type SettlementYear, type TrancheLedger } from "@jeugdregio/budgets";
+import { todayInAmsterdam } from "@jeugdregio/format";
 import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
-import { reportAsOf } from "~/modules/figures/as-of";
 import { dataThrough } from "~/modules/figures/data-through.server";
 import { notFound } from "~/modules/http.server";
+import type { RequestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedMonitor, type DisclosedMonitor } from "~/modules/reports/disclosure.server";
 import { computeLocalBudget, transitionMonitor } from "./budgets.server";
 import { closedSquareReport, type ClosedSquareReport } from "./closed-square.server";
@@ -62,27 +63,20 @@ export interface BudgetView {
   /** Whether this user may change the budget (role and municipality). */
   canWrite: boolean;
   history: FinanceChange[];
-  /** The as-of date the URL named (null: today) and the date the figures hold as of. */
+  /** The as-of date the URL named (null: today), the date the figures hold as of, and today (the latest date to ask for). */
   requestedAsOf: string | null;
   asOf: string;
+  today: string;
   /** The latest service month with a line counting as of `asOf` (null without any). */
   dataThrough: string | null;
-}
-
-/** As of a date (`asOf=`, issue 14 §2): the one the URL named (null: none) and the date (today when none). */
-export interface AsOfRequest {
-  requested: string | null;
-  asOf: string;
 }
 
 /**
  * One budget for a year: both versions step by step, their difference, and the settlement of
  * every year with realised execution costs, as of `asOf`. A budget outside the user's scope is a 404.
  */
-export async function budgetView(access: RequestAccess, code: string, key: string, yearParam: string | null, { requested: asOfRequested, asOf }: AsOfRequest): Promise<BudgetView> {
+export async function budgetView(access: RequestAccess, code: string, key: string, yearParam: string | null, { requested: asOfRequested, asOf, read }: RequestAsOf): Promise<BudgetView> {
   const municipality = access.requireMunicipality(code);
-  // Today reads the current lines (as the summaries); a past date the lines as of then.
-  const read = reportAsOf(asOf);
   return access.run(async (trx) => {
     const budget = await trx.selectFrom("local_budget").selectAll().where("municipality_code", "=", municipality.code).where("key", "=", key).executeTakeFirst();
     if (!budget) throw notFound();
@@ -145,6 +139,7 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       history: await financeHistory(trx, municipality.code, `budget:${key}`),
       requestedAsOf: asOfRequested,
       asOf,
+      today: todayInAmsterdam(),
       dataThrough: await dataThrough(trx, { kind: "municipality", code: municipality.code }, asOf),
     };
   });
@@ -161,6 +156,7 @@ export interface YouthCareFinances {
   history: FinanceChange[];
   requestedAsOf: string | null;
   asOf: string;
+  today: string;
   dataThrough: string | null;
 }
 
@@ -168,20 +164,21 @@ export interface YouthCareFinances {
  * A municipality's youth-care finances as of `asOf`: the closed square and its local budgets.
  * Outside the read scope: 404.
  */
-export async function youthCareFinances(access: RequestAccess, code: string, baseYearParam: string | null, { requested, asOf }: AsOfRequest): Promise<YouthCareFinances> {
+export async function youthCareFinances(access: RequestAccess, code: string, baseYearParam: string | null, { requested, asOf, read }: RequestAsOf): Promise<YouthCareFinances> {
   const municipality = access.requireMunicipality(code);
   const baseYear = baseYearParam && /^\d{4}$/.test(baseYearParam) ? Number(baseYearParam) : null;
   return access.run(async (trx) => ({
     municipalityCode: municipality.code,
     municipalityName: municipality.name,
     // Today: the current lines (and today's forecast); a past date: the lines as of then.
-    square: await closedSquareReport(trx, municipality.code, baseYear, reportAsOf(asOf)),
+    square: await closedSquareReport(trx, municipality.code, baseYear, read),
     budgets: await trx.selectFrom("local_budget").select(["key", "name"]).where("municipality_code", "=", municipality.code).orderBy("key").execute(),
     otherSpending: await trx.selectFrom("other_youth_spending").select(["year", "non_contracted", "pgb"]).where("municipality_code", "=", municipality.code).orderBy("year").execute(),
     canWrite: access.can("write:budgets") && access.canWrite(municipality.code),
     history: await financeHistory(trx, municipality.code, "other_spending"),
     requestedAsOf: requested,
     asOf,
+    today: todayInAmsterdam(),
     dataThrough: await dataThrough(trx, { kind: "municipality", code: municipality.code }, asOf),
   }));
 }
