@@ -1,5 +1,6 @@
 import { closedSquare, type BudgetVersion, type ClosedSquare, type IndexRate, type SquareYearInput } from "@jeugdregio/budgets";
 import { todayInAmsterdam } from "@jeugdregio/format";
+import { lastCompleteMonth } from "@jeugdregio/forecast";
 import { sql } from "kysely";
 import { countingLines } from "~/modules/figures/counting.server";
 import { forecastReport, yearCompleteness } from "~/modules/forecast/forecast.server";
@@ -34,7 +35,7 @@ export interface ClosedSquareReport extends ClosedSquare {
   asOf: string;
   /** Years whose declarations do not yet reach December, with their latest service month (YYYY-MM). */
   incompleteYears: { year: number; dataThrough: string }[];
-  /** The latest year's RIGG part as forecast when that year is not complete; null otherwise. */
+  /** The current year's RIGG part as forecast (the latest year with data, not complete, not before the last complete month's year); null otherwise. */
   riggForecast: RiggForecast | null;
   /** The latest year is not complete but no forecast can be made: from when data would be needed. */
   riggForecastMissing: { year: number; dataStarts: string | null; neededFrom: string } | null;
@@ -118,7 +119,8 @@ export async function closedSquareReport(
   const latest = completeness[completeness.length - 1];
   let riggForecast: RiggForecast | null = null;
   let riggForecastMissing: ClosedSquareReport["riggForecastMissing"] = null;
-  if (latest && !latest.complete) {
+  // The current year only: a year that stopped short long ago is marked incomplete, not forecast.
+  if (latest && !latest.complete && latest.year >= Number(lastCompleteMonth(asOfDate).slice(0, 4))) {
     const report = await forecastReport(trx, { year: latest.year, scope, asOf: asOfDate });
     const all = report.segments.all;
     if (report.available && all) {
