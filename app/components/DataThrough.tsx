@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
 
 /**
- * "figures through <month>, declared up to <date>" (issue 14 §2), next to the title of every
+ * "figures through {month}, declared up to {date}" (issue 14 §2), next to the title of every
  * page that shows declaration figures: how far the figures reach (`through`, 'YYYY-MM', the
  * latest service month with a line declared by then; null without any) and the as-of date
  * (`declaredUpTo`, 'YYYY-MM-DD'), both in the page's language.

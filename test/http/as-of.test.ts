@@ -120,8 +120,8 @@ describe("as of a date over HTTP", () => {
     for (const [i, path] of AS_OF_D.entries()) expect(await body("analyst", path), path).toBe(before[i]);
     // Without asOf: today's figures, with delivery 2.
     const now = JSON.parse(await body("analyst", "/api/segments?year=2025&scope=region")) as typeof region;
-    expect(now.segments.all.spending).toBe((await fromLines(null, todayInAmsterdam())).spending);
-    expect(now.segments.all.spending).not.toBe(region.segments.all.spending);
+    expect(now.segments.all!.spending).toBe((await fromLines(null, todayInAmsterdam())).spending);
+    expect(now.segments.all!.spending).not.toBe(region.segments.all!.spending);
     expect(JSON.parse(await body("analyst", "/api/segments/series?scope=region"))).toMatchObject({ asOf: todayInAmsterdam(), dataThrough: "2025-04" });
   });
 

@@ -1,4 +1,4 @@
-import { formatMoney } from "@jeugdregio/format";
+import { formatMoney, todayInAmsterdam } from "@jeugdregio/format";
 import { protectSegmentTable } from "@jeugdregio/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
@@ -272,7 +272,8 @@ describe("JSON routes", () => {
       expect(point.spending).toEqual(Object.fromEntries(Object.entries(report.segments).map(([col, f]) => [col, f.spending])));
     }
     const empty = await api("analyst", "/api/segments/series?scope=GM1950");
-    expect(empty).toEqual({ scope: "GM1950", years: [], series: [] });
+    // With the as-of date (today) and how far the figures reach then (issue 14 §2).
+    expect(empty).toEqual({ scope: "GM1950", years: [], series: [], asOf: todayInAmsterdam(), dataThrough: null });
   });
 });
 
