@@ -2,9 +2,12 @@ import { SEGMENTS } from "@jeugdregio/roadmap";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { AsOfField } from "~/components/AsOfField";
+import { DataThrough } from "~/components/DataThrough";
 import { RoadmapTimeline, SegmentProgressCard } from "~/components/roadmap/RoadmapParts";
 import { RoadmapNotice, type RoadmapResult } from "~/components/roadmap/RoadmapNotice";
 import { requireAccess } from "~/modules/access/access.server";
+import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
 import { roadmapDashboard } from "~/modules/roadmap/roadmap-view.server";
 import { setTarget, thisMonth } from "~/modules/roadmap/roadmap.server";
@@ -12,10 +15,10 @@ import { TARGET_METRICS } from "~/modules/roadmap/target-metrics";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
-/** `/roadmap`: the page the steering body opens in a meeting. */
+/** `/roadmap?asOf=2026-06-30`: the page the steering body opens in a meeting (a bad `asOf` is a 400). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:roadmap");
-  return json(await roadmapDashboard(access, thisMonth()));
+  return json(await roadmapDashboard(access, thisMonth(), requestAsOf(new URL(request.url))));
 }
 
 /** Steering members set targets per figure and year. */
@@ -34,12 +37,19 @@ export default function RoadmapDashboardPage() {
   return (
     <>
       <h1>{t("roadmap.title")}</h1>
+      <DataThrough through={data.dataThrough} declaredUpTo={data.asOf} />
       <p className="hint">{t("roadmap.intro")}</p>
       <p className="actions no-print">
-        <Link to="/roadmap/print">{t("roadmap.printReport")}</Link> · <Link to="/roadmap/reviews">{t("roadmap.reviewsTitle")}</Link> ·{" "}
+        <Link to={`/roadmap/print${data.requestedAsOf ? `?asOf=${encodeURIComponent(data.requestedAsOf)}` : ""}`}>{t("roadmap.printReport")}</Link> · <Link to="/roadmap/reviews">{t("roadmap.reviewsTitle")}</Link> ·{" "}
         <a href="/roadmap/export?table=tracks&format=json">{t("roadmap.download.json")}</a> · <a href="/roadmap/export?table=tracks&format=csv">{t("roadmap.download.tracksCsv")}</a> ·{" "}
         <a href="/roadmap/export?table=reviews&format=csv">{t("roadmap.download.reviewsCsv")}</a>
       </p>
+      <Form method="get" className="filters no-print" data-testid="roadmap-filters">
+        <AsOfField value={data.requestedAsOf} max={data.todayDate} />
+        <button type="submit" className="secondary">
+          {t("segments.show")}
+        </button>
+      </Form>
       <p className="hint" data-testid="figures-scope">
         {data.figuresScope.kind === "region" ? t("roadmap.figuresRegion") : t("roadmap.figuresMunicipality", { municipality: data.figuresScopeName })}
       </p>

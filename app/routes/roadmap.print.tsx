@@ -2,9 +2,11 @@ import { SEGMENTS } from "@jeugdregio/roadmap";
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { DataThrough } from "~/components/DataThrough";
 import { RoadmapTimeline, SegmentProgressCard, trackTitle } from "~/components/roadmap/RoadmapParts";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
+import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedSegmentReport } from "~/modules/reports/disclosure.server";
 import { latestCompleteYear, segmentReport } from "~/modules/reports/segment-report.server";
 import { roadmapDashboard } from "~/modules/roadmap/roadmap-view.server";
@@ -14,15 +16,17 @@ export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
 /**
  * `/roadmap/print`: the steering report on A4 (print stylesheet): the segment table of the latest
- * complete year, the progress cards, the timeline and the decisions since the previous review.
+ * complete year, the progress cards, the timeline and the decisions since the previous review;
+ * the figures as of `asOf=` (a bad one is a 400).
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:roadmap");
-  const dashboard = await roadmapDashboard(access, thisMonth());
+  const asOf = requestAsOf(new URL(request.url));
+  const dashboard = await roadmapDashboard(access, thisMonth(), asOf);
   const scope = dashboard.figuresScope;
   const table = await access.run(async (trx) => {
-    const year = await latestCompleteYear(trx, scope);
-    return year === null ? null : disclosedSegmentReport(access, scope, await segmentReport(trx, year, scope));
+    const year = await latestCompleteYear(trx, scope, asOf.read);
+    return year === null ? null : disclosedSegmentReport(access, scope, await segmentReport(trx, year, scope, "summary", asOf.read));
   });
   // The meetings: the latest one's decisions, and decision moments on tracks since the one before.
   const meetings = [...new Map(dashboard.reviews.map((e) => [e.reviewId, e.heldOn])).entries()];
@@ -49,12 +53,13 @@ export default function PrintReport() {
   return (
     <div className="print-report" data-testid="print-report">
       <p className="no-print actions">
-        <Link to="/roadmap">{t("roadmap.backToDashboard")}</Link>{" "}
+        <Link to={`/roadmap${dashboard.requestedAsOf ? `?asOf=${encodeURIComponent(dashboard.requestedAsOf)}` : ""}`}>{t("roadmap.backToDashboard")}</Link>{" "}
         <button type="button" onClick={() => window.print()} data-testid="print-button">
           {t("roadmap.print")}
         </button>
       </p>
       <h1>{t("roadmap.reportTitle")}</h1>
+      <DataThrough through={dashboard.dataThrough} declaredUpTo={dashboard.asOf} />
       <p className="hint">
         {t("roadmap.reportDate", { date: format.date(new Date()) })} · {dashboard.figuresScope.kind === "region" ? t("roadmap.figuresRegion") : t("roadmap.figuresMunicipality", { municipality: dashboard.figuresScopeName })}
       </p>

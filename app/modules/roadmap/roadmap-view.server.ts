@@ -2,7 +2,10 @@ import { canEditTrack, disclosureFor } from "@jeugdregio/access";
 import { protectSegmentTable } from "@jeugdregio/metrics";
 import { SEGMENTS, targetMet, type Month } from "@jeugdregio/roadmap";
 import Decimal from "decimal.js";
+import { todayInAmsterdam } from "@jeugdregio/format";
 import type { RequestAccess } from "~/modules/access/access.server";
+import { dataThrough } from "~/modules/figures/data-through.server";
+import type { RequestAsOf } from "~/modules/reports/as-of-view.server";
 import { segmentReport, yearsWithData, type ReportScope } from "~/modules/reports/segment-report.server";
 import { latestPerSegment, loadRoadmap, reviewHistory, type ReviewEntry, type RoadmapTrack } from "./roadmap.server";
 import type { TargetMetric } from "./target-metrics";
@@ -35,6 +38,11 @@ export interface RoadmapDashboard {
   reviews: ReviewEntry[];
   canReview: boolean;
   canSetTargets: boolean;
+  /** The figures as of this date (today when the URL named none), the date named (null: none), today, and how far the figures reach. */
+  asOf: string;
+  requestedAsOf: string | null;
+  todayDate: string;
+  dataThrough: string | null;
 }
 
 /** The figure a target is about, from a year's movement. */
@@ -49,8 +57,9 @@ function actualOf(movement: SegmentMovement | undefined, metric: TargetMetric): 
  * movement in the figures over the years with data and the targets against the actuals.
  * Everyone with `read:roadmap` sees the roadmap; the figures are read in the user's own scope
  * (row-level security), so a municipal user sees their municipality's movement, not the region's.
+ * The figures as of `asOf` (issue 14 §2): only the lines that counted then.
  */
-export async function roadmapDashboard(access: RequestAccess, today: Month): Promise<RoadmapDashboard> {
+export async function roadmapDashboard(access: RequestAccess, today: Month, asOf: RequestAsOf): Promise<RoadmapDashboard> {
   const figuresScope: ReportScope = access.scope.read === "all" ? { kind: "region" } : { kind: "municipality", code: access.municipalities[0]?.code ?? "" };
   return access.run(async (trx) => {
     const [tracks, reviews, targets] = await Promise.all([
@@ -58,9 +67,9 @@ export async function roadmapDashboard(access: RequestAccess, today: Month): Pro
       reviewHistory(trx),
       trx.selectFrom("roadmap_target").selectAll().orderBy("year").execute(),
     ]);
-    const years = (await yearsWithData(trx, figuresScope)).sort((a, b) => a - b);
+    const years = (await yearsWithData(trx, figuresScope, asOf.read)).sort((a, b) => a - b);
     const reports: Awaited<ReturnType<typeof segmentReport>>[] = [];
-    for (const year of years) reports.push(await segmentReport(trx, year, figuresScope));
+    for (const year of years) reports.push(await segmentReport(trx, year, figuresScope, "summary", asOf.read));
     const latest = latestPerSegment(reviews);
     // The figures under the disclosure rule: a target on a hidden count shows no actual either.
     const disclosure = disclosureFor(access.user, figuresScope);
@@ -100,6 +109,10 @@ export async function roadmapDashboard(access: RequestAccess, today: Month): Pro
       reviews,
       canReview: access.can("write:reviews"),
       canSetTargets: access.can("write:targets"),
+      asOf: asOf.asOf,
+      requestedAsOf: asOf.requested,
+      todayDate: todayInAmsterdam(),
+      dataThrough: await dataThrough(trx, figuresScope, asOf.asOf),
     };
   });
 }
