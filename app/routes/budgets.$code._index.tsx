@@ -139,7 +139,7 @@ export default function YouthCareFinancesPage() {
             </p>
           ) : null}
           <ChartLegend keys={legendKeys} color={legendColor} keyLabel={legendLabel} label={t("square.legend")} />
-          <p className="hint">{t("square.lineHint", { year: square.baseYear })}</p>
+          {legendKeys.includes("base") ? <p className="hint">{t("square.lineHint", { year: square.baseYear })}</p> : null}
           <div className="chart-frame" style={{ height: HEIGHT }} data-testid="square-chart">
             <ParentSize initialSize={{ width: 720, height: HEIGHT }} debounceTime={50}>
               {({ width }) => (

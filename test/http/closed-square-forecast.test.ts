@@ -105,7 +105,10 @@ describe("the closed square of an incomplete year", () => {
     const body = await html("groningen", "/budgets/GM0014");
     expect(body).toContain(`data-testid="square-rigg-forecast" data-year="${YEAR}" data-forecast="${forecast.forecast}"`);
     expect(body).toContain(nl.square.forecast.band.replace("{{low}}", formatMoney(forecast.low!, "nl")).replace("{{high}}", formatMoney(forecast.high!, "nl")));
-    expect(body).toContain(nl.square.forecast.legend);
+    // The legend lists what is drawn: the RIGG part and its forecast (no other part has money, no OVA carries a base line here).
+    const legend = body.match(/<ul class="chart-legend"[^>]*>([\s\S]*?)<\/ul>/)![1]!;
+    expect([...legend.matchAll(/<\/span>([^<]+)<\/li>/g)].map((m) => m[1])).toEqual([nl.square.parts.rigg, nl.square.forecast.legend]);
+    expect(body).not.toContain(nl.square.lineHint.slice(0, 12));
     expect(body).toContain(`<th scope="col">${nl.square.forecast.column}</th>`);
     expect(body).toMatch(new RegExp(`data-part="rigg_forecast">${formatMoney(forecast.forecast, "nl").replace(/[.$()]/g, "\\$&")}`));
     // The realised figure stays in the RIGG column and the total.
