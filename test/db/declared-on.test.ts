@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 let files = 0;
-async function load(content: string | Uint8Array, options: Partial<DeclarationImportOptions> & { bulk?: boolean; name?: string } = {}) {
+async function load(content: string | Uint8Array, options: Partial<Omit<DeclarationImportOptions, "bulk">> & { bulk?: boolean; name?: string } = {}) {
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
   const { bulk = true, name = `declaraties-${++files}.csv`, ...rest } = options;
   const events: BulkEvent[] = [];
