@@ -5,7 +5,8 @@ import { sql, type RawBuilder } from "kysely";
 import type { ForecastJson, ForecastSegmentJson, YearCompletenessJson } from "~/components/forecast/api";
 import { countingLines } from "~/modules/figures/counting.server";
 import { cachedReport } from "~/modules/reports/report-cache.server";
-import { mappedColumn, type ReportScope } from "~/modules/reports/segment-report.server";
+import { mappedColumn } from "~/modules/figures/segment-column.server";
+import type { ReportScope } from "~/modules/reports/segment-report.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { READ_SCOPE_SETTING, regionalScopeCheck } from "~db/tenancy";
 

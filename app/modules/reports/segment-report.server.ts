@@ -2,6 +2,7 @@ import { figuresToJson, segmentFigures, SEGMENT_COLUMNS, type SegmentColumn, typ
 import Decimal from "decimal.js";
 import { sql } from "kysely";
 import { countingLines } from "~/modules/figures/counting.server";
+import { mappedColumn } from "~/modules/figures/segment-column.server";
 import { countingMonths } from "~/modules/figures/data-through.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { READ_SCOPE_SETTING, regionalScopeCheck } from "~db/tenancy";
@@ -21,23 +22,6 @@ export interface SegmentReport {
 }
 
 export type ReportScope = { kind: "region" } | { kind: "municipality"; code: string };
-
-/**
- * The segment column of the row `alias` (product_code, municipality_code, service_month): the
- * mapping row valid on the first day of its service month, a municipality's override before the
- * regional row; no row or no segment is unassigned. `regionalOnly` looks at regional rows only,
- * for products no municipality overrides.
- */
-export function mappedColumn(alias: string, regionalOnly = false) {
-  const ref = (column: string) => sql.ref(`${alias}.${column}`);
-  return sql`coalesce((
-    select m.segment_key from product_mapping m
-    where m.product_code = ${ref("product_code")}
-      and ${regionalOnly ? sql`m.municipality_code is null` : sql`(m.municipality_code = ${ref("municipality_code")} or m.municipality_code is null)`}
-      and m.valid_from <= ${ref("service_month")} and (m.valid_to is null or m.valid_to >= ${ref("service_month")})
-    order by m.municipality_code nulls last
-    limit 1), 'unassigned')`;
-}
 
 const REGIONAL_READER = sql.raw(regionalScopeCheck(READ_SCOPE_SETTING));
 

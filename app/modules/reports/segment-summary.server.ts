@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from "kysely";
 import { afterCommit, type ScopedTransaction } from "~db/tenant-scope";
 import { DECLARATION_IMPORT_LOCK } from "~db/tenancy";
 import { bumpReportStamp } from "./report-cache.server";
-import { mappedColumn } from "./segment-report.server";
+import { mappedColumn } from "~/modules/figures/segment-column.server";
 
 /**
  * Keeps the segment table's summary tables (migration 0008) equal to what the current
