@@ -63,7 +63,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, "intent");
   if (!INTENTS.includes(intent)) throw new Response("Bad Request", { status: 400 });
-  const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
+  const actor = access.actor;
   const values = {
     email: text(form, "email"),
     displayName: text(form, "displayName"),

@@ -29,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     role: text(form, "role"),
     municipalityCode: text(form, "municipalityCode"),
   };
-  const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
+  const actor = access.actor;
   try {
     await access.run((trx) =>
       createUser(trx, actor, { ...values, municipalityCode: values.municipalityCode || null, password: text(form, "password") }),

@@ -49,7 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: received.problem === "tooLarge" ? 413 : 400, headers: uploadProblemHeaders(received.problem) },
     );
   }
-  const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
+  const actor = access.actor;
   const result = await access.run((trx) => importCatalog(trx, actor, received.file));
   if (!result.ok) {
     return json<ActionResult>(

@@ -23,7 +23,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await request.formData();
   // Only the confirmation form sends this: a bare POST does nothing.
   if (form.get("confirm") !== "yes") throw new Response("Bad Request", { status: 400 });
-  const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
+  const actor = access.actor;
   const outcome = await access.run(async (trx) => {
     const batch = await findBatch(trx, id);
     if (!batch) return "notFound" as const;

@@ -42,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) return json<ActionResult>({ ok: false, field: "file", code: "noFile", params: {} }, { status: 400 });
-  const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
+  const actor = access.actor;
   try {
     const count = await access.run(async (trx) => importIndexFigures(trx, actor, { name: storableName(file.name), bytes: new Uint8Array(await file.arrayBuffer()) }));
     return json<ActionResult>({ ok: true, count });

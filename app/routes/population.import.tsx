@@ -85,7 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json<ActionResult>({ outcome: "noFile" }, { status: 400 });
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
+  const actor = access.actor;
   const result = await access.run((trx) => importPopulation(trx, actor, { name: storableName(file.name), bytes }));
   if (!result.ok) {
     return json<ActionResult>({ outcome: "rejected", errors: result.errors, notices: result.notices }, { status: 400 });

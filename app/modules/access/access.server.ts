@@ -10,6 +10,7 @@ import {
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { NO_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
+import type { Actor } from "~/modules/access/actor";
 import { findSessionUser, sessionCookie, type SessionUser } from "~/modules/auth/session.server";
 import { isReadRequest, timeLimited } from "~/server/request-limits.server";
 
@@ -21,6 +22,8 @@ import { isReadRequest, timeLimited } from "~/server/request-limits.server";
  */
 export interface RequestAccess {
   user: SessionUser;
+  /** The signed-in user as the audit log records them (id, e-mail, the request's address). */
+  actor: Actor;
   scope: MunicipalityScope;
   /** Municipalities the user may read, in name order. */
   municipalities: { code: string; name: string }[];
@@ -108,6 +111,7 @@ export async function requireAccess(
   const municipalities = all.filter((m) => visible.has(m.code));
   return {
     user,
+    actor: { userId: user.id, label: user.email, ip: context.clientIp },
     scope,
     municipalities,
     can: (p) => roleCan(user.role, p),

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { FieldRefusal } from "~/modules/http.server";
 import { countingLines } from "~/modules/figures/counting.server";
-import type { ImportActor } from "~/modules/population/population-import.server";
+import type { Actor } from "~/modules/access/actor";
 import type { ScopedTransaction } from "~db/tenant-scope";
 
 /**
@@ -118,7 +118,7 @@ export function parseBudgetDefinition(text: string): BudgetDefinition {
 }
 
 /** Creates or replaces a budget definition with its product set and yearly parameters, audited. */
-export async function saveBudgetDefinition(trx: ScopedTransaction, actor: ImportActor, budget: BudgetDefinition): Promise<void> {
+export async function saveBudgetDefinition(trx: ScopedTransaction, actor: Actor, budget: BudgetDefinition): Promise<void> {
   const municipality = await trx.selectFrom("municipality").select("code").where("code", "=", budget.municipality_code).executeTakeFirst();
   if (!municipality) throw new BudgetInputError("municipality_code", `${budget.municipality_code} is not a known municipality`);
   const codes = budget.products.map((p) => p.product_code);
@@ -202,7 +202,7 @@ function percent(cell: CellValue): string | null {
 const INDEX_PCT_LIMIT = 50;
 
 /** Imports index figures (`index_name, year, provisional_pct, definitive_pct`), all or nothing, audited. */
-export async function importIndexFigures(trx: ScopedTransaction, actor: ImportActor, file: { name: string; bytes: Uint8Array }): Promise<number> {
+export async function importIndexFigures(trx: ScopedTransaction, actor: Actor, file: { name: string; bytes: Uint8Array }): Promise<number> {
   let table;
   try {
     table = await readTable(file.bytes, { fileName: file.name });

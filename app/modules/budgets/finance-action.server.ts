@@ -3,14 +3,14 @@ import { json, type AppLoadContext } from "@remix-run/node";
 import { detectLanguage } from "~/i18n/language.server";
 import { requireAccess } from "~/modules/access/access.server";
 import { FieldRefusal, formFields, nulRefusal, refusalAnswer, type FormOutcome } from "~/modules/http.server";
-import type { ImportActor } from "~/modules/population/population-import.server";
+import type { Actor } from "~/modules/access/actor";
 import type { ScopedTransaction } from "~db/tenant-scope";
 
 export interface FinanceEntry {
   intent: string;
   /** The typed fields, as text. */
   fields: Record<string, string>;
-  actor: ImportActor;
+  actor: Actor;
   /** Numbers are typed with the decimal separator of the user's language. */
   separator: DecimalSeparator;
 }
@@ -37,7 +37,7 @@ export async function financeAction(
   const entry: FinanceEntry = {
     intent,
     fields,
-    actor: { userId: access.user.id, label: access.user.email, ip: context.clientIp },
+    actor: access.actor,
     separator: language === "nl" ? "comma" : "point",
   };
   try {

@@ -1,7 +1,7 @@
 import { parseDecimal, readTable, TableError, type CellValue, type DecimalSeparator } from "@jeugdregio/tabular";
 import Decimal from "decimal.js";
 import { recordAudit } from "~/modules/audit/audit.server";
-import type { ImportActor } from "~/modules/population/population-import.server";
+import type { Actor } from "~/modules/access/actor";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { BudgetInputError } from "./budgets.server";
 
@@ -54,7 +54,7 @@ export function typedPercent(field: string, text: Typed, separator: DecimalSepar
 
 async function recordChanges(
   trx: ScopedTransaction,
-  actor: ImportActor,
+  actor: Actor,
   municipalityCode: string,
   subject: string,
   year: number | null,
@@ -117,7 +117,7 @@ function requireYear(field: string, text: Typed): number {
  */
 export async function saveBudgetParameters(
   trx: ScopedTransaction,
-  actor: ImportActor,
+  actor: Actor,
   target: { municipalityCode: string; key: string },
   typed: Partial<Record<ParameterField | "year", string>>,
   separator: DecimalSeparator,
@@ -153,7 +153,7 @@ export async function saveBudgetParameters(
 }
 
 /** Adds a year to a budget with the default parameters (scope 100%, nothing else entered); an existing year is refused. */
-export async function addBudgetYear(trx: ScopedTransaction, actor: ImportActor, target: { municipalityCode: string; key: string }, typed: { year?: string }): Promise<number> {
+export async function addBudgetYear(trx: ScopedTransaction, actor: Actor, target: { municipalityCode: string; key: string }, typed: { year?: string }): Promise<number> {
   const year = requireYear("year", typed.year);
   await requireBudget(trx, target.municipalityCode, target.key);
   const existing = await trx
@@ -171,7 +171,7 @@ export async function addBudgetYear(trx: ScopedTransaction, actor: ImportActor, 
 /** Sets realised execution costs per quarter for a year the budget already has. */
 export async function saveRealisation(
   trx: ScopedTransaction,
-  actor: ImportActor,
+  actor: Actor,
   target: { municipalityCode: string; key: string },
   typed: Partial<Record<RealisationField | "year", string>>,
   separator: DecimalSeparator,
@@ -194,7 +194,7 @@ export async function saveRealisation(
 /** Sets what was spent of one tranche. */
 export async function saveTrancheSpending(
   trx: ScopedTransaction,
-  actor: ImportActor,
+  actor: Actor,
   target: { municipalityCode: string; key: string },
   typed: { kind?: string; year?: string; spent?: string },
   separator: DecimalSeparator,
@@ -228,7 +228,7 @@ export async function saveTrancheSpending(
 /** Sets a municipality's non-contracted care and PGB for a year (the closed square). */
 export async function saveOtherSpending(
   trx: ScopedTransaction,
-  actor: ImportActor,
+  actor: Actor,
   municipalityCode: string,
   typed: Partial<Record<OtherSpendingField | "year", string>>,
   separator: DecimalSeparator,
@@ -238,7 +238,7 @@ export async function saveOtherSpending(
   return writeOtherSpending(trx, actor, municipalityCode, year, after);
 }
 
-async function writeOtherSpending(trx: ScopedTransaction, actor: ImportActor, municipalityCode: string, year: number, after: Record<OtherSpendingField, string | null>) {
+async function writeOtherSpending(trx: ScopedTransaction, actor: Actor, municipalityCode: string, year: number, after: Record<OtherSpendingField, string | null>) {
   const previous = await trx
     .selectFrom("other_youth_spending")
     .select(OTHER_SPENDING_FIELDS)
@@ -262,7 +262,7 @@ function cellText(cell: CellValue | undefined): string {
  * Imports non-contracted care and PGB (`municipality_code, year, non_contracted, pgb`, CSV or
  * XLSX, amounts with a decimal comma or point), all or nothing; each changed figure is logged.
  */
-export async function importOtherSpending(trx: ScopedTransaction, actor: ImportActor, file: { name: string; bytes: Uint8Array }): Promise<number> {
+export async function importOtherSpending(trx: ScopedTransaction, actor: Actor, file: { name: string; bytes: Uint8Array }): Promise<number> {
   let table;
   try {
     table = await readTable(file.bytes, { fileName: file.name });

@@ -3,7 +3,7 @@ import { catalogToRows, CATALOG_COLUMNS, validateCatalogTable, type MappingRow }
 import { readTable, TableError, type RowIssue } from "@jeugdregio/tabular";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
-import type { ImportActor } from "~/modules/population/population-import.server";
+import type { Actor } from "~/modules/access/actor";
 
 export type CatalogImportResult =
   | { ok: true; products: number; mappings: number; notices: RowIssue[] }
@@ -16,7 +16,7 @@ export type CatalogImportResult =
  */
 export async function importCatalog(
   trx: ScopedTransaction,
-  actor: ImportActor,
+  actor: Actor,
   file: { name: string; bytes: Uint8Array },
 ): Promise<CatalogImportResult> {
   const audit = (outcome: "success" | "failure", details: Record<string, unknown>) =>

@@ -19,7 +19,7 @@ import {
 import Decimal from "decimal.js";
 import { sql, type Kysely } from "kysely";
 import { recordAudit } from "~/modules/audit/audit.server";
-import type { ImportActor } from "~/modules/population/population-import.server";
+import type { Actor } from "~/modules/access/actor";
 import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import { DECLARATION_IMPORT_LOCK, DECLARATION_LINES_SCHEMA } from "~db/tenancy";
@@ -149,7 +149,7 @@ async function collect(source: DeclarationSource): Promise<Uint8Array> {
  */
 export async function importDeclarations(
   db: Kysely<Database>,
-  actor: ImportActor,
+  actor: Actor,
   source: DeclarationSource,
   options: DeclarationImportOptions,
 ): Promise<DeclarationImportResult> {
@@ -417,7 +417,7 @@ function isDuplicateHash(error: unknown): boolean {
 
 async function insertBatch(
   trx: ScopedTransaction,
-  actor: ImportActor,
+  actor: Actor,
   fileName: string,
   hash: string,
   mode: "append" | "replace",
@@ -464,7 +464,7 @@ async function insertLines(trx: ScopedTransaction, table: string, lines: Declara
 }
 
 /** Takes a batch out of every figure: its lines go, the lines it replaced count again. */
-export async function rollBackBatch(trx: ScopedTransaction, actor: ImportActor, batchId: string): Promise<boolean> {
+export async function rollBackBatch(trx: ScopedTransaction, actor: Actor, batchId: string): Promise<boolean> {
   await lockSummaries(trx);
   const batch = await trx
     .updateTable("import_batch")
@@ -548,7 +548,7 @@ async function applyMode(
 async function importInBulk(
   db: Kysely<Database>,
   bulk: BulkLoader,
-  actor: ImportActor,
+  actor: Actor,
   source: DeclarationSource,
   options: DeclarationImportOptions,
   dates: { today: string; deliveredOn: string; countFromDelivery: boolean },
@@ -626,7 +626,7 @@ async function importInBulk(
 
 async function recordBulkBatch(
   trx: ScopedTransaction,
-  actor: ImportActor,
+  actor: Actor,
   fileName: string,
   hash: string,
   batchId: string,

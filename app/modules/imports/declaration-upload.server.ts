@@ -56,7 +56,7 @@ export async function startDeclarationUpload(
   const job = await startImportJob({
     db: context.db,
     bulk: context.bulk,
-    actor: { userId: access.user.id, label: access.user.email, ip: context.clientIp },
+    actor: access.actor,
     source: { upload: received.file },
     uploadDir: directory,
     // An empty date field means the day of import; a bad one is refused by the import, with its reason.

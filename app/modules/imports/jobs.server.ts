@@ -9,7 +9,7 @@ import {
   type DeclarationSource,
   type ImportProgress,
 } from "~/modules/declarations/declaration-import.server";
-import type { ImportActor } from "~/modules/population/population-import.server";
+import type { Actor } from "~/modules/access/actor";
 import type { Logger } from "~/server/logger.server";
 import { presenceOf, type BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
@@ -67,7 +67,7 @@ function localJobs(): Map<string, ImportProgress> {
 export interface StartImportJob {
   db: Kysely<Database>;
   bulk?: BulkLoader;
-  actor: ImportActor & { userId: string | null };
+  actor: Actor;
   /** An upload (deleted when the job ends) or a file of the operator's own (the CLI; kept). */
   source: { upload: StoredUpload } | { file: DeclarationSource };
   mode: "append" | "replace";

@@ -3,6 +3,7 @@ import { readTable, TableError } from "@jeugdregio/tabular";
 import { sql } from "kysely";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
+import type { Actor } from "~/modules/access/actor";
 
 export const MAX_POPULATION_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -10,11 +11,6 @@ export type PopulationImportResult =
   | { ok: true; rows: number; inserted: number; updated: number; notices: RowIssue[] }
   | { ok: false; errors: RowIssue[]; notices: RowIssue[] };
 
-export interface ImportActor {
-  userId: string | null;
-  label: string;
-  ip?: string | null;
-}
 
 /**
  * Imports inhabitants aged 0–17 per municipality and year: every row or none.
@@ -23,7 +19,7 @@ export interface ImportActor {
  */
 export async function importPopulation(
   trx: ScopedTransaction,
-  actor: ImportActor,
+  actor: Actor,
   file: { name: string; bytes: Uint8Array },
   options: { source?: string; onlyMissing?: boolean } = {},
 ): Promise<PopulationImportResult> {

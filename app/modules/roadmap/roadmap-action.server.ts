@@ -2,7 +2,7 @@ import { canEditTrack, type Permission } from "@jeugdregio/access";
 import { json, type AppLoadContext } from "@remix-run/node";
 import { requireAccess, type RequestAccess } from "~/modules/access/access.server";
 import { FieldRefusal, formFields, notFound, nulRefusal, refusalAnswer, type FormOutcome } from "~/modules/http.server";
-import type { ImportActor } from "~/modules/population/population-import.server";
+import type { Actor } from "~/modules/access/actor";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { findTrack } from "./roadmap.server";
 
@@ -10,7 +10,7 @@ export interface RoadmapEntry {
   intent: string;
   form: FormData;
   fields: Record<string, string>;
-  actor: ImportActor;
+  actor: Actor;
   access: RequestAccess;
 }
 
@@ -40,7 +40,7 @@ export async function roadmapAction(
   const intent = fields.intent ?? "";
   const refused = nulRefusal(fields);
   if (refused) return refusalAnswer(intent, refused);
-  const actor = { userId: access.user.id, label: access.user.email, ip: context.clientIp };
+  const actor = access.actor;
   try {
     await access.run((trx) => work(trx, { intent, form, fields, actor, access }));
     return json<FormOutcome>({ ok: true, intent });

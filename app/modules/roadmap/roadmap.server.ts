@@ -17,7 +17,7 @@ import { parseDate } from "@jeugdregio/catalog";
 import { sql } from "kysely";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { FieldRefusal } from "~/modules/http.server";
-import type { ImportActor } from "~/modules/population/population-import.server";
+import type { Actor } from "~/modules/access/actor";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import Decimal from "decimal.js";
 import { TARGET_METRICS } from "./target-metrics";
@@ -105,7 +105,7 @@ export async function findTrack(trx: ScopedTransaction, id: string) {
 }
 
 /** Updates one step of a track (baseline plan, actuals, state); refused by field when inconsistent. */
-export async function updateTrackStep(trx: ScopedTransaction, actor: ImportActor, trackId: string, typed: Record<string, string | undefined>): Promise<void> {
+export async function updateTrackStep(trx: ScopedTransaction, actor: Actor, trackId: string, typed: Record<string, string | undefined>): Promise<void> {
   const blank = (v: string | undefined) => (v === undefined || v.trim() === "" ? null : v.trim());
   const parsed = validateTrackStep({
     step: typed.step ?? "",
@@ -128,7 +128,7 @@ export async function updateTrackStep(trx: ScopedTransaction, actor: ImportActor
 }
 
 /** Sets a track's health; anything but on track needs a reason. */
-export async function setTrackHealth(trx: ScopedTransaction, actor: ImportActor, trackId: string, health: string, reason: string | undefined): Promise<void> {
+export async function setTrackHealth(trx: ScopedTransaction, actor: Actor, trackId: string, health: string, reason: string | undefined): Promise<void> {
   const problems = validateHealth(health, reason ?? null);
   if (problems.length) throw new RoadmapInputError(problems[0]!.field, problems[0]!.code);
   const result = await trx
@@ -141,7 +141,7 @@ export async function setTrackHealth(trx: ScopedTransaction, actor: ImportActor,
 }
 
 /** Records a decision moment on a track: the plan after it moves one month. */
-export async function recordDecision(trx: ScopedTransaction, actor: ImportActor, trackId: string, typed: { month?: string; description?: string }): Promise<void> {
+export async function recordDecision(trx: ScopedTransaction, actor: Actor, trackId: string, typed: { month?: string; description?: string }): Promise<void> {
   const month = parseMonth(typed.month ?? "");
   if (!month) throw new RoadmapInputError("month", "badMonth");
   const description = (typed.description ?? "").trim();
@@ -167,7 +167,7 @@ export interface ReviewEntryInput {
  */
 export async function recordReview(
   trx: ScopedTransaction,
-  actor: ImportActor,
+  actor: Actor,
   typed: { held_on?: string; body?: string; entries: ReviewEntryInput[] },
 ): Promise<number> {
   const heldOn = (typed.held_on ?? "").trim();
@@ -272,7 +272,7 @@ export function latestPerSegment(entries: readonly ReviewEntry[]): Map<string, R
 export { TARGET_METRICS } from "./target-metrics";
 
 /** Sets (or replaces) a target for a figure of a segment in a year. */
-export async function setTarget(trx: ScopedTransaction, actor: ImportActor, typed: Record<string, string | undefined>): Promise<void> {
+export async function setTarget(trx: ScopedTransaction, actor: Actor, typed: Record<string, string | undefined>): Promise<void> {
   const segment = typed.segment ?? "";
   if (!(SEGMENTS as readonly string[]).includes(segment)) throw new RoadmapInputError("segment", "unknownSegment", { value: segment });
   const metric = typed.metric ?? "";

@@ -5,6 +5,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "~/modules/auth/password.server";
 import { revokeSessionsOf } from "~/modules/auth/session.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
+import type { Actor } from "~/modules/access/actor";
 
 /**
  * Account management for admins (UI) and operators (CLI). Every change is
@@ -33,11 +34,7 @@ export class UserError extends Error {
   }
 }
 
-export interface Actor {
-  userId: string | null;
-  label: string;
-  ip?: string | null;
-}
+export type { Actor } from "~/modules/access/actor";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = z.string().trim().toLowerCase().email().max(254);
