@@ -1,3 +1,4 @@
+import { yearInAmsterdam } from "@jeugdregio/format";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { SQUARE_PARTS, type SquarePart } from "@jeugdregio/budgets";
@@ -61,7 +62,7 @@ export default function YouthCareFinancesPage() {
   const missingText = (m: (typeof square.years)[number]["missing"][number]) =>
     m.part === "local_budget" ? t("square.missing.local_budget", { name: m.name, year: m.year }) : t(`square.missing.${m.part}`, { year: m.year });
   const typedYears = data.otherSpending.map((o) => o.year);
-  const nextYear = typedYears.length ? Math.max(...typedYears) + 1 : (square.years[0]?.year ?? new Date().getFullYear());
+  const nextYear = typedYears.length ? Math.max(...typedYears) + 1 : (square.years[0]?.year ?? yearInAmsterdam());
   const yearLabel = useYearLabel(square.incompleteYears.map((y) => ({ ...y, complete: false })));
   const forecast = square.riggForecast;
   // Only what the chart draws goes in its legend: parts with an amount, the base line where it runs, the forecast when there is one.

@@ -1,3 +1,4 @@
+import { todayInAmsterdam } from "@jeugdregio/format";
 import { SEGMENTS } from "@jeugdregio/roadmap";
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -37,6 +38,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     .flatMap((c) => c.tracks)
     .flatMap((track) => track.decisions.filter((d) => since === null || d.month >= since).map((d) => ({ ...d, track: { segment: track.segment, municipalityName: track.municipalityName } })));
   return json({
+    // The report's date on the region's clock, from the server (the same on the client after hydration).
+    reportDate: todayInAmsterdam(),
     dashboard,
     table,
     latestReview: latest ? dashboard.reviews.filter((e) => e.reviewId === latest[0]) : [],
@@ -46,7 +49,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function PrintReport() {
-  const { dashboard, table, latestReview, previousHeldOn, trackDecisions } = useLoaderData<typeof loader>();
+  const { reportDate, dashboard, table, latestReview, previousHeldOn, trackDecisions } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const format = useFormat();
   const columns = [...SEGMENTS, "all"] as const;
@@ -61,7 +64,7 @@ export default function PrintReport() {
       <h1>{t("roadmap.reportTitle")}</h1>
       <DataThrough through={dashboard.dataThrough} declaredUpTo={dashboard.asOf} />
       <p className="hint">
-        {t("roadmap.reportDate", { date: format.date(new Date()) })} · {dashboard.figuresScope.kind === "region" ? t("roadmap.figuresRegion") : t("roadmap.figuresMunicipality", { municipality: dashboard.figuresScopeName })}
+        {t("roadmap.reportDate", { date: format.date(reportDate) })} · {dashboard.figuresScope.kind === "region" ? t("roadmap.figuresRegion") : t("roadmap.figuresMunicipality", { municipality: dashboard.figuresScopeName })}
       </p>
       <section aria-labelledby="table-title" className="keep-together">
         <h2 id="table-title">{table ? t("roadmap.segmentTableTitle", { year: table.year }) : t("roadmap.noCompleteYear")}</h2>

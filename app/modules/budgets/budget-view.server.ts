@@ -1,5 +1,5 @@
 import { settle, trancheLedgers, type BudgetOutcome, type BudgetVersion, type SettlementYear, type TrancheLedger } from "@jeugdregio/budgets";
-import { todayInAmsterdam } from "@jeugdregio/format";
+import { todayInAmsterdam, yearInAmsterdam } from "@jeugdregio/format";
 import Decimal from "decimal.js";
 import type { RequestAccess } from "~/modules/access/access.server";
 import { dataThrough } from "~/modules/figures/data-through.server";
@@ -89,7 +89,7 @@ export async function budgetView(access: RequestAccess, code: string, key: strin
       .execute();
     const years = parameterYears.map((y) => y.year);
     const requested = Number(yearParam);
-    const year = years.includes(requested) ? requested : (years[years.length - 1] ?? new Date().getFullYear());
+    const year = years.includes(requested) ? requested : (years[years.length - 1] ?? yearInAmsterdam());
     const tranchesOf = async () => {
       const rows = await trx.selectFrom("local_budget_tranche").selectAll().where("municipality_code", "=", municipality.code).where("budget_key", "=", key).execute();
       return trancheLedgers(rows.map((r) => ({ kind: r.kind, year: r.year, amount: r.amount, spent: r.spent }))).map((ledger) => ({

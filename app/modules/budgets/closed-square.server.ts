@@ -1,5 +1,5 @@
 import { closedSquare, type BudgetVersion, type ClosedSquare, type IndexRate, type SquareYearInput } from "@jeugdregio/budgets";
-import { todayInAmsterdam } from "@jeugdregio/format";
+import { todayInAmsterdam, yearInAmsterdam } from "@jeugdregio/format";
 import { lastCompleteMonth } from "@jeugdregio/forecast";
 import { sql } from "kysely";
 import { countingLines } from "~/modules/figures/counting.server";
@@ -111,10 +111,10 @@ export async function closedSquareReport(
     index.map((f) => [f.year, f.definitive_pct !== null ? { year: f.year, pct: f.definitive_pct, kind: "definitive" } : { year: f.year, pct: f.provisional_pct, kind: "provisional" }]),
   );
   const indexOf = (year: number) => rates.get(year) ?? null;
-  const complete = closedSquare(input, years[0] ?? new Date().getFullYear(), indexOf)
+  const complete = closedSquare(input, years[0] ?? yearInAmsterdam(), indexOf)
     .years.filter((y) => y.total !== null)
     .map((y) => y.year);
-  const baseYear = requestedBaseYear !== null && complete.includes(requestedBaseYear) ? requestedBaseYear : (complete[0] ?? years[0] ?? new Date().getFullYear());
+  const baseYear = requestedBaseYear !== null && complete.includes(requestedBaseYear) ? requestedBaseYear : (complete[0] ?? years[0] ?? yearInAmsterdam());
   const incompleteYears = completeness.filter((y) => !y.complete).map((y) => ({ year: y.year, dataThrough: y.dataThrough }));
   const latest = completeness[completeness.length - 1];
   let riggForecast: RiggForecast | null = null;

@@ -1,3 +1,4 @@
+import { todayInAmsterdam } from "@jeugdregio/format";
 import { resolveSegment, SEGMENT_KEYS, type MappingRow, type SegmentKey } from "@jeugdregio/catalog";
 import { toCsv, toXlsx } from "~/modules/imports/spreadsheet.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
@@ -33,15 +34,6 @@ export interface SegmentOption {
   nameEn: string;
 }
 
-/** Today's date in the Netherlands, `YYYY-MM-DD`. */
-export function todayInNetherlands(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Europe/Amsterdam",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
-}
 
 /** Reads `q` and `segment` from a query string; unknown segments count as no filter. */
 export function parseCatalogFilter(params: URLSearchParams): CatalogFilter {
@@ -80,7 +72,7 @@ export async function segmentOptions(trx: ScopedTransaction): Promise<SegmentOpt
 export async function listCatalog(
   trx: ScopedTransaction,
   filter: CatalogFilter,
-  today = todayInNetherlands(),
+  today = todayInAmsterdam(),
 ): Promise<{ products: CatalogListItem[]; total: number }> {
   const [products, mappings] = await Promise.all([
     trx
@@ -150,7 +142,7 @@ export interface ProductHistory {
 export async function productHistory(
   trx: ScopedTransaction,
   code: string,
-  today = todayInNetherlands(),
+  today = todayInAmsterdam(),
 ): Promise<ProductHistory | null> {
   const product = await trx
     .selectFrom("product as p")

@@ -1,3 +1,4 @@
+import { yearInAmsterdam } from "@jeugdregio/format";
 import { SEGMENT_COLUMNS, type SegmentColumn } from "@jeugdregio/metrics";
 import { json, type AppLoadContext } from "@remix-run/node";
 import Decimal from "decimal.js";
@@ -70,7 +71,7 @@ const PRODUCT_CODE = /^[0-9]{2}[A-Z0-9]{3}$/;
 
 /** The year to show: the one asked for, else the latest with data, else this year. */
 function chooseYear(requested: number | null, years: number[]): number {
-  return requested ?? years[0] ?? new Date().getFullYear();
+  return requested ?? years[0] ?? yearInAmsterdam();
 }
 
 export interface SpendingSeries {

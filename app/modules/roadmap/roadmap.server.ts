@@ -14,6 +14,7 @@ import {
   type TrackStep,
 } from "@jeugdregio/roadmap";
 import { parseDate } from "@jeugdregio/catalog";
+import { monthInAmsterdam } from "@jeugdregio/format";
 import { sql } from "kysely";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { FieldRefusal } from "~/modules/http.server";
@@ -50,8 +51,9 @@ export interface RoadmapTrack {
   planned: ProcessStepKey | null;
 }
 
+/** This month on the region's clock (Europe/Amsterdam, not the server's UTC). */
 export function thisMonth(now = new Date()): Month {
-  return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
+  return monthInAmsterdam(now);
 }
 
 /** Every track, recomputed, with warnings as of `today`; basishulp tracks after the regional ones. */

@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent } from "./index";
+import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, monthInAmsterdam, todayInAmsterdam, yearInAmsterdam } from "./index";
 
 // Intl uses no-break spaces; compare with ordinary spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -47,5 +47,16 @@ describe("formatDate", () => {
 
   it("writes moments in Dutch time", () => {
     expect(plain(formatDateTime(new Date("2026-01-01T23:30:00Z"), "nl"))).toContain("2 jan 2026");
+  });
+});
+
+describe("the region's clock (Europe/Amsterdam)", () => {
+  it("turns the day, month and year at midnight in Amsterdam, not at midnight UTC", () => {
+    // 23:30 UTC on New Year's Eve is 00:30 on 1 January in Amsterdam (winter time, UTC+1).
+    const newYear = new Date("2026-12-31T23:30:00Z");
+    expect([todayInAmsterdam(newYear), monthInAmsterdam(newYear), yearInAmsterdam(newYear)]).toEqual(["2027-01-01", "2027-01", 2027]);
+    // 22:30 UTC on 31 July is 00:30 on 1 August (summer time, UTC+2); 21:30 UTC is still July.
+    expect(monthInAmsterdam(new Date("2026-07-31T22:30:00Z"))).toBe("2026-08");
+    expect(monthInAmsterdam(new Date("2026-07-31T21:30:00Z"))).toBe("2026-07");
   });
 });

@@ -102,3 +102,13 @@ export function formatDateTime(value: Date | string, language: Language): string
 export function todayInAmsterdam(now: Date = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
+
+/** The region's month (`YYYY-MM`) on the same clock: "this month" for the roadmap. */
+export function monthInAmsterdam(now: Date = new Date()): string {
+  return todayInAmsterdam(now).slice(0, 7);
+}
+
+/** The region's year on the same clock: the fallback year where a scope has no data yet. */
+export function yearInAmsterdam(now: Date = new Date()): number {
+  return Number(todayInAmsterdam(now).slice(0, 4));
+}
