@@ -49,11 +49,12 @@ export function SegmentForecast({ report, scopeName, month }: { report: Forecast
                     {SEGMENT_COLUMNS.map((c) => {
                       const s = report.segments[c];
                       return (
-                        <td className="num" key={c} data-testid={`forecast-${c}-${row}`}>
+                        <td className={row === "band" ? "num band" : "num"} key={c} data-testid={`forecast-${c}-${row}`}>
                           {row === "band" ? (
                             s.low !== null && s.high !== null ? (
                               <>
-                                {format.money(s.low, { cents: false })} – {format.money(s.high, { cents: false })}
+                                {/* May wrap between the two amounts, so all seven columns fit the page. */}
+                                <span className="amount">{format.money(s.low, { cents: false })} –</span> <span className="amount">{format.money(s.high, { cents: false })}</span>
                               </>
                             ) : (
                               <BandReason reason={s.band_reason} />
