@@ -29,6 +29,7 @@ import { createUser, listUsers, resetPassword, setUserDisabled, UserError, type 
 import { seedDemo } from "~seeds/demo";
 import { seedReferenceData } from "~seeds/reference";
 import { printRecords, type OutputFormat } from "./output";
+import { reportCsv } from "~/modules/export/files.server";
 
 /**
  * `npm run cli -- <command>`: the operator's interface. It uses DATABASE_URL
@@ -371,8 +372,7 @@ report
         ...Object.fromEntries(SEGMENT_COLUMNS.map((col) => [col, result.segments[col][measure]])),
       }));
       if (options.format === "csv") {
-        const lines = [["measure", ...SEGMENT_COLUMNS].join(","), ...rows.map((r) => Object.values(r).map((v) => v ?? "").join(","))];
-        process.stdout.write(`${lines.join("\n")}\n`);
+        writeCsv(rows);
       } else {
         printRecords(rows, "table");
       }
@@ -606,15 +606,9 @@ const yearOption = (v: string) => {
   return Number(v);
 };
 
-/** CSV as the other reports print it: comma-separated, a header row, values quoted when needed. */
+/** The reports' CSV (comma-separated, header row, quoted when needed): the export module's. */
 function writeCsv(records: Record<string, unknown>[]): void {
-  if (!records.length) return;
-  const columns = Object.keys(records[0]!);
-  const cell = (value: unknown) => {
-    const text = value === null || value === undefined ? "" : String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  process.stdout.write(`${[columns.join(","), ...records.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n")}\n`);
+  process.stdout.write(reportCsv(records));
 }
 
 report

@@ -5,7 +5,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
 import { issueReason } from "~/modules/imports/import-view";
 import { findJob } from "~/modules/imports/jobs.server";
-import { attachment, CSV_TYPE, toCsv } from "~/modules/imports/spreadsheet.server";
+import { attachment, CSV_TYPE, toCsv } from "~/modules/export/files.server";
 
 /** GET /api/imports/<jobId>/errors.csv: every error of a refused file, translated, for Excel. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

@@ -2,7 +2,7 @@ import { todayInAmsterdam } from "@jeugdregio/format";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireAccess } from "~/modules/access/access.server";
 import { catalogCsv } from "~/modules/catalog/catalog-queries.server";
-import { attachment, CSV_TYPE } from "~/modules/imports/spreadsheet.server";
+import { attachment, CSV_TYPE } from "~/modules/export/files.server";
 
 /** The whole catalogue as CSV in the import format, importable again as it is. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

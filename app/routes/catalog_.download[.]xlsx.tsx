@@ -2,7 +2,7 @@ import { todayInAmsterdam } from "@jeugdregio/format";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireAccess } from "~/modules/access/access.server";
 import { catalogXlsx } from "~/modules/catalog/catalog-queries.server";
-import { attachment, XLSX_TYPE } from "~/modules/imports/spreadsheet.server";
+import { attachment, XLSX_TYPE } from "~/modules/export/files.server";
 
 /** The whole catalogue as an Excel workbook in the import format. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

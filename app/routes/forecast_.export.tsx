@@ -5,7 +5,7 @@ import { detectLanguage } from "~/i18n/language.server";
 import { i18nServer } from "~/i18n/i18n.server";
 import { requireAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
-import type { ExportCell } from "~/modules/imports/spreadsheet.server";
+import type { ExportCell } from "~/modules/export/files.server";
 import { forecastView } from "~/modules/reports/forecast-view.server";
 import { spreadsheetAnswer } from "~/modules/reports/report-export.server";
 

@@ -1,6 +1,6 @@
 import { todayInAmsterdam } from "@jeugdregio/format";
 import { resolveSegment, SEGMENT_KEYS, type MappingRow, type SegmentKey } from "@jeugdregio/catalog";
-import { toCsv, toXlsx } from "~/modules/imports/spreadsheet.server";
+import { toCsv, toXlsx } from "~/modules/export/files.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { exportCatalog } from "./catalog.server";
 

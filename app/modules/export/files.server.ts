@@ -1,9 +1,12 @@
+import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 
 /**
- * Files for Excel users: CSV as Dutch Excel writes it (`;`, UTF-8 BOM, CRLF)
- * and XLSX. Text that a spreadsheet could take for a formula (starting with
- * `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`; numbers stay numbers.
+ * The one module that writes files: CSV as Dutch Excel writes it (`;`, UTF-8 BOM, CRLF) and XLSX
+ * for the pages' downloads, and the CLI's CSV for scripts. CSV through csv-stringify (quoting
+ * and escaping done by a library made for it). For spreadsheets, text that could be taken for a
+ * formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`; numbers stay
+ * numbers. The CLI's CSV is not escaped: scripts read `-12.50` as a number.
  */
 
 export type ExportCell = string | number | null;
@@ -14,17 +17,40 @@ export function escapeFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-function csvCell(cell: ExportCell, decimalComma: boolean): string {
-  if (cell === null) return "";
-  if (typeof cell === "number") return Number.isFinite(cell) ? (decimalComma ? String(cell).replace(".", ",") : String(cell)) : "";
-  const text = escapeFormula(cell);
-  return /[;"\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** `decimalComma`: numbers as Dutch Excel reads them (`1234,56`); never thousands separators. */
 export function toCsv(rows: readonly (readonly ExportCell[])[], options: { decimalComma?: boolean } = {}): string {
   const decimalComma = options.decimalComma ?? false;
-  return `\uFEFF${rows.map((row) => row.map((cell) => csvCell(cell, decimalComma)).join(";")).join("\r\n")}\r\n`;
+  const body = stringify(rows as ExportCell[][], {
+    delimiter: ";",
+    record_delimiter: "\r\n",
+    // Line breaks inside a field (csv-stringify quotes only the whole CRLF), and leading or
+    // trailing spaces, which survive a round trip through Excel only when quoted.
+    quoted_match: /[\r\n]|^\s|\s$/,
+    cast: {
+      number: (value) => (Number.isFinite(value) ? (decimalComma ? String(value).replace(".", ",") : String(value)) : ""),
+      string: (value) => escapeFormula(value),
+    },
+  });
+  return `\uFEFF${body}`;
+}
+
+/**
+ * CSV for the CLI's `--format csv` (RIGG's scripts read it): a header row of the records' keys,
+ * comma-separated, LF, no BOM, values quoted only when needed; null and undefined are empty.
+ */
+export function reportCsv(records: readonly Record<string, unknown>[]): string {
+  if (!records.length) return "";
+  const columns = Object.keys(records[0]!);
+  return stringify(
+    records.map((record) => columns.map((column) => record[column])),
+    {
+      header: true,
+      columns,
+      delimiter: ",",
+      record_delimiter: "\n",
+      cast: { boolean: (value) => String(value), date: (value) => String(value), object: (value) => String(value) },
+    },
+  );
 }
 
 export async function toXlsx(rows: readonly (readonly ExportCell[])[], sheetName: string): Promise<Uint8Array<ArrayBuffer>> {

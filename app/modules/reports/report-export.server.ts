@@ -1,6 +1,6 @@
 import type { Language } from "~/i18n/config";
 import { notFound } from "~/modules/http.server";
-import { attachment, CSV_TYPE, toCsv, toXlsx, XLSX_TYPE, type ExportCell } from "~/modules/imports/spreadsheet.server";
+import { attachment, CSV_TYPE, toCsv, toXlsx, XLSX_TYPE, type ExportCell } from "~/modules/export/files.server";
 
 /**
  * A report table as CSV or XLSX. XLSX keeps numbers as numbers; CSV writes them with the
