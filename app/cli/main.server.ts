@@ -30,6 +30,7 @@ import { seedDemo } from "~seeds/demo";
 import { seedReferenceData } from "~seeds/reference";
 import { printRecords, type OutputFormat } from "./output";
 import { reportCsv } from "~/modules/export/files.server";
+import { FIRST_REPORT_YEAR, LAST_REPORT_YEAR, parseReportYear } from "@jeugdregio/format";
 
 /**
  * `npm run cli -- <command>`: the operator's interface. It uses DATABASE_URL
@@ -344,7 +345,7 @@ report
   .command("segments")
   .description("the segment table (clients, spending, average, providers, 80%) for a year, for the region or one municipality")
   .requiredOption("--year <year>", "year", (v) => {
-    if (!/^\d{4}$/.test(v)) throw new CliFailure(`--year must be a year, not ${v}`);
+    if (parseReportYear(v) === null) throw new CliFailure(`--year must be a year from ${FIRST_REPORT_YEAR} to ${LAST_REPORT_YEAR}, not ${v}`);
     return Number(v);
   })
   .option("--municipality <code>", "CBS code (GM….); default: the region")
@@ -436,7 +437,7 @@ budget
   .requiredOption("--municipality <code>", "CBS code (GM….)")
   .requiredOption("--budget <key>", "the budget's key, e.g. samen")
   .requiredOption("--year <year>", "year", (v) => {
-    if (!/^\d{4}$/.test(v)) throw new CliFailure(`--year must be a year, not ${v}`);
+    if (parseReportYear(v) === null) throw new CliFailure(`--year must be a year from ${FIRST_REPORT_YEAR} to ${LAST_REPORT_YEAR}, not ${v}`);
     return Number(v);
   })
   .addOption(new Option("--version <version>", "October (set by 1 October t−1) or March (1 March t) version").choices(["october", "march"]).default("october"))
@@ -488,7 +489,7 @@ budget
   .description("the closed square of a municipality: RIGG-procured care, non-contracted care, PGB and local budgets per year, against a base year indexed by the OVA")
   .requiredOption("--municipality <code>", "CBS code (GM….)")
   .option("--base-year <year>", "base year (default: the first year with a complete total)", (v) => {
-    if (!/^\d{4}$/.test(v)) throw new CliFailure(`--base-year must be a year, not ${v}`);
+    if (parseReportYear(v) === null) throw new CliFailure(`--base-year must be a year from ${FIRST_REPORT_YEAR} to ${LAST_REPORT_YEAR}, not ${v}`);
     return Number(v);
   })
   .option("--as-of <date>", AS_OF_HELP)
@@ -602,7 +603,7 @@ program
   );
 
 const yearOption = (v: string) => {
-  if (!/^\d{4}$/.test(v)) throw new CliFailure(`--year must be a year, not ${v}`);
+  if (parseReportYear(v) === null) throw new CliFailure(`--year must be a year from ${FIRST_REPORT_YEAR} to ${LAST_REPORT_YEAR}, not ${v}`);
   return Number(v);
 };
 

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { parseAsOf } from "~/modules/figures/as-of";
 import { firstDeclaredOn, forecastReport, yearCompleteness } from "~/modules/forecast/forecast.server";
 import { disclosedForecast } from "~/modules/reports/forecast-view.server";
-import { asJsonError, JSON_HEADERS, parseYear, requireApiAccess, resolveSegmentScope } from "~/modules/reports/drilldown.server";
+import { asJsonError, JSON_HEADERS, parseYear, requireApiAccess, resolveSegmentScope } from "~/modules/http.server";
 
 /**
  * `GET /api/forecast?year=2026&municipality=GM…&asOf=YYYY-MM-DD`: the forecast as JSON, exactly

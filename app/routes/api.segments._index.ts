@@ -1,15 +1,8 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { jsonRequestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedSegmentReport } from "~/modules/reports/disclosure.server";
-import {
-  asJsonError,
-  JSON_HEADERS,
-  jsonError,
-  parseYear,
-  requireApiAccess,
-  resolveSegmentScope,
-  segmentReportFor,
-} from "~/modules/reports/drilldown.server";
+import { asJsonError, JSON_HEADERS, jsonError, parseYear, requireApiAccess, resolveSegmentScope } from "~/modules/http.server";
+import { segmentReportFor } from "~/modules/reports/drilldown.server";
 
 /**
  * `GET /api/segments?year=2023&scope=region|GM….&asOf=YYYY-MM-DD`: the segment table as JSON,

@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { dataThrough } from "~/modules/figures/data-through.server";
 import { jsonRequestAsOf } from "~/modules/reports/as-of-view.server";
-import { asJsonError, JSON_HEADERS, requireApiAccess, resolveSegmentScope, spendingSeries } from "~/modules/reports/drilldown.server";
+import { asJsonError, JSON_HEADERS, requireApiAccess, resolveSegmentScope } from "~/modules/http.server";
+import { spendingSeries } from "~/modules/reports/drilldown.server";
 
 /**
  * `GET /api/segments/series?scope=region|GM….&asOf=YYYY-MM-DD`: the years with data in the

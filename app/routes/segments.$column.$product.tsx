@@ -9,7 +9,8 @@ import { requireAccess } from "~/modules/access/access.server";
 import { dataThrough } from "~/modules/figures/data-through.server";
 import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedProviders } from "~/modules/reports/disclosure.server";
-import { drilldownYear, providersForProduct, requireColumn, resolveSegmentScope } from "~/modules/reports/drilldown.server";
+import { resolveSegmentScope } from "~/modules/http.server";
+import { drilldownYear, providersForProduct, requireColumn } from "~/modules/reports/drilldown.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 

@@ -9,7 +9,8 @@ import { dataThrough } from "~/modules/figures/data-through.server";
 import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedSegmentReport } from "~/modules/reports/disclosure.server";
 import { segmentForecast } from "~/modules/reports/forecast-view.server";
-import { parseYear, resolveSegmentScope, segmentOverview } from "~/modules/reports/drilldown.server";
+import { parseYear, resolveSegmentScope } from "~/modules/http.server";
+import { segmentOverview } from "~/modules/reports/drilldown.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 

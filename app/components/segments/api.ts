@@ -1,3 +1,4 @@
+import { parseReportYear } from "@jeugdregio/format";
 import type { SegmentColumn, VisibleSegmentFiguresJson } from "@jeugdregio/metrics";
 
 /** The JSON of `/api/segments` (the CLI's `report segments --format json`; `clients` null where hidden, "< 5"). */
@@ -54,11 +55,9 @@ export function spendingSeriesQuery(scope: string, asOf: string | null = null) {
   };
 }
 
-/** The same rule as the server's `parseYear`: a four-digit year in 2000–2100, else null (the default). */
+/** The same rule as the server's `parseYear` (parseReportYear): a year in 2000–2100, else null (the default). */
 export function yearParam(value: string | null): number | null {
-  if (!value || !/^\d{4}$/.test(value)) return null;
-  const year = Number(value);
-  return year >= 2000 && year <= 2100 ? year : null;
+  return parseReportYear(value);
 }
 
 /** Query string for links that keep the chosen year, scope and as-of date (null: today). */

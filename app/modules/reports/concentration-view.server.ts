@@ -12,7 +12,7 @@ import {
   type CompareCell,
   type ConcentrationReport,
 } from "./concentration.server";
-import { parseYear, resolveSegmentScope } from "./drilldown.server";
+import { parseYear, resolveSegmentScope } from "~/modules/http.server";
 import { timeLimited } from "~/server/request-limits.server";
 import { singleFlight } from "./single-flight.server";
 import { yearsWithData } from "./segment-report.server";

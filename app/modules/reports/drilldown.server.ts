@@ -1,9 +1,8 @@
 import { yearInAmsterdam } from "@jeugdregio/format";
 import { SEGMENT_COLUMNS, type SegmentColumn } from "@jeugdregio/metrics";
-import { json, type AppLoadContext } from "@remix-run/node";
 import Decimal from "decimal.js";
 import { sql } from "kysely";
-import { requireAccess, type RequestAccess } from "~/modules/access/access.server";
+import { parseYear, type SegmentScope } from "~/modules/http.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { lagRows } from "~/modules/figures/data-through.server";
 import { cachedReport } from "./report-cache.server";
@@ -20,45 +19,6 @@ import { regionProviderSummary, segmentReport, taggedLines, yearsWithData, type 
  * every distinct date would add rows per scope and year that nothing ever clears, for asks that
  * are rare and cost one query over the lines (callers pass null for today, reportAsOf).
  */
-
-/** A scope a request may ask for: `region` or a municipality code. */
-export interface SegmentScope {
-  /** `region` or the municipality code, as used in URLs and the JSON. */
-  key: string;
-  report: ReportScope;
-  /** The municipality's name; null for the region. */
-  name: string | null;
-}
-
-/** Years outside this range are not years of declarations (`?year=1800`). */
-const FIRST_YEAR = 2000;
-const LAST_YEAR = 2100;
-
-/**
- * The scope a request asks for. Regional roles: `region` (default) or any
- * municipality; municipal users: always their own municipality, and asking for
- * any other scope (`region` included) is a 404, as if it did not exist.
- */
-export function resolveSegmentScope(access: RequestAccess, param: string | null): SegmentScope {
-  const requested = param?.trim() || null;
-  if (access.scope.read === "all") {
-    if (!requested || requested === "region") return { key: "region", report: { kind: "region" }, name: null };
-    const municipality = access.requireMunicipality(requested);
-    return { key: municipality.code, report: { kind: "municipality", code: municipality.code }, name: municipality.name };
-  }
-  const own = access.municipalities[0];
-  if (!own || access.municipalities.length !== 1) throw new Response("Not Found", { status: 404 });
-  const municipality = access.requireMunicipality(requested ?? own.code);
-  return { key: municipality.code, report: { kind: "municipality", code: municipality.code }, name: municipality.name };
-}
-
-/** `null` when absent (use the default), `"invalid"` for anything that is not a plausible year. */
-export function parseYear(param: string | null): number | null | "invalid" {
-  if (param === null || param.trim() === "") return null;
-  if (!/^\d{4}$/.test(param.trim())) return "invalid";
-  const year = Number(param.trim());
-  return year >= FIRST_YEAR && year <= LAST_YEAR ? year : "invalid";
-}
 
 /** The column of a drill-down URL, or a 404. */
 export function requireColumn(param: string | undefined): SegmentColumn {
@@ -265,31 +225,3 @@ export async function drilldownYear(trx: ScopedTransaction, scope: SegmentScope,
   return chooseYear(null, await yearsWithData(trx, scope.report, asOf));
 }
 
-/**
- * `requireAccess` for JSON resource routes: the same checks, answered in JSON.
- * Not logged in is a 401 (not the login redirect a page gets), no permission a
- * 403, a scope out of reach a 404.
- */
-export async function requireApiAccess(request: Request, context: AppLoadContext): Promise<RequestAccess> {
-  try {
-    return await requireAccess(request, context, "read:segments");
-  } catch (error) {
-    throw asJsonError(error);
-  }
-}
-
-const ERROR_CODES: Record<number, string> = { 400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found" };
-
-/** A thrown Response (redirect to login, 403, 404) as a JSON error; anything else unchanged. */
-export function asJsonError(error: unknown): unknown {
-  if (!(error instanceof Response)) return error;
-  const status = error.status >= 300 && error.status < 400 ? 401 : error.status;
-  const code = ERROR_CODES[status];
-  return code ? jsonError(status, code) : error;
-}
-
-export function jsonError(status: number, error: string): Response {
-  return json({ error }, { status, headers: { "Cache-Control": "private, no-store" } });
-}
-
-export const JSON_HEADERS = { "Cache-Control": "private, no-store" } as const;

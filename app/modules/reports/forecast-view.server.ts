@@ -6,7 +6,7 @@ import { parseAsOf } from "~/modules/figures/as-of";
 import { forecastReport, yearCompleteness } from "~/modules/forecast/forecast.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { parseSegment } from "./concentration-view.server";
-import { parseYear, resolveSegmentScope, type SegmentScope } from "./drilldown.server";
+import { parseYear, resolveSegmentScope, type SegmentScope } from "~/modules/http.server";
 import type { ReportScope } from "./segment-report.server";
 
 /**

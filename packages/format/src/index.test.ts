@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, monthInAmsterdam, todayInAmsterdam, yearInAmsterdam } from "./index";
+import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, monthInAmsterdam, parseReportYear, todayInAmsterdam, yearInAmsterdam } from "./index";
 
 // Intl uses no-break spaces; compare with ordinary spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -58,5 +58,12 @@ describe("the region's clock (Europe/Amsterdam)", () => {
     // 22:30 UTC on 31 July is 00:30 on 1 August (summer time, UTC+2); 21:30 UTC is still July.
     expect(monthInAmsterdam(new Date("2026-07-31T22:30:00Z"))).toBe("2026-08");
     expect(monthInAmsterdam(new Date("2026-07-31T21:30:00Z"))).toBe("2026-07");
+  });
+});
+
+describe("a report year", () => {
+  it("is four digits from 2000 to 2100, spaces around allowed; anything else is none", () => {
+    expect(["2000", " 2024 ", "2100"].map(parseReportYear)).toEqual([2000, 2024, 2100]);
+    expect(["1999", "2101", "1800", "24", "20245", "2024.0", "2e3", "", "  ", "twee", null, undefined].map(parseReportYear)).toEqual(Array(12).fill(null));
   });
 });

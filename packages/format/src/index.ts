@@ -103,6 +103,22 @@ export function todayInAmsterdam(now: Date = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
+/** Years that can hold declarations (a service month's year); `?year=1800` is no year of ours. */
+export const FIRST_REPORT_YEAR = 2000;
+export const LAST_REPORT_YEAR = 2100;
+
+/**
+ * A report year from text: four digits, 2000–2100 (surrounding spaces allowed), else null. The one
+ * rule for a valid year, used by the pages' and JSON routes' `year=`, the CLI's `--year` and the
+ * client's links.
+ */
+export function parseReportYear(text: string | null | undefined): number | null {
+  const trimmed = text?.trim() ?? "";
+  if (!/^\d{4}$/.test(trimmed)) return null;
+  const year = Number(trimmed);
+  return year >= FIRST_REPORT_YEAR && year <= LAST_REPORT_YEAR ? year : null;
+}
+
 /** The region's month (`YYYY-MM`) on the same clock: "this month" for the roadmap. */
 export function monthInAmsterdam(now: Date = new Date()): string {
   return todayInAmsterdam(now).slice(0, 7);
