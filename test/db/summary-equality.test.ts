@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importCatalog } from "~/modules/catalog/catalog.server";
 import { importDeclarations, rollBackBatch } from "~/modules/declarations/declaration-import.server";
+import { countingLines } from "~/modules/figures/counting.server";
 import { mappedColumn } from "~/modules/figures/segment-column.server";
+import { netPerYear } from "~/modules/figures/yearly.server";
 import { segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
 import { forecastReport } from "~/modules/forecast/forecast.server";
 import { todayInAmsterdam } from "@jeugdregio/format";
@@ -98,6 +100,22 @@ async function expectSummaryEqualsLines(label: string, empty = false) {
           const fromLines = await forecastReport(trx, { year, scope, asOf }, "lines");
           expect([label, "forecast", asOf, fromSummary]).toEqual([label, "forecast", asOf, fromLines]);
         }
+      }
+    }
+    // The closed square's RIGG part (net per service year, netPerYear from summary_lag) against the
+    // lines, current and as of earlier dates, for the region and every municipality.
+    for (const scope of scopes) {
+      for (const asOf of [null, todayInAmsterdam(), "2025-06-30", "2024-11-15"]) {
+        const fromSummary = Object.fromEntries(await netPerYear(trx, scope, asOf));
+        const fromLines = Object.fromEntries(
+          (
+            await sql<{ year: number; total: string }>`
+              select extract(year from d.service_month)::int as year, sum(d.amount)::text as total from declaration d
+              where ${countingLines("d", asOf)} ${scope.kind === "municipality" ? sql`and d.municipality_code = ${scope.code}` : sql``}
+              group by 1`.execute(trx)
+          ).rows.map((r) => [Number(r.year), r.total]),
+        );
+        expect([label, "net per year", scope, asOf, fromSummary]).toEqual([label, "net per year", scope, asOf, fromLines]);
       }
     }
   });

@@ -1,8 +1,7 @@
 import { closedSquare, type BudgetVersion, type ClosedSquare, type IndexRate, type SquareYearInput } from "@jeugdregio/budgets";
 import { todayInAmsterdam, yearInAmsterdam } from "@jeugdregio/format";
 import { lastCompleteMonth } from "@jeugdregio/forecast";
-import { sql } from "kysely";
-import { countingLines } from "~/modules/figures/counting.server";
+import { netPerYear } from "~/modules/figures/yearly.server";
 import { forecastReport, yearCompleteness } from "~/modules/forecast/forecast.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { computeLocalBudget, OVA } from "./budgets.server";
@@ -59,10 +58,7 @@ export async function closedSquareReport(
   const asOfDate = asOf ?? todayInAmsterdam();
   const scope = { kind: "municipality" as const, code: municipalityCode };
   const [rigg, other, budgetYears, index, completeness] = await Promise.all([
-    sql<{ year: number; total: string }>`
-      select extract(year from d.service_month)::int as year, sum(d.amount)::text as total
-      from declaration d where d.municipality_code = ${municipalityCode} and ${countingLines("d", asOf)}
-      group by 1`.execute(trx),
+    netPerYear(trx, scope, asOf),
     trx.selectFrom("other_youth_spending").selectAll().where("municipality_code", "=", municipalityCode).execute(),
     trx
       .selectFrom("local_budget_year")
@@ -74,7 +70,7 @@ export async function closedSquareReport(
     trx.selectFrom("index_figure").selectAll().where("index_name", "=", OVA).execute(),
     yearCompleteness(trx, scope, asOfDate),
   ]);
-  const riggByYear = new Map(rigg.rows.map((r) => [Number(r.year), r.total]));
+  const riggByYear = rigg;
   const otherByYear = new Map(other.map((o) => [o.year, o]));
   const dataYears = [...riggByYear.keys(), ...otherByYear.keys()];
   const lastDataYear = dataYears.length ? Math.max(...dataYears) : null;
