@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { latestAuditEvent } from "~/modules/audit/audit.server";
+import { lastDeclarationImport } from "~/modules/imports/batches.server";
 
 export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
 
@@ -24,19 +25,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       .selectFrom("population")
       .select((eb) => eb.fn.max("updated_at").as("updated"))
       .executeTakeFirst();
-    const declarations = await trx
-      .selectFrom("import_batch_municipality as ibm")
-      .where(({ exists, selectFrom }) =>
-        exists(selectFrom("declaration as d").select("d.line_no").whereRef("d.batch_id", "=", "ibm.batch_id").whereRef("d.municipality_code", "=", "ibm.municipality_code")),
-      )
-      .select((eb) => eb.fn.max("ibm.imported_at").as("imported"))
-      .executeTakeFirst();
+    const declarationsImported = await lastDeclarationImport(trx);
     const lastImport = access.can("import:population") ? await latestAuditEvent(trx, "population.import") : undefined;
     return {
       activeUsers: null,
       populationUpdated: population?.updated ? new Date(population.updated as Date).toISOString() : null,
       lastPopulationImport: lastImport ? { when: lastImport.occurred_at.toISOString(), who: lastImport.actor_label } : null,
-      declarationsImported: declarations?.imported ? new Date(declarations.imported as Date).toISOString() : null,
+      declarationsImported,
     };
   });
   return json({

@@ -120,3 +120,19 @@ export async function findBatch(trx: ScopedTransaction, id: string): Promise<Bat
     currentLines: Number(current.n),
   };
 }
+
+/**
+ * When declarations were last imported that still hold lines for a municipality in scope (an
+ * ISO timestamp, or null): row-level security limits both tables to the municipalities the
+ * reader may see; a rolled-back batch (its lines are deleted) does not count.
+ */
+export async function lastDeclarationImport(trx: ScopedTransaction): Promise<string | null> {
+  const row = await trx
+    .selectFrom("import_batch_municipality as ibm")
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom("declaration as d").select("d.line_no").whereRef("d.batch_id", "=", "ibm.batch_id").whereRef("d.municipality_code", "=", "ibm.municipality_code")),
+    )
+    .select((eb) => eb.fn.max("ibm.imported_at").as("imported"))
+    .executeTakeFirst();
+  return row?.imported ? new Date(row.imported as Date).toISOString() : null;
+}
