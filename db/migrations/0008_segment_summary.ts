@@ -10,7 +10,7 @@ async function run(db: Kysely<unknown>, statements: string[]) {
  * security). Per municipality, year and segment column (the mapping valid on the first day of
  * each line's service month, as the reports assign it): net spending per provider, and net per
  * client for exact distinct client counts. Maintained in the same transaction as every import,
- * replace, rollback and mapping change (app/modules/reports/segment-summary.server.ts); only
+ * replace, rollback and mapping change (app/modules/figures/summaries.server.ts); only
  * current lines (not superseded) count. No foreign keys: derived data whose municipalities the
  * lines' own keys already guarantee, and a per-row key check would cost more than the rest of
  * the upkeep.

@@ -12,7 +12,7 @@ async function run(db: Kysely<unknown>, statements: string[]) {
  * how many lines were declared (`lines`) and superseded (`superseded`) that day. Summing the rows
  * with day <= A gives every figure as of A; a few hundred thousand rows at national scale instead
  * of the lines. Kept in the same transactions as the other summaries
- * (app/modules/reports/segment-summary.server.ts). Filled from the lines there are, current and
+ * (app/modules/figures/summaries.server.ts). Filled from the lines there are, current and
  * superseded (row-level security lifted for the fill only, as in 0016).
  */
 export async function up(db: Kysely<unknown>) {

@@ -8,7 +8,7 @@ import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importCatalog } from "~/modules/catalog/catalog.server";
 import { importDeclarations } from "~/modules/declarations/declaration-import.server";
 import { forecastReport, forecastUnavailable, yearCompleteness, type ForecastReportJson } from "~/modules/forecast/forecast.server";
-import { rebuildSummary } from "~/modules/reports/segment-summary.server";
+import { rebuildSummary } from "~/modules/figures/summaries.server";
 import { segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
 import { demoDeclarationChunks } from "~seeds/demo-data";
 import { createTestDatabase, testServerUrl, type TestDatabase } from "../support/database";

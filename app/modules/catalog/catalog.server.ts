@@ -1,4 +1,4 @@
-import { withMappingChange } from "~/modules/reports/segment-summary.server";
+import { withMappingChange } from "~/modules/figures/summaries.server";
 import { catalogToRows, CATALOG_COLUMNS, validateCatalogTable, type MappingRow } from "@jeugdregio/catalog";
 import { readTable, TableError, type RowIssue } from "@jeugdregio/tabular";
 import { recordAudit } from "~/modules/audit/audit.server";

@@ -23,7 +23,7 @@ import type { Actor } from "~/modules/access/actor";
 import type { BulkLoader } from "~db/connect";
 import type { Database } from "~db/schema";
 import { DECLARATION_IMPORT_LOCK, DECLARATION_LINES_SCHEMA } from "~db/tenancy";
-import { addBatchToSummary, batchSlices, lockSummaries, refreshSummarySlices } from "~/modules/reports/segment-summary.server";
+import { addBatchToSummary, batchSlices, lockSummaries, refreshSummarySlices } from "~/modules/figures/summaries.server";
 import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import { dropLoadingTable, loadDeclarationLines, type LoadedLines, type Skipped } from "./bulk-load.server";
 import { faultPoint } from "./fault-points.server";

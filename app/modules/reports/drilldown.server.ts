@@ -49,7 +49,7 @@ export interface SpendingSeries {
 export async function spendingSeries(trx: ScopedTransaction, scope: SegmentScope, asOf: string | null = null): Promise<SpendingSeries> {
   const years = await yearsWithData(trx, scope.report, asOf);
   if (!years.length) return { scope: scope.key, years, series: [] };
-  // From the segment summaries (equal to the lines, see segment-summary.server.ts).
+  // From the segment summaries (equal to the lines, see app/modules/figures/summaries.server.ts).
   const rows = await sql<{ year: number; col: string; spending: string }>`
     select year, col, sum(net)::numeric(16, 2)::text as spending
     from ${

@@ -59,7 +59,7 @@ export async function segmentReport(
   requestedSource: "summary" | "lines" = "summary",
   asOf: string | null = null,
 ): Promise<SegmentReport> {
-  // From the summary tables (kept equal to the lines, see segment-summary.server.ts), or
+  // From the summary tables (kept equal to the lines, see app/modules/figures/summaries.server.ts), or
   // straight from the lines: the test compares the two. As of a date: the lines (the summaries
   // hold the current lines only).
   const source = asOf === null ? requestedSource : "lines";

@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from "kysely";
 import { afterCommit, type ScopedTransaction } from "~db/tenant-scope";
 import { DECLARATION_IMPORT_LOCK } from "~db/tenancy";
-import { bumpReportStamp } from "./report-cache.server";
-import { mappedColumn } from "~/modules/figures/segment-column.server";
+import { bumpReportStamp } from "~/modules/reports/report-cache.server";
+import { mappedColumn } from "./segment-column.server";
 
 /**
  * Keeps the segment table's summary tables (migration 0008) equal to what the current
