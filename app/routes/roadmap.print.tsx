@@ -9,7 +9,8 @@ import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedSegmentReport } from "~/modules/reports/disclosure.server";
-import { latestCompleteYear, segmentReport } from "~/modules/reports/segment-report.server";
+import { latestCompleteYear } from "~/modules/figures/yearly.server";
+import { segmentReport } from "~/modules/reports/segment-report.server";
 import { roadmapDashboard } from "~/modules/roadmap/roadmap-view.server";
 import { thisMonth } from "~/modules/roadmap/roadmap.server";
 

@@ -8,7 +8,8 @@ import { countingLines } from "~/modules/figures/counting.server";
 import { dataThrough } from "~/modules/figures/data-through.server";
 import { compareReport, concentrationReport, concentrationTrend, referrerReport } from "~/modules/reports/concentration.server";
 import { productsInColumn, providersForProduct, segmentReportFor, spendingSeries } from "~/modules/reports/drilldown.server";
-import { latestCompleteYear, segmentReport, yearsWithData, type ReportScope } from "~/modules/reports/segment-report.server";
+import { latestCompleteYear } from "~/modules/figures/yearly.server";
+import { segmentReport, yearsWithData, type ReportScope } from "~/modules/reports/segment-report.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
 /**

@@ -5,7 +5,7 @@ import { importCatalog } from "~/modules/catalog/catalog.server";
 import { importDeclarations, rollBackBatch } from "~/modules/declarations/declaration-import.server";
 import { countingLines } from "~/modules/figures/counting.server";
 import { mappedColumn } from "~/modules/figures/segment-column.server";
-import { netPerYear } from "~/modules/figures/yearly.server";
+import { latestCompleteYear, netPerYear } from "~/modules/figures/yearly.server";
 import { segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
 import { forecastReport } from "~/modules/forecast/forecast.server";
 import { todayInAmsterdam } from "@jeugdregio/format";
@@ -116,6 +116,12 @@ async function expectSummaryEqualsLines(label: string, empty = false) {
           ).rows.map((r) => [Number(r.year), r.total]),
         );
         expect([label, "net per year", scope, asOf, fromSummary]).toEqual([label, "net per year", scope, asOf, fromLines]);
+        // The latest year with lines in all twelve months (the steering report's table).
+        const complete = await sql<{ year: number }>`
+          select extract(year from d.service_month)::int as year from declaration d
+          where ${countingLines("d", asOf)} ${scope.kind === "municipality" ? sql`and d.municipality_code = ${scope.code}` : sql``}
+          group by 1 having count(distinct extract(month from d.service_month)) = 12 order by 1 desc limit 1`.execute(trx);
+        expect([label, "complete year", scope, asOf, await latestCompleteYear(trx, scope, asOf)]).toEqual([label, "complete year", scope, asOf, complete.rows[0] ? Number(complete.rows[0].year) : null]);
       }
     }
   });

@@ -15,7 +15,6 @@ const HOMES = ["app/modules/figures/", "app/modules/declarations/", "app/modules
 const STILL_TO_MOVE = [
   "app/modules/budgets/budgets.server.ts",
   "app/modules/forecast/forecast.server.ts",
-  "app/modules/reports/segment-report.server.ts",
 ];
 // Raw SQL (`from declaration d`, `join declaration`, `update declaration`) and Kysely (`selectFrom("declaration as d")`).
 const OVER_LINES = [/\b(from|join|into|update)\s+declaration\b(?!_)/i, /\b(selectFrom|insertInto|updateTable|deleteFrom)\(\s*["']declaration(\s+as\s+\w+)?["']/];

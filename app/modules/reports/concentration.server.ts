@@ -10,7 +10,8 @@ import {
 import Decimal from "decimal.js";
 import { sql } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
-import { taggedLines, type ReportScope } from "./segment-report.server";
+import { taggedLines } from "~/modules/figures/lines.server";
+import type { ReportScope } from "./segment-report.server";
 
 /**
  * Providers covering 80% of spending, per scope, segment and year; the comparison of

@@ -1,8 +1,7 @@
 import { figuresToJson, segmentFigures, SEGMENT_COLUMNS, type SegmentColumn, type SegmentFiguresJson } from "@jeugdregio/metrics";
 import Decimal from "decimal.js";
 import { sql } from "kysely";
-import { countingLines } from "~/modules/figures/counting.server";
-import { mappedColumn } from "~/modules/figures/segment-column.server";
+import { taggedLines } from "~/modules/figures/lines.server";
 import { countingMonths } from "~/modules/figures/data-through.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { READ_SCOPE_SETTING, regionalScopeCheck } from "~db/tenancy";
@@ -34,22 +33,6 @@ const REGIONAL_READER = sql.raw(regionalScopeCheck(READ_SCOPE_SETTING));
 export function regionProviderSummary() {
   return sql`(select year, col, provider_code, net from summary_region_provider where ${REGIONAL_READER}
     union all select year, col, provider_code, net from summary_provider where not ${REGIONAL_READER})`;
-}
-
-/**
- * The lines of a scope and year, each tagged with its segment column: the current lines, or
- * (`asOf` a date) those counting as of that date (countingLines).
- */
-export function taggedLines(year: number, scope: ReportScope, asOf: string | null = null) {
-  // One index lookup per line: robust whatever the planner knows about the
-  // data (the embedded database has no statistics until analysed).
-  return sql`
-    select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount, d.referrer,
-      ${mappedColumn("d")} as col
-    from declaration d
-    where ${countingLines("d", asOf)}
-      and d.service_month >= make_date(${year}::int, 1, 1) and d.service_month < make_date(${year}::int + 1, 1, 1)
-      ${scope.kind === "municipality" ? sql`and d.municipality_code = ${scope.code}` : sql``}`;
 }
 
 export async function segmentReport(
@@ -124,11 +107,3 @@ export async function yearsWithData(trx: ScopedTransaction, scope: ReportScope, 
   return rows.rows.map((r) => Number(r.year));
 }
 
-/** The latest year in which the scope has declarations (as of `asOf`) in all twelve months, or null. */
-export async function latestCompleteYear(trx: ScopedTransaction, scope: ReportScope, asOf: string | null = null): Promise<number | null> {
-  const rows = await sql<{ year: number }>`
-    select extract(year from service_month)::int as year from declaration d
-    where ${countingLines("d", asOf)} ${scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``}
-    group by 1 having count(distinct extract(month from service_month)) = 12 order by 1 desc limit 1`.execute(trx);
-  return rows.rows[0] ? Number(rows.rows[0].year) : null;
-}
