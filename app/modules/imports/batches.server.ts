@@ -76,16 +76,17 @@ function dateOnly(value: Date | string): string {
   return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
 }
 
-/** Newest first; `limit + 1` rows are read to tell whether there are more. */
-export async function listBatches(trx: ScopedTransaction, limit = 100): Promise<{ batches: BatchSummary[]; more: boolean }> {
-  const rows = await trx
+/** Newest first; `limit + 1` rows are read to tell whether there are more. A `null` limit lists every batch (the CLI's `batch list`). */
+export async function listBatches(trx: ScopedTransaction, limit: number | null = 100): Promise<{ batches: BatchSummary[]; more: boolean }> {
+  let query = trx
     .selectFrom("import_batch")
     .select(COLUMNS)
     .where("kind", "=", "declarations")
     .orderBy("imported_at", "desc")
-    .orderBy("id")
-    .limit(limit + 1)
-    .execute();
+    .orderBy("id");
+  if (limit !== null) query = query.limit(limit + 1);
+  const rows = await query.execute();
+  if (limit === null) return { batches: rows.map(toSummary), more: false };
   return { batches: rows.slice(0, limit).map(toSummary), more: rows.length > limit };
 }
 
