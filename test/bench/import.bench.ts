@@ -30,9 +30,10 @@ const work = mkdtempSync(path.join(tmpdir(), "jr-bench-"));
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
+/** The generated file's columns, declared_on included (lag-data.ts), as text: the same bytes COPY'd raw. */
 const BARE_TABLE = `create table bare_declaration (
   period text, municipality_code text, provider_code text, provider_name text, product_code text,
-  client_key text, amount text, units text, referrer text)`;
+  client_key text, amount text, units text, referrer text, declared_on text)`;
 
 async function generate(seed?: number): Promise<{ file: string; lines: number }> {
   const file = path.join(work, `declaraties${seed ?? ""}.csv`);
@@ -76,6 +77,13 @@ async function benchServer(file: string, lines: number) {
     try {
       return await work(url.toString());
     } finally {
+      // The pool's last connections end a moment after close() resolves; dropping the database
+      // under them (with force) would terminate them, which the pool reports as an unhandled error.
+      for (let wait = 0; wait < 50; wait++) {
+        const open = await admin.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1", [name]);
+        if (open.rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await admin.query(`drop database if exists ${name} with (force)`);
     }
   };

@@ -14,8 +14,8 @@ import { READ_SCOPE_SETTING, regionalScopeCheck } from "~db/tenancy";
  * Where the year will end (issue 14 §3, contract B): the chain-ladder forecast of
  * @jeugdregio/forecast per segment column, fed with the scope's declared net per service month and
  * declared month (summary_lag, migration 0017; for the region summary_region_lag, 0018) and its
- * client counts (from the lines, as of the end of the last complete month and twelve months
- * before). "all" is the sum of the columns. Stored between changes (report-cache.server.ts).
+ * client counts as of the end of the last complete month and twelve months before (summary_client
+ * corrected by the lines declared or superseded after those dates: summaryClientCounts). "all" is the sum of the columns. Stored between changes (report-cache.server.ts).
  */
 
 export type ForecastReportJson = ForecastJson;
@@ -116,7 +116,8 @@ async function dataSpan(trx: ScopedTransaction, scope: ReportScope, through: str
 /**
  * Distinct clients with net spending > 0, per column and over all columns (a client counted once
  * in the region): year Y as of the end of M, year Y−1 as of the end of M and of M−12. One pass
- * over the lines of the two years, each figure with the one counting rule.
+ * over the lines of the two years, each figure with the one counting rule. (The lines' way, for
+ * the equality test; the report reads summaryClientCounts.)
  */
 async function clientCounts(trx: ScopedTransaction, scope: ReportScope, year: number, now: string, then: string): Promise<Map<string, ClientCounts>> {
   await sql`select set_config('work_mem', '256MB', true), set_config('jit', 'off', true)`.execute(trx);
@@ -142,9 +143,13 @@ async function clientCounts(trx: ScopedTransaction, scope: ReportScope, year: nu
       from t group by grouping sets ((year, client_key, col), (year, client_key)))
     select year, col, count(*) filter (where net_now > 0)::int as now, count(*) filter (where net_earlier > 0)::int as earlier
     from per_client group by year, col`.execute(trx);
+  return countsByColumn(year, rows.rows);
+}
+
+function countsByColumn(year: number, rows: readonly { year: number; col: string | null; now: number; earlier: number }[]): Map<string, ClientCounts> {
   const counts = new Map<string, ClientCounts>();
   const entry = (col: string) => counts.get(col) ?? { realised: 0, previousNow: 0, previousThen: 0 };
-  for (const row of rows.rows) {
+  for (const row of rows) {
     const col = row.col ?? "all";
     const c = entry(col);
     if (Number(row.year) === year) c.realised = Number(row.now);
@@ -155,6 +160,61 @@ async function clientCounts(trx: ScopedTransaction, scope: ReportScope, year: nu
     counts.set(col, c);
   }
   return counts;
+}
+
+/**
+ * The same counts from the client summary (summary_client: the current lines' net per year,
+ * column, client and municipality) corrected by the few lines where "counts as of D" differs from
+ * "current": those declared after D, or superseded after D (a current line is one not superseded,
+ * and `superseded_on` is set exactly when `superseded_by` is, migration 0016). D is the end of M
+ * for year Y and for Y−1's "now", the end of M−12 for Y−1's "then". A client's count changes only
+ * if the client has such a line, so: the summary's counts, minus the touched clients' counts
+ * from the summary, plus their counts with the corrections. Usually a handful of lines instead of
+ * two years of them (issue 14 §5: the region at 10M lines).
+ */
+async function summaryClientCounts(trx: ScopedTransaction, scope: ReportScope, year: number, now: string, then: string): Promise<Map<string, ClientCounts>> {
+  await sql`select set_config('work_mem', '256MB', true), set_config('jit', 'off', true)`.execute(trx);
+  const inSummaryScope = scope.kind === "municipality" ? sql`and s.municipality_code = ${scope.code}` : sql``;
+  const base = await sql<{ year: number; col: string | null; clients: number }>`
+    with per_client as (
+      select s.year, s.col, s.client_key, sum(s.net) as net from summary_client s
+      where s.year in (${year - 1}::int, ${year}::int) ${inSummaryScope}
+      group by grouping sets ((s.year, s.client_key, s.col), (s.year, s.client_key)))
+    select year, col, count(*) filter (where net > 0)::int as clients from per_client group by year, col`.execute(trx);
+  const touched = await sql<{ year: number; col: string | null; base: number; now: number; earlier: number }>`
+    with corr as materialized (
+      select extract(year from d.service_month)::int as year, d.client_key, ${mappedColumn("d")} as col,
+        case when ${countingLines("d", now)} then d.amount else 0 end - case when ${countingLines("d", null)} then d.amount else 0 end as d_now,
+        case when ${countingLines("d", then)} then d.amount else 0 end - case when ${countingLines("d", null)} then d.amount else 0 end as d_then
+      from declaration d
+      where d.service_month >= make_date(${year - 1}::int, 1, 1) and d.service_month < make_date(${year + 1}::int, 1, 1) ${inScope(scope)}
+        and case when d.service_month >= make_date(${year}::int, 1, 1)
+              then d.declared_on > ${now}::date or d.superseded_on > ${now}::date
+              else d.declared_on > ${then}::date or d.superseded_on > ${then}::date end),
+    clients as (select distinct year, client_key from corr),
+    per_client as (
+      select year, col, client_key, sum(base) as base, sum(base) + sum(d_now) as net_now, sum(base) + sum(d_then) as net_then from (
+        select s.year, s.client_key, s.col, s.net as base, 0 as d_now, 0 as d_then
+        from summary_client s join clients c on c.year = s.year and c.client_key = s.client_key
+        where s.year in (${year - 1}::int, ${year}::int) ${inSummaryScope}
+        union all
+        select year, client_key, col, 0, d_now, d_then from corr) x
+      group by grouping sets ((year, client_key, col), (year, client_key)))
+    select year, col, count(*) filter (where base > 0)::int as base, count(*) filter (where net_now > 0)::int as now,
+      count(*) filter (where net_then > 0)::int as earlier
+    from per_client group by year, col`.execute(trx);
+  const key = (r: { year: number; col: string | null }) => `${Number(r.year)}|${r.col ?? ""}`;
+  const adjust = new Map(touched.rows.map((r) => [key(r), r]));
+  const rows = new Map<string, { year: number; col: string | null; now: number; earlier: number }>();
+  for (const r of base.rows) rows.set(key(r), { year: Number(r.year), col: r.col, now: Number(r.clients), earlier: Number(r.clients) });
+  for (const r of touched.rows) if (!rows.has(key(r))) rows.set(key(r), { year: Number(r.year), col: r.col, now: 0, earlier: 0 });
+  for (const [k, row] of rows) {
+    const t = adjust.get(k);
+    if (!t) continue;
+    row.now += Number(t.now) - Number(t.base);
+    row.earlier += Number(t.earlier) - Number(t.base);
+  }
+  return countsByColumn(year, [...rows.values()]);
 }
 
 const money = (d: Decimal) => d.toFixed(2);
@@ -170,7 +230,7 @@ async function computeForecast(trx: ScopedTransaction, params: { year: number; s
     source === "summary" ? await cellsFromSummary(trx, scope, from, through) : await cellsFromLines(trx, scope, from, M),
     await dataSpan(trx, scope, through, source),
   ];
-  const clients = await clientCounts(trx, scope, year, through, monthEnd(addMonths(M, -12)));
+  const clients = await (source === "summary" ? summaryClientCounts : clientCounts)(trx, scope, year, through, monthEnd(addMonths(M, -12)));
   const report: ForecastReportJson = {
     year,
     scope: scope.kind === "region" ? "region" : scope.code,
