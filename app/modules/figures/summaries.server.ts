@@ -3,6 +3,8 @@ import { afterCommit, type ScopedTransaction } from "~db/tenant-scope";
 import { DECLARATION_IMPORT_LOCK } from "~db/tenancy";
 import { bumpReportStamp } from "~/modules/reports/report-cache.server";
 import { mappedColumn } from "./segment-column.server";
+import type { Actor } from "~/modules/access/actor";
+import { recordAudit } from "~/modules/audit/audit.server";
 
 /**
  * Keeps the segment table's summary tables (migration 0008) equal to what the current
@@ -210,6 +212,8 @@ export async function withMappingChange<T>(trx: ScopedTransaction, productCodes:
 
 /** Rebuilds the summaries from every current line (a repair, and for databases from before 0008). */
 export async function rebuildSummary(trx: ScopedTransaction): Promise<void> {
+  // Before the deletes: an import running meanwhile must not add to summaries being emptied.
+  await lockSummaries(trx);
   await sql`delete from summary_provider`.execute(trx);
   await sql`delete from summary_region_provider`.execute(trx);
   await sql`delete from summary_client`.execute(trx);
@@ -217,4 +221,23 @@ export async function rebuildSummary(trx: ScopedTransaction): Promise<void> {
   await sql`delete from summary_region_lag`.execute(trx);
   await apply(trx, sql`true`, 1);
   await applyLag(trx, sql`true`, 1);
+}
+
+export const SUMMARY_TABLES = ["summary_provider", "summary_region_provider", "summary_client", "summary_lag", "summary_region_lag"] as const;
+
+/**
+ * The operators' full rebuild (`summaries rebuild`): every summary table recomputed from the
+ * lines in one transaction (readers see the old summaries or the new ones, never half), audited
+ * with the row count of each table afterwards. For after a restore or a manual repair; imports,
+ * replaces, rollbacks and mapping changes keep the summaries themselves.
+ */
+export async function rebuildSummaries(trx: ScopedTransaction, actor: Actor): Promise<Record<(typeof SUMMARY_TABLES)[number], number>> {
+  await rebuildSummary(trx);
+  const counts = {} as Record<(typeof SUMMARY_TABLES)[number], number>;
+  for (const table of SUMMARY_TABLES) {
+    const row = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(trx);
+    counts[table] = Number(row.rows[0]?.n ?? 0);
+  }
+  await recordAudit(trx, { actorUserId: actor.userId, actorLabel: actor.label, ip: actor.ip ?? null, action: "summaries.rebuild", details: counts });
+  return counts;
 }
