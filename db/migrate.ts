@@ -18,6 +18,7 @@ import * as declaredDates from "./migrations/0016_declared_dates";
 import * as declaredSummary from "./migrations/0017_declared_summary";
 import * as regionLagSummary from "./migrations/0018_region_lag_summary";
 import * as forecastCache from "./migrations/0019_forecast_cache";
+import * as reportCacheJson from "./migrations/0020_report_cache_json";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   "0017_declared_summary": declaredSummary,
   "0018_region_lag_summary": regionLagSummary,
   "0019_forecast_cache": forecastCache,
+  "0020_report_cache_json": reportCacheJson,
 };
 
 export function createMigrator(db: Kysely<Database>) {

@@ -61,6 +61,17 @@ describe("GET /api/forecast", () => {
     expect(await asked.json()).toMatchObject({ scope: "GM1966" });
   });
 
+  it("answers the same text, key for key in the same order, when the answer comes from the stored result", async () => {
+    // The CLI's table and CSV take their columns from the JSON's keys: a stored result must keep them in order.
+    const analyst = await as("analyst");
+    for (const path of ["/api/forecast?year=2025&municipality=GM0014", "/api/segments?year=2025&scope=GM0014"]) {
+      const first = await (await analyst.get(path)).text();
+      const second = await (await analyst.get(path)).text();
+      expect(second, path).toBe(first);
+      expect(Object.keys(JSON.parse(second)), path).toEqual(Object.keys(JSON.parse(first)));
+    }
+  });
+
   it("refuses another municipality (404), a role that may not (403) and the logged out (401)", async () => {
     const groningen = await as("groningen");
     for (const path of ["/api/forecast?municipality=GM1966", "/api/forecast?scope=GM1966", "/api/forecast?municipality=region"]) {

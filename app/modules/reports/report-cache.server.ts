@@ -47,7 +47,7 @@ export async function cachedReport<T>(
   const body = await compute();
   await sql`
     insert into report_cache (scope, kind, year, version, body)
-    values (${key.scope}, ${key.kind}, ${key.year}, ${stamp}, ${JSON.stringify(body)}::jsonb)
+    values (${key.scope}, ${key.kind}, ${key.year}, ${stamp}, ${JSON.stringify(body)}::json)
     on conflict (scope, kind, year) do update set version = excluded.version, body = excluded.body
     where report_cache.version <= excluded.version`.execute(trx);
   return body;
