@@ -17,8 +17,8 @@ import { recordAudit } from "~/modules/audit/audit.server";
 /**
  * Current lines matching `where` (`current` false: superseded ones too, for summary_lag), with
  * year and segment column as the reports assign them (`mappedColumn`). Resolved once per product
- * and month, and per line only where a municipality has an override for the product: the same
- * answer, far fewer lookups.
+ * and month, and per line only for products some municipality overrides: the same answer, far
+ * fewer lookups.
  */
 function taggedCurrent(where: RawBuilder<unknown>, current = true) {
   return sql`
@@ -27,12 +27,14 @@ function taggedCurrent(where: RawBuilder<unknown>, current = true) {
       from declaration d where ${current ? sql`d.superseded_by is null and` : sql``} ${where}),
     regional as materialized (select k.product_code, k.service_month, ${mappedColumn("k", true)} as col
                  from (select distinct product_code, service_month from lines) k),
-    overridden as (select distinct product_code, municipality_code from product_mapping where municipality_code is not null)
+    -- The products some municipality overrides, as one array: a join to them made the planner
+    -- hash the batch's lines (a million rows) to find the few, or none, that need a lookup.
+    overridden as materialized (select coalesce(array_agg(distinct product_code), '{}') as codes from product_mapping where municipality_code is not null)
     select l.municipality_code, extract(year from l.service_month)::int as year, l.service_month, l.declared_on, l.superseded_on, l.provider_code, l.client_key, l.amount,
-      case when o.product_code is null then r.col else ${mappedColumn("l")} end as col
+      case when l.product_code = any(o.codes) then ${mappedColumn("l")} else r.col end as col
     from lines l
     join regional r on r.product_code = l.product_code and r.service_month = l.service_month
-    left join overridden o on o.product_code = l.product_code and o.municipality_code = l.municipality_code`;
+    cross join overridden o`;
 }
 
 /**
