@@ -563,6 +563,13 @@ describe("declared_on and the delivery date (issue 14)", () => {
     }
   });
 
+  it("names only the period of a line in the future, not also its declared date or the delivery date", () => {
+    const december = createDeclarationValidator({ knownMunicipalities: KNOWN, ...DATES, decimal: "comma", pseudonymise, latestPeriod: "2026-12" });
+    for (const fields of [{ period: "2099-12" }, { period: "2099-12", declared_on: "2026-11-20" }]) {
+      expect(errorsOf(december.validateRow(row(fields, 3))).map((e) => [e.column, e.code])).toEqual([["period", "future_period"]]);
+    }
+  });
+
   it("refuses a line without declared_on whose service month starts after the delivery date", () => {
     const [error] = errorsOf(at({ deliveredOn: "2024-01-20" }).validateRow(row({ period: "2024-02" }, 6)));
     expect(error).toMatchObject({ line: 6, column: "declared_on", code: "declared_before_service_month", params: { date: "2024-01-20", period: "2024-02" } });

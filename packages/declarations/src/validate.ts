@@ -211,7 +211,9 @@ export function createDeclarationValidator(options: DeclarationValidatorOptions)
     // period
     const periodCell = cell("period");
     const period = parsePeriod(periodCell, { dates: periodDates });
-    if (period !== null && latestPeriod !== undefined && period > latestPeriod) {
+    // A period in the future is its own error; its declared date is not also named for it.
+    const futurePeriod = period !== null && latestPeriod !== undefined && period > latestPeriod;
+    if (futurePeriod) {
       fail("period", "future_period", `period ${period} is in the future.`, periodCell, { period });
     } else if (period === null) {
       fail(
@@ -404,7 +406,7 @@ export function createDeclarationValidator(options: DeclarationValidatorOptions)
         );
       } else if (given > today) {
         fail("declared_on", "future_declared_on", `declared_on ${given} is after the day of import (${today}).`, declaredCell, { date: given, today });
-      } else if (period !== null && given < `${period}-01`) {
+      } else if (period !== null && !futurePeriod && given < `${period}-01`) {
         fail(
           "declared_on",
           "declared_before_service_month",
@@ -417,7 +419,7 @@ export function createDeclarationValidator(options: DeclarationValidatorOptions)
       }
     }
     const countsFrom = lineDeclaredOn(declaredCell === null ? null : declaredOn, { deliveredOn, countFromDelivery });
-    if (declaredCell === null && period !== null && countsFrom < `${period}-01`) {
+    if (declaredCell === null && period !== null && !futurePeriod && countsFrom < `${period}-01`) {
       // No declared_on: the delivery date stands in, and it cannot lie before the month it declares.
       fail(
         "declared_on",
