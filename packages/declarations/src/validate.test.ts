@@ -565,7 +565,8 @@ describe("declared_on and the delivery date (issue 14)", () => {
 
   it("names only the period of a line in the future, not also its declared date or the delivery date", () => {
     const december = createDeclarationValidator({ knownMunicipalities: KNOWN, ...DATES, decimal: "comma", pseudonymise, latestPeriod: "2026-12" });
-    for (const fields of [{ period: "2099-12" }, { period: "2099-12", declared_on: "2026-11-20" }]) {
+    const cases: Record<string, string>[] = [{ period: "2099-12" }, { period: "2099-12", declared_on: "2026-11-20" }];
+    for (const fields of cases) {
       expect(errorsOf(december.validateRow(row(fields, 3))).map((e) => [e.column, e.code])).toEqual([["period", "future_period"]]);
     }
   });
