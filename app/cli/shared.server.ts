@@ -1,3 +1,4 @@
+import type { ReportScope } from "~/modules/reports/segment-report.server";
 import { Option } from "commander";
 import { openDatabase, type DatabaseHandle } from "~db/connect";
 import type { ScopedTransaction } from "~db/tenant-scope";
@@ -75,6 +76,13 @@ export async function requireDataBy(trx: Parameters<typeof firstDeclaredOn>[0], 
 export async function requireMunicipality(trx: ScopedTransaction, code: string): Promise<void> {
   const known = await trx.selectFrom("municipality").select("code").where("code", "=", code).executeTakeFirst();
   if (!known) throw new CliFailure(`Unknown municipality ${code}.`);
+}
+
+/** The scope of a report command: `--municipality` (known, else a clear failure) or the region. */
+export async function reportScope(trx: ScopedTransaction, municipality: string | undefined): Promise<ReportScope> {
+  if (!municipality) return { kind: "region" };
+  await requireMunicipality(trx, municipality);
+  return { kind: "municipality", code: municipality };
 }
 
 /** The reports' CSV (comma-separated, header row, quoted when needed): the export module's. */

@@ -1,9 +1,5 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, testServerUrl, type TestDatabase } from "../support/database";
+import { cliHarness, type CliHarness } from "../support/cli";
 
 /**
  * `--as-of` on `report segments`, `report concentration` and `report compare`, as operators use
@@ -12,43 +8,20 @@ import { createTestDatabase, testServerUrl, type TestDatabase } from "../support
  * lines count; a malformed, future or before-any-data date is a clear message on stderr, with
  * nothing on stdout and a non-zero exit.
  */
-let database: TestDatabase | null = null;
-let env: Record<string, string>;
-const work = mkdtempSync(path.join(tmpdir(), "jr-as-of-cli-"));
+let harness: CliHarness;
+const cli = (args: string[]) => harness.run(args);
 const HEADER = "period;municipality_code;provider_code;provider_name;product_code;client_key;amount;units;referrer";
 const D = "2025-04-30";
 
 beforeAll(async () => {
-  const base = { ...process.env, LOG_LEVEL: "warn" } as Record<string, string>;
-  delete base.DATABASE_URL;
-  delete base.TEST_DATABASE_URL;
-  if (testServerUrl()) {
-    database = await createTestDatabase({ seed: false });
-    env = { ...base, DATABASE_URL: database.url! };
-  } else {
-    env = { ...base, DATA_DIR: path.join(work, "data") };
-  }
+  harness = await cliHarness("jr-as-of-cli-");
 });
 afterAll(async () => {
-  await database?.close();
+  await harness?.close();
 });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      path.resolve("node_modules/.bin/tsx"),
-      ["app/cli/main.server.ts", ...args],
-      { env: env as NodeJS.ProcessEnv, encoding: "utf8", timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end("");
-  });
-}
-
 function file(name: string, rows: string[]) {
-  const full = path.join(work, name);
-  writeFileSync(full, [HEADER, ...rows].join("\r\n"));
-  return full;
+  return harness.file(name, [HEADER, ...rows].join("\r\n"));
 }
 
 function lines(month: string, municipality: string, clients: number, base: number, provider = "11111111"): string[] {

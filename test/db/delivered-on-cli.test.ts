@@ -1,48 +1,18 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { todayInAmsterdam } from "@jeugdregio/format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, testServerUrl, type TestDatabase } from "../support/database";
+import { cliHarness, type CliHarness } from "../support/cli";
 
 /** `import declarations --delivered-on` (issue 14 §1) as operators use it: a child process. */
-let database: TestDatabase | null = null;
-let env: Record<string, string>;
-const work = mkdtempSync(path.join(tmpdir(), "jr-delivered-"));
+let harness: CliHarness;
+const cli = (args: string[]) => harness.run(args);
+const file = (name: string, content: string) => harness.file(name, content);
 
 beforeAll(async () => {
-  const base = { ...process.env, LOG_LEVEL: "warn" } as Record<string, string>;
-  delete base.DATABASE_URL;
-  delete base.TEST_DATABASE_URL;
-  if (testServerUrl()) {
-    database = await createTestDatabase({ seed: false });
-    env = { ...base, DATABASE_URL: database.url! };
-  } else {
-    env = { ...base, DATA_DIR: path.join(work, "data") };
-  }
+  harness = await cliHarness("jr-delivered-");
 });
 afterAll(async () => {
-  await database?.close();
+  await harness?.close();
 });
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      path.resolve("node_modules/.bin/tsx"),
-      ["app/cli/main.server.ts", ...args],
-      { env: env as NodeJS.ProcessEnv, encoding: "utf8", timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end("");
-  });
-}
-
-function file(name: string, content: string) {
-  const full = path.join(work, name);
-  writeFileSync(full, content);
-  return full;
-}
 
 const HEAD = "period;municipality_code;provider_code;provider_name;product_code;client_key;amount;declared_on";
 

@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~db/connect";
 import { ALL_TENANTS, withTenantScope, type ScopedTransaction } from "~db/tenant-scope";
 import { bumpReportStamp } from "~/modules/reports/report-cache.server";
-import { createTestDatabase, testServerUrl, type TestDatabase } from "../support/database";
+import { cliHarness, type CliHarness } from "../support/cli";
 
 /**
  * `summaries rebuild` (issue 15 §1, the read model's full rebuild for operators), as a child
@@ -15,41 +12,20 @@ import { createTestDatabase, testServerUrl, type TestDatabase } from "../support
  * lines again, in one transaction, audited with the row counts; the reports before and after a
  * rebuild of healthy summaries are identical.
  */
-let database: TestDatabase | null = null;
-let env: Record<string, string>;
-const work = mkdtempSync(path.join(tmpdir(), "jr-rebuild-"));
+let harness: CliHarness;
+const cli = (args: string[]) => harness.run(args);
 
 beforeAll(async () => {
-  const base = { ...process.env, LOG_LEVEL: "warn" } as Record<string, string>;
-  delete base.DATABASE_URL;
-  delete base.TEST_DATABASE_URL;
-  if (testServerUrl()) {
-    database = await createTestDatabase({ seed: false });
-    env = { ...base, DATABASE_URL: database.url! };
-  } else {
-    env = { ...base, DATA_DIR: path.join(work, "data") };
-  }
+  harness = await cliHarness("jr-rebuild-");
 });
 afterAll(async () => {
-  await database?.close();
+  await harness?.close();
 });
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      path.resolve("node_modules/.bin/tsx"),
-      ["app/cli/main.server.ts", ...args],
-      { env: env as NodeJS.ProcessEnv, encoding: "utf8", timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end("");
-  });
-}
 
 /** Work on the CLI's database between two CLI runs (the embedded one is free then). */
 async function onDatabase<T>(task: (trx: ScopedTransaction) => Promise<T>): Promise<T> {
-  if (database) return withTenantScope(database.db, ALL_TENANTS, task);
-  const handle = await openDatabase({ kind: "embedded", dataDir: path.join(work, "data", "pgdata") });
+  if (harness.database) return withTenantScope(harness.database.db, ALL_TENANTS, task);
+  const handle = await openDatabase({ kind: "embedded", dataDir: path.join(harness.dataDir!, "pgdata") });
   try {
     return await withTenantScope(handle.db, ALL_TENANTS, task);
   } finally {
@@ -69,9 +45,8 @@ describe("summaries rebuild", () => {
   it("repairs damaged summaries from the lines, in one audited transaction, and changes nothing when they were right", async () => {
     expect((await cli(["migrate"])).code).toBe(0);
     expect((await cli(["seed"])).code).toBe(0);
-    const csv = path.join(work, "d.csv");
-    writeFileSync(
-      csv,
+    const csv = harness.file(
+      "d.csv",
       [HEAD, "2025-01;GM0014;12345678;Zorg A;45A51;K1;10,00;2025-02-10", "2025-02;GM0014;12345679;Zorg B;54001;K2;20,00;2025-03-10", "2025-02;GM1966;12345678;Zorg A;45A51;K3;30,00;2025-03-10"].join("\n"),
     );
     const imported = await cli(["import", "declarations", csv, "--delivered-on", "2025-03-12", "--format", "json"]);

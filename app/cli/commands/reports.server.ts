@@ -4,11 +4,11 @@ import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { parseMonth } from "@jeugdregio/roadmap";
 import { segmentReport } from "~/modules/reports/segment-report.server";
 import { compareReport, concentrationReport } from "~/modules/reports/concentration.server";
-import { firstDeclaredOn, forecastReport, forecastUnavailable } from "~/modules/forecast/forecast.server";
+import { forecastReport, forecastUnavailable } from "~/modules/forecast/forecast.server";
 import { roadmapJson, roadmapRows } from "~/modules/roadmap/roadmap-export.server";
 import { thisMonth } from "~/modules/roadmap/roadmap.server";
 import { printRecords } from "../output";
-import { AS_OF_HELP, asOfOption, CliFailure, formatOption, reportFormatOption, requireDataBy, requireMunicipality, withRuntime, writeCsv, yearOption } from "../shared.server";
+import { AS_OF_HELP, asOfOption, CliFailure, formatOption, reportFormatOption, reportScope, requireDataBy, withRuntime, writeCsv, yearOption } from "../shared.server";
 
 /** `report …`: the figures of the report pages, through the same report services. */
 export function registerReportCommands(program: Command): void {
@@ -25,8 +25,7 @@ export function registerReportCommands(program: Command): void {
       withRuntime(async ({ handle }) => {
         const asOf = asOfOption(options.asOf);
         const result = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
-          if (options.municipality) await requireMunicipality(trx, options.municipality);
-          const scope = options.municipality ? { kind: "municipality" as const, code: options.municipality } : { kind: "region" as const };
+          const scope = await reportScope(trx, options.municipality);
           await requireDataBy(trx, scope, options.asOf?.trim() ? asOf.asOf : undefined);
           return segmentReport(trx, options.year, scope, "summary", asOf.read);
         });
@@ -77,8 +76,7 @@ export function registerReportCommands(program: Command): void {
       withRuntime(async ({ handle }) => {
         const asOf = asOfOption(options.asOf);
         const result = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
-          if (options.municipality) await requireMunicipality(trx, options.municipality);
-          const scope = options.municipality ? { kind: "municipality" as const, code: options.municipality } : { kind: "region" as const };
+          const scope = await reportScope(trx, options.municipality);
           await requireDataBy(trx, scope, options.asOf?.trim() ? asOf.asOf : undefined);
           return concentrationReport(trx, options.year, scope, options.segment, asOf.read);
         });
@@ -132,11 +130,8 @@ export function registerReportCommands(program: Command): void {
         // The forecast reads the lines as of the date itself, today included (no `reportAsOf`).
         const { asOf } = asOfOption(options.asOf);
         const result = await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
-          if (options.municipality) await requireMunicipality(trx, options.municipality);
-          const scope = options.municipality ? { kind: "municipality" as const, code: options.municipality } : { kind: "region" as const };
-          const first = await firstDeclaredOn(trx, scope);
-          if (first === null) throw new CliFailure(`No declarations for ${options.municipality ?? "the region"}.`);
-          if (asOf < first) throw new CliFailure(`--as-of ${asOf} is before any data (the first line was declared on ${first}).`);
+          const scope = await reportScope(trx, options.municipality);
+          await requireDataBy(trx, scope, asOf);
           return forecastReport(trx, { year: options.year, scope, asOf });
         });
         if (options.format === "json") {
