@@ -89,4 +89,12 @@ describe("report --as-of", () => {
       expect(result.stdout, `${command} ${value}`).toBe("");
     }
   }, 240_000);
+
+  it("refuses a year outside 2000–2100 (any four digits were taken), naming the range, nothing on stdout", async () => {
+    for (const command of ["segments", "forecast"]) {
+      const result = await cli(["report", command, "--year", "1800", "--format", "json"]);
+      expect([result.code, result.stdout], command).toEqual([1, ""]);
+      expect(result.stderr, command).toMatch(/--year must be a year from 2000 to 2100, not 1800/);
+    }
+  }, 120_000);
 });
