@@ -7,6 +7,7 @@ import { countingLines } from "~/modules/figures/counting.server";
 import { mappedColumn } from "~/modules/figures/segment-column.server";
 import { latestCompleteYear, netPerYear } from "~/modules/figures/yearly.server";
 import { segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
+import { compareReport, concentrationTrend } from "~/modules/reports/concentration.server";
 import { forecastReport } from "~/modules/forecast/forecast.server";
 import { todayInAmsterdam } from "@jeugdregio/format";
 import { segmentReportFor, spendingSeries } from "~/modules/reports/drilldown.server";
@@ -65,6 +66,16 @@ async function expectSummaryEqualsLines(label: string, empty = false) {
         expect([label, year, fromSummary.scope, fromSummary.segments]).toEqual([label, year, fromLines.scope, fromLines.segments]);
         compared++;
       }
+    }
+    // The comparison (every municipality and the region, every column) and the concentration
+    // trend, through the read model's aggregations (figures/aggregates.server.ts).
+    for (const year of years) {
+      const fromSummary = await compareReport(trx, year, null, "summary");
+      const fromLines = await compareReport(trx, year, null, "lines");
+      expect([label, "compare", year, fromSummary]).toEqual([label, "compare", year, fromLines]);
+    }
+    for (const scope of scopes.slice(0, 3)) {
+      expect([label, "trend", scope, await concentrationTrend(trx, scope, years, null, "summary")]).toEqual([label, "trend", scope, await concentrationTrend(trx, scope, years, null, "lines")]);
     }
     // The stored results (report-cache.server.ts): asked twice, the second answer comes from the
     // store; both equal the lines, so a change always outdates what was stored before it.

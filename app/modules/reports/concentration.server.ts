@@ -11,6 +11,7 @@ import Decimal from "decimal.js";
 import { sql } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { taggedLines } from "~/modules/figures/lines.server";
+import { clientCountsByMunicipality, providerNetsByColumn, providerNetsByMunicipality, type FigureSource } from "~/modules/figures/aggregates.server";
 import type { ReportScope } from "./segment-report.server";
 
 /**
@@ -95,14 +96,18 @@ export interface ConcentrationTrendPoint {
 }
 
 /** Providers covering 80% and HHI per segment, for every year with data in the scope. */
-export async function concentrationTrend(trx: ScopedTransaction, scope: ReportScope, years: readonly number[], asOf: string | null = null): Promise<ConcentrationTrendPoint[]> {
+export async function concentrationTrend(
+  trx: ScopedTransaction,
+  scope: ReportScope,
+  years: readonly number[],
+  asOf: string | null = null,
+  source: FigureSource = "summary",
+): Promise<ConcentrationTrendPoint[]> {
   const points: ConcentrationTrendPoint[] = [];
   for (const year of [...years].sort()) {
-    const nets = await sql<{ col: string | null; provider_code: string; net: string }>`
-      with t as (${taggedLines(year, scope, asOf)})
-      select col, provider_code, sum(amount)::text as net from t group by grouping sets ((col, provider_code), (provider_code))`.execute(trx);
+    const nets = await providerNetsByColumn(trx, year, scope, asOf, source);
     for (const col of SEGMENT_COLUMNS) {
-      const providers = nets.rows.filter((r) => (r.col ?? "all") === col).map((r) => ({ providerCode: r.provider_code, spending: r.net, clients: 0 }));
+      const providers = nets.filter((r) => (r.col ?? "all") === col).map((r) => ({ providerCode: r.provider_code, spending: r.net, clients: 0 }));
       const result = concentration(providers);
       points.push({ year, segment: col, providers_80: result.providers80, hhi: result.hhi.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2) });
     }
@@ -139,32 +144,26 @@ export interface CompareReport {
  * Every municipality in the transaction's read scope, and the region (the last row), per
  * segment column, for a year: from two grouped queries. Inhabitants: 1 January of the year.
  */
-export async function compareReport(trx: ScopedTransaction, year: number, asOf: string | null = null): Promise<CompareReport> {
-  const tagged = taggedLines(year, { kind: "region" }, asOf);
+export async function compareReport(trx: ScopedTransaction, year: number, asOf: string | null = null, source: FigureSource = "summary"): Promise<CompareReport> {
   const [nets, clients, municipalities, population] = await Promise.all([
-    sql<{ municipality_code: string | null; col: string | null; provider_code: string; net: string }>`
-      with t as (${tagged})
-      select municipality_code, col, provider_code, sum(amount)::text as net from t
-      group by grouping sets ((municipality_code, col, provider_code), (municipality_code, provider_code), (col, provider_code), (provider_code))`.execute(trx),
-    sql<{ municipality_code: string | null; col: string | null; clients: number }>`
-      with t as (${tagged}),
-      per_client as (
-        select municipality_code, col, client_key, sum(amount) as net from t
-        group by grouping sets ((municipality_code, col, client_key), (municipality_code, client_key), (col, client_key), (client_key)))
-      select municipality_code, col, count(*) filter (where net > 0)::int as clients from per_client group by municipality_code, col`.execute(trx),
+    providerNetsByMunicipality(trx, year, asOf, source),
+    clientCountsByMunicipality(trx, year, asOf, source),
     trx.selectFrom("municipality").select(["code", "name"]).orderBy("name").execute(),
     trx.selectFrom("population").select(["municipality_code", "inhabitants_0_17"]).where("year", "=", year).execute(),
   ]);
   const key = (municipality: string | null, col: string | null) => `${municipality ?? "region"}|${col ?? "all"}`;
   const providerNets = new Map<string, { providerCode: string; spending: string }[]>();
-  for (const row of nets.rows) {
+  for (const row of nets) {
     const k = key(row.municipality_code, row.col);
-    providerNets.set(k, [...(providerNets.get(k) ?? []), { providerCode: row.provider_code, spending: row.net }]);
+    const list = providerNets.get(k) ?? [];
+    list.push({ providerCode: row.provider_code, spending: row.net });
+    providerNets.set(k, list);
   }
-  const clientCounts = new Map(clients.rows.map((r) => [key(r.municipality_code, r.col), Number(r.clients)]));
+  const clientCounts = new Map(clients.map((r) => [key(r.municipality_code, r.col), Number(r.clients)]));
   const inhabitants = new Map(population.map((p) => [p.municipality_code, Number(p.inhabitants_0_17)]));
   // The region's population only when every municipality in it has one.
-  const seen = municipalities.filter((m) => nets.rows.some((r) => r.municipality_code === m.code) || inhabitants.has(m.code));
+  const withLines = new Set(nets.map((r) => r.municipality_code));
+  const seen = municipalities.filter((m) => withLines.has(m.code) || inhabitants.has(m.code));
   const regionInhabitants = municipalities.every((m) => inhabitants.has(m.code))
     ? municipalities.reduce((sum, m) => sum + inhabitants.get(m.code)!, 0)
     : null;

@@ -7,7 +7,8 @@ import type { ScopedTransaction } from "~db/tenant-scope";
 import { lagRows } from "~/modules/figures/data-through.server";
 import { cachedReport } from "./report-cache.server";
 import { taggedLines } from "~/modules/figures/lines.server";
-import { regionProviderSummary, segmentReport, yearsWithData, type ReportScope, type SegmentReport } from "./segment-report.server";
+import { regionProviderSummary } from "~/modules/figures/aggregates.server";
+import { segmentReport, yearsWithData, type ReportScope, type SegmentReport } from "./segment-report.server";
 
 /**
  * The segment overview and its drill-downs: which scope and year a request

@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { taggedLines } from "~/modules/figures/lines.server";
 import { countingMonths } from "~/modules/figures/data-through.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
-import { READ_SCOPE_SETTING, regionalScopeCheck } from "~db/tenancy";
+import { regionProviderSummary } from "~/modules/figures/aggregates.server";
 
 /**
  * The segment table of DOMAIN.md for a scope and a year, computed in one place
@@ -21,19 +21,6 @@ export interface SegmentReport {
 }
 
 export type ReportScope = { kind: "region" } | { kind: "municipality"; code: string };
-
-const REGIONAL_READER = sql.raw(regionalScopeCheck(READ_SCOPE_SETTING));
-
-/**
- * The region's net per year, column and provider (year, col, provider_code, net): the regional
- * summary for regional readers; for any other scope the municipal rows that row-level security
- * lets it see, so asking for the region never shows more than one's own (a one-time filter
- * picks the branch).
- */
-export function regionProviderSummary() {
-  return sql`(select year, col, provider_code, net from summary_region_provider where ${REGIONAL_READER}
-    union all select year, col, provider_code, net from summary_provider where not ${REGIONAL_READER})`;
-}
 
 export async function segmentReport(
   trx: ScopedTransaction,
