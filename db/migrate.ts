@@ -19,6 +19,7 @@ import * as declaredSummary from "./migrations/0017_declared_summary";
 import * as regionLagSummary from "./migrations/0018_region_lag_summary";
 import * as forecastCache from "./migrations/0019_forecast_cache";
 import * as reportCacheJson from "./migrations/0020_report_cache_json";
+import * as detailSummary from "./migrations/0021_detail_summary";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   "0018_region_lag_summary": regionLagSummary,
   "0019_forecast_cache": forecastCache,
   "0020_report_cache_json": reportCacheJson,
+  "0021_detail_summary": detailSummary,
 };
 
 export function createMigrator(db: Kysely<Database>) {

@@ -199,6 +199,7 @@ export interface Database {
   roadmap_target: RoadmapTargetTable;
   summary_provider: SummaryProviderTable;
   summary_client: SummaryClientTable;
+  summary_detail: SummaryDetailTable;
   summary_region_provider: SummaryRegionProviderTable;
   summary_lag: SummaryLagTable;
   summary_region_lag: SummaryRegionLagTable;
@@ -260,6 +261,20 @@ export interface SummaryClientTable {
   year: number;
   col: string;
   client_key: string;
+  net: string;
+  lines: number;
+}
+
+/** Per year, municipality, column, product, provider, client and referrer (0021): the detail summary. */
+export interface SummaryDetailTable {
+  year: number;
+  municipality_code: string;
+  col: string;
+  product_code: string;
+  provider_code: string;
+  client_key: string;
+  /** '' for lines without a referrer. */
+  referrer: string;
   net: string;
   lines: number;
 }

@@ -17,6 +17,7 @@ export const TENANT_TABLES = [
   "finance_change",
   "summary_provider",
   "summary_client",
+  "summary_detail",
   "summary_lag",
 ] as const;
 

@@ -7,10 +7,11 @@ import { countingLines } from "~/modules/figures/counting.server";
 import { mappedColumn } from "~/modules/figures/segment-column.server";
 import { latestCompleteYear, netPerYear } from "~/modules/figures/yearly.server";
 import { segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
-import { compareReport, concentrationTrend } from "~/modules/reports/concentration.server";
+import { compareReport, concentrationReport, concentrationTrend, referrerReport } from "~/modules/reports/concentration.server";
+import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
 import { forecastReport } from "~/modules/forecast/forecast.server";
 import { todayInAmsterdam } from "@jeugdregio/format";
-import { segmentReportFor, spendingSeries } from "~/modules/reports/drilldown.server";
+import { productsInColumn, providersForProduct, segmentReportFor, spendingSeries } from "~/modules/reports/drilldown.server";
 import { demoDeclarationChunks } from "~seeds/demo-data";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
@@ -76,6 +77,27 @@ async function expectSummaryEqualsLines(label: string, empty = false) {
     }
     for (const scope of scopes.slice(0, 3)) {
       expect([label, "trend", scope, await concentrationTrend(trx, scope, years, null, "summary")]).toEqual([label, "trend", scope, await concentrationTrend(trx, scope, years, null, "lines")]);
+    }
+    // Concentration (clients per provider), referrers and the drill-downs (segment → products →
+    // providers) through the detail summary, for the region and two municipalities, every column.
+    for (const year of years) {
+      for (const scope of scopes.slice(0, 3)) {
+        const key = scope.kind === "region" ? "region" : scope.code;
+        const segmentScope = { key, report: scope, name: null } as Parameters<typeof productsInColumn>[1];
+        for (const col of SEGMENT_COLUMNS) {
+          expect([label, "concentration", year, key, col, await concentrationReport(trx, year, scope, col, null, "summary")]).toEqual([
+            label, "concentration", year, key, col, await concentrationReport(trx, year, scope, col, null, "lines"),
+          ]);
+          const products = await productsInColumn(trx, segmentScope, year, col, null, "summary");
+          expect([label, "products", year, key, col, products]).toEqual([label, "products", year, key, col, await productsInColumn(trx, segmentScope, year, col, null, "lines")]);
+          for (const product of products.products.slice(0, 2)) {
+            expect([label, "providers", year, key, col, product.productCode, await providersForProduct(trx, segmentScope, year, col, product.productCode, null, "summary")]).toEqual([
+              label, "providers", year, key, col, product.productCode, await providersForProduct(trx, segmentScope, year, col, product.productCode, null, "lines"),
+            ]);
+          }
+        }
+        expect([label, "referrers", year, key, await referrerReport(trx, year, scope, null, "summary")]).toEqual([label, "referrers", year, key, await referrerReport(trx, year, scope, null, "lines")]);
+      }
     }
     // The stored results (report-cache.server.ts): asked twice, the second answer comes from the
     // store; both equal the lines, so a change always outdates what was stored before it.

@@ -92,3 +92,17 @@ export async function providerNetsByColumn(trx: ScopedTransaction, year: number,
     select col, provider_code, sum(amount)::text as net from t group by grouping sets ((col, provider_code), (provider_code))`.execute(trx);
   return result.rows;
 }
+
+/**
+ * The rows the concentration page, the referrers and the segment drill-downs sum (columns
+ * municipality_code, col, product_code, provider_code, client_key, referrer, amount) for a scope
+ * and year: the detail summary (0021: the current lines summed over their months), or the lines
+ * themselves (`source` "lines", or as of a past date). Any `sum(amount)` grouped by a subset of
+ * these columns is the same from both.
+ */
+export function detailRows(year: number, scope: ReportScope, asOf: string | null, requested: FigureSource = "summary") {
+  if (source(requested, asOf) === "lines") return taggedLines(year, scope, asOf);
+  return sql`
+    select municipality_code, col, product_code, provider_code, client_key, nullif(referrer, '') as referrer, net as amount
+    from summary_detail where year = ${year} ${scope.kind === "municipality" ? sql`and municipality_code = ${scope.code}` : sql``}`;
+}

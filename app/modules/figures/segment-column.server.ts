@@ -8,7 +8,7 @@ import { sql } from "kysely";
  * validated catalogue has none, but the table does not forbid it) the latest start wins, as in
  * `resolveSegment` (packages/catalog), its TypeScript twin; test/db/mapping-rule.test.ts holds the
  * two together on generated catalogues. `regionalOnly` looks at regional rows only, for products
- * no municipality overrides. (Migrations 0008 and 0017 keep frozen copies for their backfill.)
+ * no municipality overrides. (Migrations 0008, 0017 and 0021 keep frozen copies for their backfill.)
  */
 export function mappedColumn(alias: string, regionalOnly = false) {
   const ref = (column: string) => sql.ref(`${alias}.${column}`);

@@ -23,14 +23,14 @@ import { recordAudit } from "~/modules/audit/audit.server";
 function taggedCurrent(where: RawBuilder<unknown>, current = true) {
   return sql`
     with lines as materialized (
-      select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.amount, d.declared_on, d.superseded_on
+      select d.municipality_code, d.service_month, d.product_code, d.provider_code, d.client_key, d.referrer, d.amount, d.declared_on, d.superseded_on
       from declaration d where ${current ? sql`d.superseded_by is null and` : sql``} ${where}),
     regional as materialized (select k.product_code, k.service_month, ${mappedColumn("k", true)} as col
                  from (select distinct product_code, service_month from lines) k),
     -- The products some municipality overrides, as one array: a join to them made the planner
     -- hash the batch's lines (a million rows) to find the few, or none, that need a lookup.
     overridden as materialized (select coalesce(array_agg(distinct product_code), '{}') as codes from product_mapping where municipality_code is not null)
-    select l.municipality_code, extract(year from l.service_month)::int as year, l.service_month, l.declared_on, l.superseded_on, l.provider_code, l.client_key, l.amount,
+    select l.municipality_code, extract(year from l.service_month)::int as year, l.service_month, l.declared_on, l.superseded_on, l.product_code, l.provider_code, l.client_key, l.referrer, l.amount,
       case when l.product_code = any(o.codes) then ${mappedColumn("l")} else r.col end as col
     from lines l
     join regional r on r.product_code = l.product_code and r.service_month = l.service_month
@@ -82,6 +82,13 @@ async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1
       on conflict (service_month, col, declared_on)
       do update set net = summary_region_lag.net + excluded.net, lines = summary_region_lag.lines + excluded.lines),` : sql``}
     fresh as materialized (select * from unnest(${freshCodes}::text[], ${freshYears}::int[]) as f(municipality_code, year)),
+    dt as materialized (select year, municipality_code, col, product_code, provider_code, client_key, coalesce(referrer, '') as referrer, ${sign}::int * sum(amount) as net, ${sign}::int * count(*)::int as lines from t group by 1, 2, 3, 4, 5, 6, 7),
+    new_detail as (insert into summary_detail (year, municipality_code, col, product_code, provider_code, client_key, referrer, net, lines)
+      select dt.* from dt join fresh f on f.municipality_code = dt.municipality_code and f.year = dt.year),
+    detail_up as (insert into summary_detail (year, municipality_code, col, product_code, provider_code, client_key, referrer, net, lines)
+      select dt.* from dt where not exists (select 1 from fresh f where f.municipality_code = dt.municipality_code and f.year = dt.year)
+      on conflict (year, municipality_code, col, product_code, provider_code, client_key, referrer)
+      do update set net = summary_detail.net + excluded.net, lines = summary_detail.lines + excluded.lines),
     c as materialized (select municipality_code, year, col, client_key, ${sign}::int * sum(amount) as net, ${sign}::int * count(*)::int as lines from t group by 1, 2, 3, 4),
     new_slices as (insert into summary_client (municipality_code, year, col, client_key, net, lines)
       select c.* from c join fresh f on f.municipality_code = c.municipality_code and f.year = c.year)
@@ -130,6 +137,7 @@ async function dropEmptyGroups(trx: ScopedTransaction): Promise<void> {
   await sql`delete from summary_provider where lines = 0`.execute(trx);
   await sql`delete from summary_region_provider where lines = 0`.execute(trx);
   await sql`delete from summary_client where lines = 0`.execute(trx);
+  await sql`delete from summary_detail where lines = 0`.execute(trx);
 }
 
 /** A committed append: its batch's lines join the summaries. */
@@ -167,6 +175,8 @@ export async function refreshSummarySlices(trx: ScopedTransaction, slices: reado
       on conflict (year, col, provider_code)
       do update set net = summary_region_provider.net + excluded.net, lines = summary_region_provider.lines + excluded.lines`.execute(trx);
   await sql`delete from summary_client s using unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
+      where s.municipality_code = p.municipality_code and s.year = p.year`.execute(trx);
+  await sql`delete from summary_detail s using unnest(${codes}::text[], ${years}::int[]) as p(municipality_code, year)
       where s.municipality_code = p.municipality_code and s.year = p.year`.execute(trx);
   await sql`
     with gone as (
@@ -219,13 +229,14 @@ export async function rebuildSummary(trx: ScopedTransaction): Promise<void> {
   await sql`delete from summary_provider`.execute(trx);
   await sql`delete from summary_region_provider`.execute(trx);
   await sql`delete from summary_client`.execute(trx);
+  await sql`delete from summary_detail`.execute(trx);
   await sql`delete from summary_lag`.execute(trx);
   await sql`delete from summary_region_lag`.execute(trx);
   await apply(trx, sql`true`, 1);
   await applyLag(trx, sql`true`, 1);
 }
 
-export const SUMMARY_TABLES = ["summary_provider", "summary_region_provider", "summary_client", "summary_lag", "summary_region_lag"] as const;
+export const SUMMARY_TABLES = ["summary_provider", "summary_region_provider", "summary_client", "summary_detail", "summary_lag", "summary_region_lag"] as const;
 
 /**
  * The operators' full rebuild (`summaries rebuild`): every summary table recomputed from the

@@ -10,8 +10,7 @@ import {
 import Decimal from "decimal.js";
 import { sql } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
-import { taggedLines } from "~/modules/figures/lines.server";
-import { clientCountsByMunicipality, providerNetsByColumn, providerNetsByMunicipality, type FigureSource } from "~/modules/figures/aggregates.server";
+import { clientCountsByMunicipality, detailRows, providerNetsByColumn, providerNetsByMunicipality, type FigureSource } from "~/modules/figures/aggregates.server";
 import type { ReportScope } from "./segment-report.server";
 
 /**
@@ -53,9 +52,10 @@ export async function concentrationReport(
   scope: ReportScope,
   segment: SegmentColumn,
   asOf: string | null = null,
+  source: FigureSource = "summary",
 ): Promise<ConcentrationReport> {
   const rows = await sql<{ provider_code: string; provider_name: string; net: string; clients: number }>`
-    with t as (${taggedLines(year, scope, asOf)}),
+    with t as (${detailRows(year, scope, asOf, source)}),
     per_client as (
       select provider_code, client_key, sum(amount) as net from t
       where ${segment === "all" ? sql`true` : sql`col = ${segment}`}
@@ -223,9 +223,9 @@ export interface ReferrerRow {
 }
 
 /** Spending and clients (net > 0) per referrer type and segment column, for a scope and year. */
-export async function referrerReport(trx: ScopedTransaction, year: number, scope: ReportScope, asOf: string | null = null): Promise<ReferrerRow[]> {
+export async function referrerReport(trx: ScopedTransaction, year: number, scope: ReportScope, asOf: string | null = null, source: FigureSource = "summary"): Promise<ReferrerRow[]> {
   const result = await sql<{ referrer: string | null; col: string | null; spending: string; clients: number }>`
-    with t as (${taggedLines(year, scope, asOf)}),
+    with t as (${detailRows(year, scope, asOf, source)}),
     per_client as (
       select referrer, col, client_key, sum(amount) as net from t
       group by grouping sets ((referrer, col, client_key), (referrer, client_key)))

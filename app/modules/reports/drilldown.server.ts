@@ -6,15 +6,15 @@ import { parseYear, type SegmentScope } from "~/modules/http.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { lagRows } from "~/modules/figures/data-through.server";
 import { cachedReport } from "./report-cache.server";
-import { taggedLines } from "~/modules/figures/lines.server";
-import { regionProviderSummary } from "~/modules/figures/aggregates.server";
+import { detailRows, regionProviderSummary, type FigureSource } from "~/modules/figures/aggregates.server";
 import { segmentReport, yearsWithData, type ReportScope, type SegmentReport } from "./segment-report.server";
 
 /**
  * The segment overview and its drill-downs: which scope and year a request
  * asks for (within what the user may see), the spending series for the chart,
  * and the product and provider lists behind a column. Every figure comes from
- * `taggedLines`, so the lists always add up to the segment table.
+ * the read model (figures/aggregates.server.ts: the summaries, or the lines as of a past date), so
+ * the lists always add up to the segment table.
  *
  * `asOf`: null for the current figures (summaries, stored results); a past date reads what
  * counted then (the lines, or summary_lag for the series) and is never stored in report_cache:
@@ -136,9 +136,10 @@ export async function productsInColumn(
   year: number,
   column: SegmentColumn,
   asOf: string | null = null,
+  source: FigureSource = "summary",
 ): Promise<ProductList> {
   const rows = await sql<{ product_code: string; name_nl: string | null; name_en: string | null; spending: string; clients: number }>`
-    with t as (${taggedLines(year, scope.report, asOf)}),
+    with t as (${detailRows(year, scope.report, asOf, source)}),
     per_client as (
       select t.product_code, t.client_key, sum(t.amount) as net from t
       where ${columnFilter(column)}
@@ -190,12 +191,13 @@ export async function providersForProduct(
   column: SegmentColumn,
   productCode: string,
   asOf: string | null = null,
+  source: FigureSource = "summary",
 ): Promise<ProviderList> {
   if (!PRODUCT_CODE.test(productCode)) throw new Response("Not Found", { status: 404 });
   const [product, rows] = await Promise.all([
     trx.selectFrom("product").select(["code", "name_nl", "name_en"]).where("code", "=", productCode).executeTakeFirst(),
     sql<{ provider_code: string; name: string | null; spending: string; clients: number }>`
-      with t as (${taggedLines(year, scope.report, asOf)}),
+      with t as (${detailRows(year, scope.report, asOf, source)}),
       per_client as (
         select t.provider_code, t.client_key, sum(t.amount) as net from t
         where ${columnFilter(column)} and t.product_code = ${productCode}
