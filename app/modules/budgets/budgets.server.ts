@@ -2,11 +2,10 @@ import { computeBudget, type BudgetInputs, type BudgetOutcome, type BudgetVersio
 import { parseDecimal, readTable, TableError, type CellValue } from "@jeugdregio/tabular";
 import { parseDate } from "@jeugdregio/catalog";
 import Decimal from "decimal.js";
-import { sql } from "kysely";
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { FieldRefusal } from "~/modules/http.server";
-import { countingLines } from "~/modules/figures/counting.server";
+import { budgetProductSpending, transitionMonitorRows } from "~/modules/figures/budget-lines.server";
 import type { Actor } from "~/modules/access/actor";
 import type { ScopedTransaction } from "~db/tenant-scope";
 
@@ -273,14 +272,7 @@ export async function computeLocalBudget(
     .executeTakeFirst();
 
   const realised = async (spendingYear: number): Promise<Sourced<string> | null> => {
-    const result = await sql<{ total: string | null; lines: number; batches: string[] }>`
-      select sum(d.amount)::text as total, count(*)::int as lines, array_agg(distinct d.batch_id::text) as batches
-      from declaration d
-      join local_budget_product p
-        on p.municipality_code = d.municipality_code and p.product_code = d.product_code and p.budget_key = ${key}
-       and p.transferred_on <= make_date(${year}::int, 1, 1)
-      where d.municipality_code = ${municipalityCode} and ${countingLines("d", asOf)}
-        and d.service_month >= make_date(${spendingYear}::int, 1, 1) and d.service_month < make_date(${spendingYear}::int + 1, 1, 1)`.execute(trx);
+    const result = await budgetProductSpending(trx, { municipalityCode, budgetKey: key, budgetYear: year, spendingYear, asOf });
     const row = result.rows[0];
     if (!row || row.total === null || Number(row.lines) === 0) return null;
     return { value: row.total, source: { key: "declarations", params: { year: spendingYear, lines: Number(row.lines), batches: (row.batches ?? []).join(", ") } } };
@@ -348,38 +340,7 @@ export interface TransitionMonitor {
 export async function transitionMonitor(trx: ScopedTransaction, municipalityCode: string, key: string, asOf: string | null = null): Promise<TransitionMonitor | null> {
   const budget = await trx.selectFrom("local_budget").selectAll().where("municipality_code", "=", municipalityCode).where("key", "=", key).executeTakeFirst();
   if (!budget) return null;
-  const lines = sql`
-    select d.service_month, d.product_code, d.provider_code, d.client_key, d.amount
-    from declaration d
-    join local_budget_product p
-      on p.municipality_code = d.municipality_code and p.product_code = d.product_code and p.budget_key = ${key}
-     and d.service_month >= p.transferred_on
-    where d.municipality_code = ${municipalityCode} and ${countingLines("d", asOf)}`;
-  const [byMonth, signals, perProvider] = await Promise.all([
-    sql<{ month: string; product_code: string | null; spending: string; clients: number }>`
-      with l as (select to_char(service_month, 'YYYY-MM') as month, product_code, client_key, amount from (${lines}) x),
-      per_client as (
-        select month, product_code, client_key, sum(amount) as net from l
-        group by grouping sets ((month, product_code, client_key), (month, client_key)))
-      select month, product_code, sum(net)::text as spending, count(*) filter (where net > 0)::int as clients
-      from per_client group by month, product_code order by month`.execute(trx),
-    budget.open_house_closes_on
-      ? sql<{ month: string; provider_code: string; provider_name: string; product_code: string; spending: string; clients: number }>`
-          with l as (${lines})
-          select to_char(l.service_month, 'YYYY-MM') as month, l.provider_code, coalesce(p.name, l.provider_code) as provider_name, l.product_code,
-                 sum(l.amount)::text as spending, count(distinct l.client_key)::int as clients
-          from l left join provider p on p.code = l.provider_code
-          where l.service_month >= ${budget.open_house_closes_on}::date
-          group by 1, 2, 3, 4 order by 1, 3, 4`.execute(trx)
-      : Promise.resolve({ rows: [] }),
-    sql<{ provider_code: string; provider_name: string; spending: string; spending_after_closing: string; clients: number; last_month: string }>`
-      with l as (${lines})
-      select l.provider_code, coalesce(p.name, l.provider_code) as provider_name, sum(l.amount)::text as spending,
-             coalesce(sum(l.amount) filter (where ${budget.open_house_closes_on}::date is not null and l.service_month >= ${budget.open_house_closes_on}::date), 0)::text as spending_after_closing,
-             count(distinct l.client_key)::int as clients, to_char(max(l.service_month), 'YYYY-MM') as last_month
-      from l left join provider p on p.code = l.provider_code
-      group by 1, 2 order by sum(l.amount) desc, 1`.execute(trx),
-  ]);
+  const { byMonth, signals, perProvider } = await transitionMonitorRows(trx, municipalityCode, key, budget.open_house_closes_on, asOf);
   const money = (v: string) => new Decimal(v).toFixed(2);
   const months = byMonth.rows.filter((r) => r.product_code === null).map((r) => ({ month: r.month, spending: money(r.spending), clients: Number(r.clients) }));
   const products = [...new Set(byMonth.rows.flatMap((r) => (r.product_code ? [r.product_code] : [])))].sort();
