@@ -10,20 +10,34 @@ import { countingLines } from "./counting.server";
  */
 
 /**
+ * The budget's products (transferred by `transferredBy`, if given) as a list of codes and as a
+ * relation `p(product_code, transferred_on)`. Read first and passed as values: filtering the lines
+ * on the codes lets the scan keep only the set's lines, where a join to local_budget_product made
+ * the planner (without statistics on a fresh partition) test every line of the municipality
+ * against every product (300 ms for 33k lines on the demo data).
+ */
+async function budgetProducts(trx: ScopedTransaction, municipalityCode: string, key: string, transferredBy?: string) {
+  let query = trx.selectFrom("local_budget_product").select(["product_code", "transferred_on"]).where("municipality_code", "=", municipalityCode).where("budget_key", "=", key);
+  if (transferredBy) query = query.where("transferred_on", "<=", transferredBy);
+  const rows = await query.execute();
+  const codes = rows.map((r) => r.product_code);
+  const dates = rows.map((r) => String(r.transferred_on));
+  return { codes, join: sql`unnest(${codes}::text[], ${dates}::date[]) as p(product_code, transferred_on)` };
+}
+
+/**
  * Net, line count and batches of the municipality's lines on the budget's products transferred by
  * 1 January of the budget year, in one service year (the budget's realised spending, with its source).
  */
-export function budgetProductSpending(
+export async function budgetProductSpending(
   trx: ScopedTransaction,
   q: { municipalityCode: string; budgetKey: string; budgetYear: number; spendingYear: number; asOf: string | null },
 ) {
+  const products = await budgetProducts(trx, q.municipalityCode, q.budgetKey, `${q.budgetYear}-01-01`);
   return sql<{ total: string | null; lines: number; batches: string[] }>`
     select sum(d.amount)::text as total, count(*)::int as lines, array_agg(distinct d.batch_id::text) as batches
     from declaration d
-    join local_budget_product p
-      on p.municipality_code = d.municipality_code and p.product_code = d.product_code and p.budget_key = ${q.budgetKey}
-     and p.transferred_on <= make_date(${q.budgetYear}::int, 1, 1)
-    where d.municipality_code = ${q.municipalityCode} and ${countingLines("d", q.asOf)}
+    where d.municipality_code = ${q.municipalityCode} and d.product_code = any(${products.codes}::text[]) and ${countingLines("d", q.asOf)}
       and d.service_month >= make_date(${q.spendingYear}::int, 1, 1) and d.service_month < make_date(${q.spendingYear}::int + 1, 1, 1)`.execute(trx);
 }
 
@@ -34,13 +48,12 @@ export function budgetProductSpending(
  * without a date).
  */
 export async function transitionMonitorRows(trx: ScopedTransaction, municipalityCode: string, key: string, closesOn: string | null, asOf: string | null) {
+  const products = await budgetProducts(trx, municipalityCode, key);
   const lines = sql`
     select d.service_month, d.product_code, d.provider_code, d.client_key, d.amount
     from declaration d
-    join local_budget_product p
-      on p.municipality_code = d.municipality_code and p.product_code = d.product_code and p.budget_key = ${key}
-     and d.service_month >= p.transferred_on
-    where d.municipality_code = ${municipalityCode} and ${countingLines("d", asOf)}`;
+    join ${products.join} on p.product_code = d.product_code and d.service_month >= p.transferred_on
+    where d.municipality_code = ${municipalityCode} and d.product_code = any(${products.codes}::text[]) and ${countingLines("d", asOf)}`;
   const [byMonth, signals, perProvider] = await Promise.all([
     sql<{ month: string; product_code: string | null; spending: string; clients: number }>`
       with l as (select to_char(service_month, 'YYYY-MM') as month, product_code, client_key, amount from (${lines}) x),
