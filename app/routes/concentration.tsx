@@ -8,6 +8,7 @@ import { todayInAmsterdam } from "@jeugdregio/format";
 import { AsOfField } from "~/components/AsOfField";
 import { ParetoChart, type ParetoDatum } from "~/components/charts/ParetoChart";
 import { DataThrough } from "~/components/DataThrough";
+import { ScopePicker } from "~/components/filters/ScopePicker";
 import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { IncompleteYearNote } from "~/components/forecast/ForecastParts";
 import { useFormat } from "~/i18n/useFormat";
@@ -64,17 +65,7 @@ export default function ConcentrationPage() {
       <p className="hint">{t("concentration.intro")}</p>
       <Form method="get" className="filters" data-testid="concentration-filters">
         {data.municipalities.length ? (
-          <label>
-            {t("segments.scope")}
-            <select name="scope" defaultValue={data.scope} data-testid="scope-select">
-              <option value="region">{t("segments.region")}</option>
-              {data.municipalities.map((m) => (
-                <option key={m.code} value={m.code}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ScopePicker value={data.scope} municipalities={data.municipalities} />
         ) : (
           <p className="filters-scope">
             <span className="filters-label">{t("segments.scope")}</span>

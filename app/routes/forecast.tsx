@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DataThrough } from "~/components/DataThrough";
+import { ScopePicker } from "~/components/filters/ScopePicker";
 import { DownloadLinks, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { BacktestTable, FactorsTable, ForecastFigures, ForecastMonthsChart, NoForecast } from "~/components/forecast/ForecastParts";
 import { useFormat } from "~/i18n/useFormat";
@@ -44,17 +45,7 @@ export default function ForecastPage() {
       <p className="hint">{t("forecast.intro")}</p>
       <Form method="get" className="filters" data-testid="forecast-filters">
         {data.regional ? (
-          <label>
-            {t("segments.scope")}
-            <select name="scope" defaultValue={data.scope} data-testid="scope-select">
-              <option value="region">{t("segments.region")}</option>
-              {data.municipalities.map((m) => (
-                <option key={m.code} value={m.code}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ScopePicker value={data.scope} municipalities={data.municipalities} />
         ) : (
           <p className="filters-scope">
             <span className="filters-label">{t("segments.scope")}</span>

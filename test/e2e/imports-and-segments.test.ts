@@ -13,6 +13,7 @@ import {
 } from "../../seeds/fixtures/domain-2023";
 import {
   CHROMIUM_PATH,
+  axeViolations,
   browserAvailable,
   launchBrowser,
   screenshot,
@@ -390,14 +391,36 @@ describe.runIf(haveBrowser)("imports and segments in a browser", () => {
       }
     }
 
-    // --- Groningen via the scope select: no full page load.
+    // --- Groningen via the scope picker (a searchable combobox), by keyboard only: no full page load.
     const scopeSelect = page.getByTestId("scope-select");
-    const optionValues = await scopeSelect
-      .locator("option")
-      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
-    expect(optionValues).toContain("region");
-    expect(optionValues).toContain("GM0014");
-    expect(optionValues).toContain("GM1966");
+    const scopeValue = page.locator("input[type='hidden'][name='scope']");
+    expect(await scopeSelect.getAttribute("role")).toBe("combobox");
+    expect(await scopeValue.inputValue()).toBe("region");
+    // Closed, nothing is listed (no option per municipality on every render).
+    expect(await page.getByTestId("scope-select-list").locator("li").count()).toBe(0);
+    await scopeSelect.focus();
+    await page.keyboard.press("ArrowDown");
+    expect(await scopeSelect.getAttribute("aria-expanded")).toBe("true");
+    const listed = (await page.getByRole("listbox").getByRole("option").allInnerTexts()).map(normalize);
+    expect(listed).toContain(normalize(nl.segments.region));
+    expect(listed.some((text) => text.startsWith("Groningen") && text.includes("GM0014"))).toBe(true);
+    expect(listed.some((text) => text.startsWith("Het Hogeland") && text.includes("GM1966"))).toBe(true);
+    // WCAG 2.1 AA (axe-core) on the filters, with the list open.
+    expect(await axeViolations(page, "[data-testid='segments-filters']")).toEqual([]);
+    // Typing narrows the list; Escape closes it and puts the current choice back. (Focus
+    // selects the current name, so typing replaces it: away with Shift+Tab and back with Tab.)
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("scope-select");
+    await page.keyboard.type("hogel");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid='scope-select-list'] li").length === 1);
+    expect((await page.getByRole("listbox").getByRole("option").allInnerTexts()).map(normalize)).toEqual(["Het Hogeland GM1966"]);
+    await page.keyboard.press("Escape");
+    expect(await scopeSelect.getAttribute("aria-expanded")).toBe("false");
+    expect(await scopeSelect.inputValue()).toBe(nl.segments.region);
+    expect(await scopeValue.inputValue()).toBe("region");
+    expect(await axeViolations(page, "[data-testid='segments-filters']")).toEqual([]);
 
     const documentRequests: string[] = [];
     const apiRequests: string[] = [];
@@ -408,7 +431,11 @@ describe.runIf(haveBrowser)("imports and segments in a browser", () => {
     await page.evaluate(() => {
       (window as unknown as { __noReloadMarker: string }).__noReloadMarker = "still-here";
     });
-    await scopeSelect.selectOption("GM0014");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("GM0014");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
     await waitForTable(page, "Groningen", 2023);
     await page.waitForURL((url) => url.pathname === "/segments" && url.searchParams.get("scope") === "GM0014");
     await screenshot(page, s, "segments-groningen");
@@ -417,7 +444,8 @@ describe.runIf(haveBrowser)("imports and segments in a browser", () => {
     expect(documentRequests).toEqual([]);
     expect(apiRequests.some((url) => new URL(url).searchParams.get("scope") === "GM0014")).toBe(true);
     expect(new URL(page.url()).searchParams.get("year")).toBe("2023");
-    expect(await scopeSelect.inputValue()).toBe("GM0014");
+    expect(await scopeValue.inputValue()).toBe("GM0014");
+    expect(await scopeSelect.inputValue()).toBe("Groningen");
 
     const groningen = await readSegmentTable(page);
     analystGroningen = groningen;

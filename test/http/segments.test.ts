@@ -211,13 +211,19 @@ describe("segment overview page", () => {
       const region = await page(role, "/segments?year=2023");
       expect(region).toContain("Segmenten: Regio Groningen (alle gemeenten), 2023");
       expect(cell(region, "all", "spending")).toBe(euros("23691.97"));
-      expect(region).toMatch(/<label>Gebied<select name="scope"/);
-      expect(region).toContain('<option value="region" selected="">');
-      expect(region).toContain('<option value="GM1966">Het Hogeland</option>');
+      // The scope picker (a searchable combobox): the region chosen, every municipality among its
+      // choices (the page's data; the list itself is drawn only while open).
+      const picker = /<div class="scope-picker">[\s\S]*?<\/ul>/.exec(region)?.[0] ?? "";
+      expect(picker).toMatch(/<label id="([^"]+)-label" for="\1-input">Gebied<\/label>/);
+      expect(picker).toMatch(/<input [^>]*role="combobox"[^>]*value="Regio Groningen \(alle gemeenten\)"/);
+      expect(picker).toContain('<input type="hidden" name="scope" value="region"/>');
+      expect(picker).toMatch(/<ul [^>]*role="listbox"[^>]*hidden=""/);
+      expect(region.slice(region.indexOf("__remixContext"))).toContain('{"code":"GM1966","name":"Het Hogeland"}');
       const hogeland = await page(role, "/segments?year=2023&scope=GM1966");
       expect(hogeland).toContain("Segmenten: Het Hogeland, 2023");
       expect(cell(hogeland, "aanvullende_hulp", "spending")).toBe(euros("10641.97"));
-      expect(hogeland).toContain('<option value="GM1966" selected="">Het Hogeland</option>');
+      expect(hogeland).toContain('<input type="hidden" name="scope" value="GM1966"/>');
+      expect(hogeland).toMatch(/<input [^>]*role="combobox"[^>]*value="Het Hogeland"/);
       const groningen = await page(role, "/segments?scope=GM0014&year=2023");
       expect(cell(groningen, "all", "spending")).toBe(euros("13050.00"));
     }

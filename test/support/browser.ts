@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -204,4 +205,19 @@ export async function logInAs(
   await page.getByRole("button", { name: texts.auth.submit, exact: true }).click();
   await page.waitForURL((url) => url.pathname === "/");
   return page;
+}
+
+/**
+ * axe-core's WCAG 2.1 A/AA rules on the part of the page `selector` names: the violations, each
+ * as "rule: target". Run through the DevTools protocol (page.evaluate), which the page's Content
+ * Security Policy does not restrict, so no inline script is needed.
+ */
+export async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(source);
+  return page.evaluate(async (context) => {
+    const axe = (window as unknown as { axe: { run: (c: string, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(context, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+  }, selector);
 }

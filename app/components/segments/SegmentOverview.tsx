@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { ChangeEvent, ReactNode } from "react";
 import { AsOfField } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
+import { ScopePicker } from "~/components/filters/ScopePicker";
 import { useTranslation } from "react-i18next";
 import { segmentReportQuery, spendingSeriesQuery, yearParam, type SegmentReportJson, type SpendingSeriesJson } from "./api";
 import { SegmentTable } from "./SegmentTable";
@@ -87,17 +88,16 @@ export function SegmentOverview({ initial, intro }: { initial: SegmentOverviewDa
       {intro}
       <Form method="get" action="/segments" className="filters" data-testid="segments-filters">
         {initial.regional ? (
-          <label>
-            {t("segments.scope")}
-            <select name="scope" value={scope} onChange={change("scope")} data-testid="scope-select">
-              <option value="region">{t("segments.region")}</option>
-              {initial.municipalities.map((m) => (
-                <option key={m.code} value={m.code}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ScopePicker
+            key={scope}
+            value={scope}
+            municipalities={initial.municipalities}
+            onPick={(code) => {
+              const next = new URLSearchParams(searchParams);
+              next.set("scope", code);
+              setSearchParams(next, { replace: true, preventScrollReset: true });
+            }}
+          />
         ) : (
           <p className="filters-scope">
             <span className="filters-label">{t("segments.scope")}</span>
