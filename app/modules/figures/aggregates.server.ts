@@ -41,11 +41,17 @@ export function regionProviderSummary() {
     union all select year, col, provider_code, net from summary_provider where not ${REGIONAL_READER})`;
 }
 
+/** Room to hash and sort in memory, and no JIT compile (it costs more than it saves on these scans). */
+export async function roomToAggregate(trx: ScopedTransaction): Promise<void> {
+  await sql`select set_config('work_mem', '128MB', true), set_config('jit', 'off', true)`.execute(trx);
+}
+
 const source = (requested: FigureSource, asOf: string | null): FigureSource => (asOf === null ? requested : "lines");
 
 /**
  * Net per provider for every municipality and the region, per column and over all columns
- * (grouping sets (municipality, col), (municipality), (col), ()), for a year.
+ * (grouping sets (municipality, col), (municipality), (col), ()), for a year. (Unordered: sorting
+ * 765k rows at national scale cost the database 2 s; the caller orders each list.)
  */
 export async function providerNetsByMunicipality(trx: ScopedTransaction, year: number, asOf: string | null, requested: FigureSource = "summary"): Promise<ProviderNetRow[]> {
   const rows =
@@ -59,24 +65,32 @@ export async function providerNetsByMunicipality(trx: ScopedTransaction, year: n
   return result.rows;
 }
 
-/**
- * Clients with net > 0 for every municipality and the region, per column and over all columns.
- * From the client summary (one row per municipality, year, column and client): the
- * municipality-column counts are its rows with net > 0; the others sum a client's rows first.
- */
+/** Clients with net > 0 for every municipality and the region, per column and over all columns. */
 export async function clientCountsByMunicipality(trx: ScopedTransaction, year: number, asOf: string | null, requested: FigureSource = "summary"): Promise<ClientCountRow[]> {
-  await sql`select set_config('work_mem', '128MB', true), set_config('jit', 'off', true)`.execute(trx);
-  const rows =
-    source(requested, asOf) === "summary"
-      ? sql`select municipality_code, col, client_key, net as amount from summary_client where year = ${year}`
-      : taggedLines(year, { kind: "region" }, asOf);
-  const result = await sql<ClientCountRow>`
-    with t as (${rows}),
-    per_client as (
-      select municipality_code, col, client_key, sum(amount) as net from t
-      group by grouping sets ((municipality_code, col, client_key), (municipality_code, client_key), (col, client_key), (client_key)))
-    select municipality_code, col, count(*) filter (where net > 0)::int as clients from per_client group by municipality_code, col`.execute(trx);
-  return result.rows.map((r) => ({ ...r, clients: Number(r.clients) }));
+  await roomToAggregate(trx);
+  if (source(requested, asOf) === "lines") {
+    const result = await sql<ClientCountRow>`
+      with t as (${taggedLines(year, { kind: "region" }, asOf)}),
+      per_client as (
+        select municipality_code, col, client_key, sum(amount) as net from t
+        group by grouping sets ((municipality_code, col, client_key), (municipality_code, client_key), (col, client_key), (client_key)))
+      select municipality_code, col, count(*) filter (where net > 0)::int as clients from per_client group by municipality_code, col`.execute(trx);
+    return result.rows.map((r) => ({ ...r, clients: Number(r.clients) }));
+  }
+  // Three plain queries instead of four grouping sets over the same rows (2.5 s at national scale,
+  // against 0.6 s for the three): a municipality-column is the summary's rows as they are; a
+  // municipality sums a client's columns; the region sums a client's municipalities.
+  const [cells, municipalities, region] = [
+    await sql<ClientCountRow>`
+      select municipality_code, col, count(*) filter (where net > 0)::int as clients from summary_client where year = ${year} group by 1, 2`.execute(trx),
+    await sql<ClientCountRow>`
+      select municipality_code, null as col, count(*) filter (where net > 0)::int as clients
+      from (select municipality_code, client_key, sum(net) as net from summary_client where year = ${year} group by 1, 2) c group by 1`.execute(trx),
+    await sql<ClientCountRow>`
+      select null as municipality_code, col, count(*) filter (where net > 0)::int as clients
+      from (select col, client_key, sum(net) as net from summary_client where year = ${year} group by grouping sets ((client_key, col), (client_key))) c group by 2`.execute(trx),
+  ];
+  return [...cells.rows, ...municipalities.rows, ...region.rows].map((r) => ({ ...r, clients: Number(r.clients) }));
 }
 
 /** Net per provider of a scope and year, per column and over all columns (col null). */

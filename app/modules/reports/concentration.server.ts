@@ -1,5 +1,6 @@
 import {
   concentration,
+  coverageSet,
   perInhabitants,
   segmentFigures,
   sharedProviders,
@@ -10,7 +11,7 @@ import {
 import Decimal from "decimal.js";
 import { sql } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
-import { clientCountsByMunicipality, detailRows, providerNetsByColumn, providerNetsByMunicipality, type FigureSource } from "~/modules/figures/aggregates.server";
+import { clientCountsByMunicipality, detailRows, roomToAggregate, providerNetsByColumn, providerNetsByMunicipality, type FigureSource } from "~/modules/figures/aggregates.server";
 import type { ReportScope } from "./segment-report.server";
 
 /**
@@ -54,6 +55,7 @@ export async function concentrationReport(
   asOf: string | null = null,
   source: FigureSource = "summary",
 ): Promise<ConcentrationReport> {
+  await roomToAggregate(trx);
   const rows = await sql<{ provider_code: string; provider_name: string; net: string; clients: number }>`
     with t as (${detailRows(year, scope, asOf, source)}),
     per_client as (
@@ -144,6 +146,13 @@ export interface CompareReport {
  * Every municipality in the transaction's read scope, and the region (the last row), per
  * segment column, for a year: from two grouped queries. Inhabitants: 1 January of the year.
  */
+/** "-12.30" → -1230n: a net as the database writes it (two decimals), for ordering only. */
+function exactCents(net: string): bigint {
+  const parts = /^(-?\d+)\.(\d{2})$/.exec(net);
+  if (!parts) throw new Error(`not a net with two decimals: ${net}`);
+  return BigInt(parts[1]! + parts[2]!);
+}
+
 export async function compareReport(trx: ScopedTransaction, year: number, asOf: string | null = null, source: FigureSource = "summary"): Promise<CompareReport> {
   const [nets, clients, municipalities, population] = await Promise.all([
     providerNetsByMunicipality(trx, year, asOf, source),
@@ -152,12 +161,19 @@ export async function compareReport(trx: ScopedTransaction, year: number, asOf: 
     trx.selectFrom("population").select(["municipality_code", "inhabitants_0_17"]).where("year", "=", year).execute(),
   ]);
   const key = (municipality: string | null, col: string | null) => `${municipality ?? "region"}|${col ?? "all"}`;
-  const providerNets = new Map<string, { providerCode: string; spending: string }[]>();
+  // Parsed once and ordered largest first here (by exact integer cents: the nets have two
+  // decimals), so the 80% rules below, which sort by Decimal, do so in linear time.
+  const lists = new Map<string, { providerCode: string; cents: bigint; net: string }[]>();
   for (const row of nets) {
     const k = key(row.municipality_code, row.col);
-    const list = providerNets.get(k) ?? [];
-    list.push({ providerCode: row.provider_code, spending: row.net });
-    providerNets.set(k, list);
+    let list = lists.get(k);
+    if (!list) lists.set(k, (list = []));
+    list.push({ providerCode: row.provider_code, cents: exactCents(row.net), net: row.net });
+  }
+  const providerNets = new Map<string, { providerCode: string; spending: Decimal }[]>();
+  for (const [k, list] of lists) {
+    list.sort((a, b) => (a.cents === b.cents ? 0 : a.cents > b.cents ? -1 : 1));
+    providerNets.set(k, list.map((p) => ({ providerCode: p.providerCode, spending: new Decimal(p.net) })));
   }
   const clientCounts = new Map(clients.map((r) => [key(r.municipality_code, r.col), Number(r.clients)]));
   const inhabitants = new Map(population.map((p) => [p.municipality_code, Number(p.inhabitants_0_17)]));
@@ -174,11 +190,7 @@ export async function compareReport(trx: ScopedTransaction, year: number, asOf: 
     const spending = providers.reduce((sum, p) => sum.plus(p.spending), new Decimal(0));
     const count = clientCounts.get(key(scope, col === "all" ? null : col)) ?? 0;
     const figures = segmentFigures({ clients: count, spending, providers });
-    if (scope) {
-      coverageSets[col][scope] = concentration(providers.map((p) => ({ ...p, clients: 0 })))
-        .rows.filter((r) => r.inCoverageSet)
-        .map((r) => r.providerCode);
-    }
+    if (scope) coverageSets[col][scope] = coverageSet(providers, spending);
     const perCapita = perInhabitants(spending, population);
     const perThousand = perInhabitants(count, population, 1000);
     return {
@@ -224,6 +236,7 @@ export interface ReferrerRow {
 
 /** Spending and clients (net > 0) per referrer type and segment column, for a scope and year. */
 export async function referrerReport(trx: ScopedTransaction, year: number, scope: ReportScope, asOf: string | null = null, source: FigureSource = "summary"): Promise<ReferrerRow[]> {
+  await roomToAggregate(trx);
   const result = await sql<{ referrer: string | null; col: string | null; spending: string; clients: number }>`
     with t as (${detailRows(year, scope, asOf, source)}),
     per_client as (

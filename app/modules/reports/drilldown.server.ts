@@ -6,7 +6,7 @@ import { parseYear, type SegmentScope } from "~/modules/http.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { lagRows } from "~/modules/figures/data-through.server";
 import { cachedReport } from "./report-cache.server";
-import { detailRows, regionProviderSummary, type FigureSource } from "~/modules/figures/aggregates.server";
+import { detailRows, regionProviderSummary, roomToAggregate, type FigureSource } from "~/modules/figures/aggregates.server";
 import { segmentReport, yearsWithData, type ReportScope, type SegmentReport } from "./segment-report.server";
 
 /**
@@ -138,6 +138,7 @@ export async function productsInColumn(
   asOf: string | null = null,
   source: FigureSource = "summary",
 ): Promise<ProductList> {
+  await roomToAggregate(trx);
   const rows = await sql<{ product_code: string; name_nl: string | null; name_en: string | null; spending: string; clients: number }>`
     with t as (${detailRows(year, scope.report, asOf, source)}),
     per_client as (
@@ -194,6 +195,7 @@ export async function providersForProduct(
   source: FigureSource = "summary",
 ): Promise<ProviderList> {
   if (!PRODUCT_CODE.test(productCode)) throw new Response("Not Found", { status: 404 });
+  await roomToAggregate(trx);
   const [product, rows] = await Promise.all([
     trx.selectFrom("product").select(["code", "name_nl", "name_en"]).where("code", "=", productCode).executeTakeFirst(),
     sql<{ provider_code: string; name: string | null; spending: string; clients: number }>`

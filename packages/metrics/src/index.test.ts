@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import { describe, expect, it } from "vitest";
-import { coverage, figuresToJson, money, rankProviders, segmentFigures } from "./index";
+import { coverage, coverageSet, figuresToJson, money, rankProviders, segmentFigures } from "./index";
 
 describe("providers covering 80%", () => {
   it("is the smallest top set whose cumulative spending reaches 80%", () => {
@@ -76,6 +76,10 @@ describe("providers covering 80%", () => {
       expect(coverage(providers, total)).toEqual({ providers: ranked.length, providers80: ranked.filter((p) => p.inCoverageSet).length });
       const sorted = [...providers].sort((a, b) => new Decimal(b.spending).comparedTo(a.spending));
       expect(coverage(sorted, total)).toEqual(coverage(providers, total));
+      // The set alone (the comparison's) is the ranking's set, in its order, whatever the input order.
+      const set = ranked.filter((p) => p.inCoverageSet).map((p) => p.providerCode);
+      expect(coverageSet(providers, total)).toEqual(set);
+      expect(coverageSet(sorted, total)).toEqual(set);
     }
   });
 

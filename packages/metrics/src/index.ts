@@ -53,6 +53,22 @@ export function rankProviders(providers: readonly ProviderSpending[], scopeSpend
   });
 }
 
+/**
+ * The codes of the providers in the 80% set (largest first, ties by code, as `rankProviders`
+ * orders them): the set alone, without shares, for comparing municipalities' sets. Input already
+ * largest first sorts in linear time.
+ */
+export function coverageSet(providers: readonly ProviderSpending[], scopeSpending: string | Decimal): string[] {
+  const positive: { providerCode: string; spending: Decimal }[] = [];
+  for (const p of providers) {
+    const spending = p.spending instanceof Decimal ? p.spending : new Decimal(p.spending);
+    if (spending.greaterThan(0)) positive.push({ providerCode: p.providerCode, spending });
+  }
+  positive.sort((a, b) => b.spending.comparedTo(a.spending) || a.providerCode.localeCompare(b.providerCode));
+  const { providers80 } = coverage(positive, scopeSpending);
+  return positive.slice(0, providers80).map((p) => p.providerCode);
+}
+
 export interface SegmentFigures {
   clients: number;
   spending: Decimal;
