@@ -53,7 +53,14 @@ export async function lockSummaries(trx: ScopedTransaction): Promise<void> {
  * `lag`: summary_lag too, from the same pass (only where no line matching `where` is superseded:
  * an append's batch); otherwise `applyLag` keeps it.
  */
-async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1 | -1, fresh: readonly SummarySlice[] = [], lag = false): Promise<void> {
+async function apply(
+  trx: ScopedTransaction,
+  where: RawBuilder<unknown>,
+  sign: 1 | -1,
+  fresh: readonly SummarySlice[] = [],
+  lag = false,
+  detail: "upsert" | "insert" | "skip" = "upsert",
+): Promise<void> {
   await lockSummaries(trx);
   // Every stored report is outdated from this transaction on.
   await bumpReportStamp(trx);
@@ -82,13 +89,7 @@ async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1
       on conflict (service_month, col, declared_on)
       do update set net = summary_region_lag.net + excluded.net, lines = summary_region_lag.lines + excluded.lines),` : sql``}
     fresh as materialized (select * from unnest(${freshCodes}::text[], ${freshYears}::int[]) as f(municipality_code, year)),
-    dt as materialized (select year, municipality_code, col, product_code, provider_code, client_key, coalesce(referrer, '') as referrer, ${sign}::int * sum(amount) as net, ${sign}::int * count(*)::int as lines from t group by 1, 2, 3, 4, 5, 6, 7),
-    new_detail as (insert into summary_detail (year, municipality_code, col, product_code, provider_code, client_key, referrer, net, lines)
-      select dt.* from dt join fresh f on f.municipality_code = dt.municipality_code and f.year = dt.year),
-    detail_up as (insert into summary_detail (year, municipality_code, col, product_code, provider_code, client_key, referrer, net, lines)
-      select dt.* from dt where not exists (select 1 from fresh f where f.municipality_code = dt.municipality_code and f.year = dt.year)
-      on conflict (year, municipality_code, col, product_code, provider_code, client_key, referrer)
-      do update set net = summary_detail.net + excluded.net, lines = summary_detail.lines + excluded.lines),
+    ${detailUpkeep(detail, sign)}
     c as materialized (select municipality_code, year, col, client_key, ${sign}::int * sum(amount) as net, ${sign}::int * count(*)::int as lines from t group by 1, 2, 3, 4),
     new_slices as (insert into summary_client (municipality_code, year, col, client_key, net, lines)
       select c.* from c join fresh f on f.municipality_code = c.municipality_code and f.year = c.year)
@@ -100,6 +101,29 @@ async function apply(trx: ScopedTransaction, where: RawBuilder<unknown>, sign: 1
   // The region's client counts read summary_client's key with an index-only scan, which needs
   // the visibility map current, and autovacuum may be off (it is on this machine's PostgreSQL).
   afterCommit(trx, "vacuum-summaries", (db) => sql`vacuum summary_client, summary_provider, summary_region_provider`.execute(db).then(() => undefined));
+}
+
+/**
+ * The detail summary's part of `apply` (CTEs over `t` and `fresh`): "upsert" adds to existing rows
+ * outside the fresh slices; "insert" inserts every row without a conflict check (the caller has
+ * deleted the rows these lines fall in: a mapping change deletes its products' rows); "skip"
+ * leaves the table alone (the mapping change's removal under the old mapping).
+ */
+function detailUpkeep(detail: "upsert" | "insert" | "skip", sign: 1 | -1) {
+  if (detail === "skip") return sql``;
+  const grouped = sql`dt as materialized (select year, municipality_code, col, product_code, provider_code, client_key, coalesce(referrer, '') as referrer, ${sign}::int * sum(amount) as net, ${sign}::int * count(*)::int as lines from t group by 1, 2, 3, 4, 5, 6, 7),`;
+  if (detail === "insert") {
+    return sql`${grouped}
+    all_detail as (insert into summary_detail (year, municipality_code, col, product_code, provider_code, client_key, referrer, net, lines)
+      select dt.* from dt order by 1, 2, 3, 4, 5, 6, 7),`;
+  }
+  return sql`${grouped}
+    new_detail as (insert into summary_detail (year, municipality_code, col, product_code, provider_code, client_key, referrer, net, lines)
+      select dt.* from dt join fresh f on f.municipality_code = dt.municipality_code and f.year = dt.year order by 1, 2, 3, 4, 5, 6, 7),
+    detail_up as (insert into summary_detail (year, municipality_code, col, product_code, provider_code, client_key, referrer, net, lines)
+      select dt.* from dt where not exists (select 1 from fresh f where f.municipality_code = dt.municipality_code and f.year = dt.year) order by 1, 2, 3, 4, 5, 6, 7
+      on conflict (year, municipality_code, col, product_code, provider_code, client_key, referrer)
+      do update set net = summary_detail.net + excluded.net, lines = summary_detail.lines + excluded.lines),`;
 }
 
 /**
@@ -214,10 +238,14 @@ export async function withMappingChange<T>(trx: ScopedTransaction, productCodes:
   if (!codes.length) return change();
   const where = sql`d.product_code = any(${codes}::text[])`;
   await lockSummaries(trx);
-  await apply(trx, where, -1);
+  // The detail summary is keyed by product: its rows of these products go and come back whole
+  // (one delete and one plain insert, where taking away and adding back were two passes of
+  // upserts: 152 s instead of 41 s for a fifth of 10M lines).
+  await apply(trx, where, -1, [], false, "skip");
+  await sql`delete from summary_detail where product_code = any(${codes}::text[])`.execute(trx);
   await applyLag(trx, where, -1);
   const result = await change();
-  await apply(trx, where, 1);
+  await apply(trx, where, 1, [], false, "insert");
   await applyLag(trx, where, 1);
   return result;
 }
