@@ -6,6 +6,7 @@ import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
 import { AsOfField } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
+import { YearSelect } from "~/components/filters/FilterFields";
 import { WaterfallChart } from "~/components/charts/WaterfallChart";
 import { MonitorChart } from "~/components/charts/MonitorChart";
 import { ChangeHistory, FinanceNotice, NumberField, type FinanceResult } from "~/components/finance/FinanceFields";
@@ -226,18 +227,7 @@ export default function BudgetPage() {
         <Link to={`/budgets/${data.municipalityCode}${data.requestedAsOf ? `?asOf=${encodeURIComponent(data.requestedAsOf)}` : ""}`}>{t("square.link", { municipality: data.municipalityName })}</Link>
       </p>
       <Form method="get" className="filters" data-testid="budget-filters">
-        {data.years.length ? (
-          <label>
-            {t("budgets.year")}
-            <select name="year" defaultValue={String(data.year)}>
-              {data.years.map((y) => (
-                <option key={y} value={y}>
-                  {y}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <YearSelect years={data.years} value={data.year} label={t("budgets.year")} />
         <AsOfField value={data.requestedAsOf} max={data.today} />
         <button type="submit" className="secondary">
           {t("segments.show")}

@@ -1,28 +1,36 @@
 import { SEGMENT_COLUMNS } from "@jeugdregio/metrics";
+import type { ChangeEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { YearCompletenessJson } from "~/components/forecast/api";
 import { useYearLabel } from "~/components/forecast/useYearLabel";
 
 /**
- * The year choice of a GET filter form (uncontrolled: the form submits it). With `completeness`
- * an incomplete year reads "2026 · t/m sep" (its data runs through September).
+ * The year choice of a filter form, on every page that has one. Uncontrolled (the GET form
+ * submits it), or with `onChange` controlled (the page reacts at once). With `completeness` an
+ * incomplete year reads "2026 · t/m sep" (its data runs through September). `label`: the page's
+ * own wording, else "Year".
  */
 export function YearSelect({
   years,
   value,
   completeness,
+  label: text,
+  onChange,
 }: {
   years: readonly number[];
   value: number | null;
   completeness?: readonly YearCompletenessJson[];
+  label?: string;
+  onChange?: (year: string) => void;
 }) {
   const { t } = useTranslation();
   const { label } = useYearLabel(completeness);
   if (!years.length) return null;
+  const state = onChange ? { value: String(value), onChange: (event: ChangeEvent<HTMLSelectElement>) => onChange(event.target.value) } : { defaultValue: String(value) };
   return (
     <label>
-      {t("segments.year")}
-      <select name="year" defaultValue={String(value)} data-testid="year-select">
+      {text ?? t("segments.year")}
+      <select name="year" {...state} data-testid="year-select">
         {years.map((y) => (
           <option key={y} value={y}>
             {label(y)}

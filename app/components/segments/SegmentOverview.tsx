@@ -1,9 +1,10 @@
 import { Form, useSearchParams } from "@remix-run/react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { ChangeEvent, ReactNode } from "react";
+import type { ReactNode } from "react";
 import { AsOfField } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
 import { ScopePicker } from "~/components/filters/ScopePicker";
+import { YearSelect } from "~/components/filters/FilterFields";
 import { useTranslation } from "react-i18next";
 import { segmentReportQuery, spendingSeriesQuery, yearParam, type SegmentReportJson, type SpendingSeriesJson } from "./api";
 import { SegmentTable } from "./SegmentTable";
@@ -75,13 +76,6 @@ export function SegmentOverview({ initial, intro }: { initial: SegmentOverviewDa
   const shownName = nameOf(report.scope);
   const years = chart.years.includes(report.year) ? chart.years : [...chart.years, report.year].sort((a, b) => b - a);
 
-  const change = (name: "scope" | "year") => (event: ChangeEvent<HTMLSelectElement>) => {
-    const next = new URLSearchParams(searchParams);
-    next.set(name, event.target.value);
-    if (!initial.regional) next.delete("scope");
-    setSearchParams(next, { replace: true, preventScrollReset: true });
-  };
-
   return (
     <>
       <DataThrough through={chart.dataThrough} declaredUpTo={chart.asOf} />
@@ -106,18 +100,17 @@ export function SegmentOverview({ initial, intro }: { initial: SegmentOverviewDa
             </span>
           </p>
         )}
-        {years.length ? (
-          <label>
-            {t("segments.year")}
-            <select name="year" value={String(report.year)} onChange={change("year")} data-testid="year-select">
-              {years.map((y) => (
-                <option key={y} value={y}>
-                  {yearLabel.label(y)}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <YearSelect
+          years={years}
+          value={report.year}
+          completeness={forecast?.years}
+          onChange={(year) => {
+            const next = new URLSearchParams(searchParams);
+            next.set("year", year);
+            if (!initial.regional) next.delete("scope");
+            setSearchParams(next, { replace: true, preventScrollReset: true });
+          }}
+        />
         <AsOfField value={asOf} max={initial.today} />
         <button type="submit" className="secondary">
           {t("segments.show")}
