@@ -2,7 +2,8 @@
  * HTTP under load (`npm run bench:http`): the production server (built app) on the scale-profile
  * database (BENCH_LINES, default 10M), a logged-in steering member, autocannon with 50
  * connections for 30 s (BENCH_HTTP_SECONDS) on loopback against the segment overview page and
- * its JSON route: requests/s, p50/p95/p99 latency (every response timed), errors, and the server
+ * its JSON route, the concentration page (region) and a local budget page (the bench budget of
+ * GM5001 that bench:read-model creates; as a RIGG analyst): requests/s, p50/p95/p99 latency (every response timed), errors, and the server
  * process's peak memory (VmHWM). The server runs with NODE_ENV=production, as deployed. Then a
  * RIGG analyst uploads a ~1M-line declaration file through /api/imports while the server's memory
  * is sampled (figure 5 during the import); the batch is rolled back afterwards, so the data set
@@ -81,11 +82,20 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const cookie = await logIn(EMAIL);
-    for (const [label, path] of [
-      ["segment overview page", `/segments?year=${BENCH_YEAR}`],
-      ["segment JSON route", `/api/segments?year=${BENCH_YEAR}`],
-    ] as const) {
-      const r = await load(path, cookie);
+    const analystCookie = await logIn(ANALYST_EMAIL);
+    // The budget page needs the bench budget that `npm run bench:read-model` creates (GM5001).
+    const budget = await withTenantScope(handle.db, ALL_TENANTS, (trx) =>
+      trx.selectFrom("local_budget").select(["municipality_code", "key"]).where("municipality_code", "=", "GM5001").where("key", "=", "bench_samen").executeTakeFirst(),
+    );
+    const pages: [string, string, string][] = [
+      ["segment overview page", `/segments?year=${BENCH_YEAR}`, cookie],
+      ["segment JSON route", `/api/segments?year=${BENCH_YEAR}`, cookie],
+      ["concentration page", `/concentration?year=${BENCH_YEAR}`, cookie],
+    ];
+    if (budget) pages.push(["budget page (GM5001)", `/budgets/GM5001/bench_samen?year=2025`, analystCookie]);
+    else console.log("budget page: skipped (no bench budget; run npm run bench:read-model first)");
+    for (const [label, path, asUser] of pages) {
+      const r = await load(path, asUser);
       const memory = serverMemory(server.pid!);
       console.log(
         `${label.padEnd(22)} ${Math.round(r.rps)} req/s · p50 ${Math.round(r.p50)} ms · p95 ${Math.round(r.p95)} ms · p99 ${Math.round(r.p99)} ms · ${r.errors} errors of ${r.requests} · target p95 < 250 ms, no errors: ${r.p95 < 250 && r.errors === 0 ? "met" : "NOT met"} · server RSS ${Math.round(memory.rss / 1048576)} MB`,
@@ -96,7 +106,7 @@ async function main() {
     // An import through the server, as RIGG uploads one.
     const file = path.join(mkdtempSync(path.join(tmpdir(), "jr-bench-http-")), "declaraties.csv");
     await pipeline(Readable.from(demoDeclarationBytes({ trajectoriesPerThousand: 600, seed: 11 })), createWriteStream(file));
-    const analyst = await logIn(ANALYST_EMAIL);
+    const analyst = analystCookie;
     let peakDuringImport = 0;
     const sampler = setInterval(() => (peakDuringImport = Math.max(peakDuringImport, serverMemory(server.pid!).rss)), 100);
     const started = performance.now();

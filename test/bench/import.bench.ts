@@ -174,6 +174,7 @@ async function main() {
     ["embedded (PGlite)", () => benchEmbedded(file, lines)],
   ] as const) {
     if (label === "PostgreSQL" && process.env.BENCH_SKIP_SERVER === "1") continue;
+    if (label !== "PostgreSQL" && process.env.BENCH_SKIP_EMBEDDED === "1") continue;
     const r: ReturnType<typeof result> & { append?: { lines: number; seconds: number } } = await run();
     console.log(
       `${label.padEnd(18)} import ${fmt(r.ours)} lines/s (${r.oursSeconds.toFixed(1)} s) · raw COPY ${fmt(r.raw)} lines/s (${r.rawSeconds.toFixed(1)} s) · ratio ${(r.ours / r.raw).toFixed(2)} (target ≥ 0.25)`,
