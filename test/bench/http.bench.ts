@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { cpus } from "node:os";
 import autocannon from "autocannon";
 import { openDatabase } from "~db/connect";
-import { ALL_TENANTS, NO_TENANTS, withTenantScope } from "~db/tenant-scope";
+import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { demoDeclarationBytes } from "~seeds/demo-data";
 import { rollBackBatch } from "~/modules/declarations/declaration-import.server";
 import { createUser, findUser } from "~/modules/users/users.server";
@@ -59,7 +59,8 @@ async function main() {
   console.log(`HTTP benchmark · ${new Date().toISOString()} · ${cpus().length} cores · node ${process.version} · ${LINES.toLocaleString("en-GB")} lines · ${CONNECTIONS} connections × ${SECONDS} s · loopback`);
   const url = await scaleDatabase();
   const handle = await openDatabase({ kind: "postgres", url });
-  await withTenantScope(handle.db, NO_TENANTS, async (trx) => {
+  // The regional scope: row-level security on app_user lets only it create regional accounts.
+  await withTenantScope(handle.db, ALL_TENANTS, async (trx) => {
     if (!(await findUser(trx, EMAIL))) {
       await createUser(trx, { userId: null, label: "bench" }, { email: EMAIL, displayName: "Bench", role: "steering_member", municipalityCode: null, password: PASSWORD });
     }
@@ -112,7 +113,7 @@ async function main() {
     const started = performance.now();
     const body = new FormData();
     body.append("file", new Blob([readFileSync(file)], { type: "text/csv" }), "declaraties.csv");
-    const upload = await fetch(`http://127.0.0.1:${PORT}/api/imports`, { method: "POST", body, headers: { cookie: analyst, accept: "application/json" } });
+    const upload = await fetch(`http://127.0.0.1:${PORT}/api/imports`, { method: "POST", body, headers: { cookie: analyst, accept: "application/json", origin: `http://127.0.0.1:${PORT}` } });
     if (upload.status !== 202) throw new Error(`upload refused: ${upload.status} ${await upload.text()}`);
     const { jobId } = (await upload.json()) as { jobId: string };
     let job: { status: string; outcome?: { kind: string; batchId?: string; lines?: number } };
