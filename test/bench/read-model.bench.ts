@@ -10,7 +10,7 @@
  * the cent. Prints the core count, ratios and this process's peak memory.
  */
 import { cpus } from "node:os";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import Decimal from "decimal.js";
 import { sql } from "kysely";
 import { openDatabase } from "~db/connect";
@@ -20,7 +20,7 @@ import { compareReport, concentrationReport } from "~/modules/reports/concentrat
 import { productsInColumn, providersForProduct } from "~/modules/reports/drilldown.server";
 import type { ReportScope } from "~/modules/reports/segment-report.server";
 import { DEMO_OVA, DEMO_SAMEN } from "~seeds/demo-budgets";
-import { BENCH_YEAR, LINES, percentile, scaleDatabase, scaleFile } from "./scale-db";
+import { BENCH_YEAR, LINES, duckDbWithScaleLines, percentile, scaleDatabase } from "./scale-db";
 
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 30);
 let peakRss = 0;
@@ -201,28 +201,7 @@ async function main() {
   const monitor = await runs(() => withTenantScope(handle.db, readAll, (trx) => transitionMonitor(trx, LARGEST, BUDGET_KEY)));
 
   // The peer: DuckDB with the raw lines in memory, the same mapping.
-  const file = await scaleFile();
-  const duck = await (await DuckDBInstance.create(":memory:")).connect();
-  const loadMs = await time(() =>
-    duck.run(`create table lines as select strptime(period || '-01', '%Y-%m-%d')::date as month, municipality_code, provider_code, product_code, client_key,
-                 replace(amount, ',', '.')::decimal(18, 2) as amount
-              from read_csv('${file}', delim = ';', header = true, all_varchar = true)`),
-  );
-  const mapping = await withTenantScope(handle.db, ALL_TENANTS, (trx) => trx.selectFrom("product_mapping").select(["product_code", "segment_key", "municipality_code", "valid_from", "valid_to"]).execute());
-  await duck.run("create table mapping (product_code varchar, segment_key varchar, municipality_code varchar, valid_from date, valid_to date)");
-  const appender = await duck.createAppender("mapping");
-  for (const m of mapping) {
-    appender.appendVarchar(m.product_code);
-    if (m.segment_key === null) appender.appendNull();
-    else appender.appendVarchar(m.segment_key);
-    if (m.municipality_code === null) appender.appendNull();
-    else appender.appendVarchar(m.municipality_code);
-    appender.appendVarchar(String(m.valid_from));
-    if (m.valid_to === null) appender.appendNull();
-    else appender.appendVarchar(String(m.valid_to));
-    appender.endRow();
-  }
-  appender.closeSync();
+  const { duck, loadMs } = await duckDbWithScaleLines(handle.db);
   console.log(`DuckDB: raw lines loaded in memory in ${ms(loadMs)} (not counted in its scans)`);
 
   // 1. Concentration.

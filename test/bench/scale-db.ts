@@ -7,10 +7,13 @@
 import { createReadStream, existsSync, mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { sql } from "kysely";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { sql, type Kysely } from "kysely";
 import pg from "pg";
 import { openDatabase } from "~db/connect";
 import { migrateToLatest } from "~db/migrate";
+import type { Database } from "~db/schema";
+import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { seedReferenceData } from "~seeds/reference";
 import { importDeclarations } from "~/modules/declarations/declaration-import.server";
 import { registerSyntheticMunicipalities, writeScaleFile } from "~/modules/declarations/scale-profile.server";
@@ -100,4 +103,35 @@ export async function scaleDatabase(): Promise<string> {
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * The benchmarks' peer: DuckDB in memory holding the scale file's lines (month, municipality,
+ * provider, product, client, amount) and the database's product mapping, as the figures' SQL
+ * in each benchmark expects them. The load time is returned, not counted in any scan.
+ */
+export async function duckDbWithScaleLines(db: Kysely<Database>): Promise<{ duck: DuckDBConnection; loadMs: number }> {
+  const file = await scaleFile();
+  const duck = await (await DuckDBInstance.create(":memory:")).connect();
+  const started = performance.now();
+  await duck.run(`create table lines as select strptime(period || '-01', '%Y-%m-%d')::date as month, municipality_code, provider_code, product_code, client_key,
+               replace(amount, ',', '.')::decimal(18, 2) as amount
+            from read_csv('${file}', delim = ';', header = true, all_varchar = true)`);
+  const loadMs = performance.now() - started;
+  const mapping = await withTenantScope(db, ALL_TENANTS, (trx) => trx.selectFrom("product_mapping").select(["product_code", "segment_key", "municipality_code", "valid_from", "valid_to"]).execute());
+  await duck.run("create table mapping (product_code varchar, segment_key varchar, municipality_code varchar, valid_from date, valid_to date)");
+  const appender = await duck.createAppender("mapping");
+  for (const m of mapping) {
+    appender.appendVarchar(m.product_code);
+    if (m.segment_key === null) appender.appendNull();
+    else appender.appendVarchar(m.segment_key);
+    if (m.municipality_code === null) appender.appendNull();
+    else appender.appendVarchar(m.municipality_code);
+    appender.appendVarchar(String(m.valid_from));
+    if (m.valid_to === null) appender.appendNull();
+    else appender.appendVarchar(String(m.valid_to));
+    appender.endRow();
+  }
+  appender.closeSync();
+  return { duck, loadMs };
 }
