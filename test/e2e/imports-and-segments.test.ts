@@ -218,8 +218,19 @@ describe.runIf(haveBrowser)("imports and segments in a browser", () => {
         );
       },
       caption,
-      { timeout: 30_000 }
-    );
+      { timeout: 60_000 }
+    ).catch(async (error: unknown) => {
+      // Say what the page showed instead (a CI run on a loaded machine timed out here once).
+      const seen = await page.evaluate(() => ({
+        url: location.href,
+        caption: document.querySelector('[data-testid="segment-table"] caption')?.textContent?.replace(/\s+/g, " ").trim() ?? null,
+        status: document.querySelector('[data-testid="segments-status"]')?.textContent ?? null,
+        busy: document.querySelector(".segments-body")?.getAttribute("aria-busy") ?? null,
+        alert: document.querySelector('[role="alert"]')?.textContent ?? null,
+        scope: (document.querySelector('input[type="hidden"][name="scope"]') as HTMLInputElement | null)?.value ?? null,
+      }));
+      throw new Error(`segment table for ${scopeName} ${year} did not appear: ${JSON.stringify(seen)} (${String(error)})`);
+    });
   }
 
   it("(a) a RIGG analyst uploads catalogue and declarations, sees progress, then the regional and Groningen tables", async () => {
@@ -434,7 +445,11 @@ describe.runIf(haveBrowser)("imports and segments in a browser", () => {
     await page.keyboard.press("Shift+Tab");
     await page.keyboard.press("Tab");
     await page.keyboard.type("GM0014");
+    // Wait for the list to narrow to the one match and for it to be highlighted before Enter (on
+    // a loaded machine the keys can outrun the renders).
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid='scope-select-list'] li").length === 1);
     await page.keyboard.press("ArrowDown");
+    await page.waitForFunction(() => document.querySelector("[data-testid='scope-select-list'] li")?.getAttribute("aria-selected") === "true");
     await page.keyboard.press("Enter");
     await waitForTable(page, "Groningen", 2023);
     await page.waitForURL((url) => url.pathname === "/segments" && url.searchParams.get("scope") === "GM0014");
