@@ -1,5 +1,5 @@
 import { can, type Permission } from "@jeugdregio/access";
-import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
@@ -19,6 +19,7 @@ import { useTranslation } from "react-i18next";
 import { DEFAULT_LANGUAGE, type Language } from "./i18n/config";
 import { useFormat } from "./i18n/useFormat";
 import { detectLanguage } from "./i18n/language.server";
+import { pageTitle } from "./i18n/title";
 import { useNonce } from "./nonce";
 import { resolveVisitor } from "./modules/access/access.server";
 import stylesheet from "./styles/app.css";
@@ -64,6 +65,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export type RootData = typeof loader;
+
+/** Pages set their own title; the root's is the error pages' (and any page that sets none). */
+export const meta: MetaFunction<typeof loader> = ({ error, matches }) =>
+  pageTitle(matches, (t) => {
+    if (!error) return [];
+    const status = isRouteErrorResponse(error) ? error.status : 500;
+    return [t(status === 404 ? "errors.notFoundTitle" : status === 403 ? "errors.forbiddenTitle" : "errors.genericTitle")];
+  });
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<RootData>("root");

@@ -5,8 +5,9 @@ import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { latestAuditEvent } from "~/modules/audit/audit.server";
 import { lastDeclarationImport } from "~/modules/imports/batches.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("nav.home")]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context);

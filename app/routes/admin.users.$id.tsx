@@ -1,5 +1,5 @@
 import { ROLES } from "@jeugdregio/access";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
@@ -7,6 +7,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password.server";
 import { notFound } from "~/modules/http.server";
 import { findUser, resetPassword, setUserDisabled, updateUser, UserError } from "~/modules/users/users.server";
+import { pageTitle } from "~/i18n/title";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,6 +25,8 @@ const NOTICES = {
   enabled: "users.enabledNotice",
   passwordReset: "users.passwordReset",
 } as const;
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("users.edit"), data?.user.displayName]);
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "manage:user");

@@ -1,8 +1,11 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireAccess } from "~/modules/access/access.server";
 import { listUsers } from "~/modules/users/users.server";
+import { pageTitle } from "~/i18n/title";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("nav.users")]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "manage:user");

@@ -1,10 +1,13 @@
 import { ROLES } from "@jeugdregio/access";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireAccess } from "~/modules/access/access.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password.server";
 import { createUser, UserError } from "~/modules/users/users.server";
+import { pageTitle } from "~/i18n/title";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("users.new")]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "manage:user");

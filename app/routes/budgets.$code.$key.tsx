@@ -16,8 +16,9 @@ import { budgetView } from "~/modules/budgets/budget-view.server";
 import { financeAction } from "~/modules/budgets/finance-action.server";
 import { addBudgetYear, saveBudgetParameters, saveRealisation, saveTrancheSpending } from "~/modules/budgets/finance-entries.server";
 import { requestAsOf } from "~/modules/reports/as-of-view.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [data?.name, data?.municipalityName, t("nav.budgets")]);
 
 /** `/budgets/GM0014/samen?year=2025&asOf=2026-06-30`: both versions step by step, their difference, the settlement (a bad `asOf` is a 400). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

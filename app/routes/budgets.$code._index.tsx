@@ -18,8 +18,9 @@ import { youthCareFinances } from "~/modules/budgets/budget-view.server";
 import { financeAction } from "~/modules/budgets/finance-action.server";
 import { saveOtherSpending } from "~/modules/budgets/finance-entries.server";
 import { requestAsOf } from "~/modules/reports/as-of-view.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("square.title"), data?.municipalityName]);
 
 /** `/budgets/GM0014?base=2023&asOf=2026-06-30`: the municipality's closed square and its local budgets (a bad `asOf` is a 400). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

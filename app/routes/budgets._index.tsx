@@ -3,8 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireAccess } from "~/modules/access/access.server";
 import { budgetList } from "~/modules/budgets/budget-view.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("nav.budgets")]);
 
 /** `/budgets`: the local budgets in the user's scope. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

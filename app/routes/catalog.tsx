@@ -1,4 +1,4 @@
-import { json, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FileField } from "~/components/FileField";
@@ -16,6 +16,7 @@ import { importCatalog } from "~/modules/catalog/catalog.server";
 import type { IssueView } from "~/modules/imports/import-view";
 import { toIssueView } from "~/modules/imports/outcome.server";
 import { receiveUploadToMemory, uploadProblemHeaders } from "~/modules/imports/upload.server";
+import { pageTitle } from "~/i18n/title";
 
 const MAX_MEGABYTES = MAX_CATALOG_FILE_BYTES / (1024 * 1024);
 
@@ -26,6 +27,8 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   if (connection) headers.set("Connection", connection);
   return headers;
 };
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("nav.catalog")]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "manage:catalog");

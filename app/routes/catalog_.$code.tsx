@@ -1,12 +1,15 @@
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { productHistory, segmentOptions } from "~/modules/catalog/catalog-queries.server";
 import { notFound } from "~/modules/http.server";
+import { pageTitle } from "~/i18n/title";
 
 const PRODUCT_CODE = /^\d{2}[A-Z0-9]{3}$/;
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [data ? t("catalog.historyTitle", { code: data.product.code }) : t("nav.catalog")]);
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:catalog");

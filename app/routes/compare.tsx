@@ -12,8 +12,9 @@ import { requireAccess } from "~/modules/access/access.server";
 import { yearMarks } from "~/modules/reports/forecast-view.server";
 import { COMPARE_METRICS, parseMetric } from "~/modules/reports/compare-metrics";
 import { compareView } from "~/modules/reports/concentration-view.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("nav.compare"), data?.year]);
 
 /** `/compare?year=&metric=&segment=&min=&asOf=`: municipalities × segments, as the CLI's `report compare` (as of a date, default today). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

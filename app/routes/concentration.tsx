@@ -15,8 +15,9 @@ import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { yearMarks } from "~/modules/reports/forecast-view.server";
 import { concentrationView } from "~/modules/reports/concentration-view.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("nav.concentration"), data && (data.scopeName ?? t("app.region")), data?.year]);
 
 /** `/concentration?year=&scope=region|GM…&segment=&asOf=`: providers covering 80%, as the CLI's `report concentration` (as of a date, default today). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

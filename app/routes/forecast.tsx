@@ -9,8 +9,9 @@ import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { dataThrough } from "~/modules/figures/data-through.server";
 import { forecastScope, forecastView } from "~/modules/reports/forecast-view.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("nav.forecast"), data && (data.scopeName ?? t("app.region")), data?.year]);
 
 /**
  * `/forecast?scope=region|GM…&year=&asOf=&segment=`: where the year will end (issue 14 §3):

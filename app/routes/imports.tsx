@@ -1,5 +1,5 @@
 import { todayInAmsterdam } from "@jeugdregio/format";
-import { json, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ImportUploader } from "~/components/imports/ImportUploader";
@@ -10,6 +10,7 @@ import { listUnfinishedJobs } from "~/modules/imports/jobs.server";
 import { startDeclarationUpload } from "~/modules/imports/declaration-upload.server";
 import type { ImportOutcome, UploadProblem } from "~/modules/imports/import-view";
 import { toJobView } from "~/modules/imports/outcome.server";
+import { pageTitle } from "~/i18n/title";
 
 const MEGABYTE = 1024 * 1024;
 
@@ -20,6 +21,8 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   if (connection) headers.set("Connection", connection);
   return headers;
 };
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("nav.imports")]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "import:declarations");

@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
@@ -6,6 +6,9 @@ import { requireAccess } from "~/modules/access/access.server";
 import { rollBackBatch } from "~/modules/declarations/declaration-import.server";
 import { notFound } from "~/modules/http.server";
 import { BATCH_ID, findBatch } from "~/modules/imports/batches.server";
+import { pageTitle } from "~/i18n/title";
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("imports.rollbackTitle"), data?.batch.fileName]);
 
 /** The confirmation step before a batch is taken out of every figure. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

@@ -16,8 +16,9 @@ import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { importIndexFigures } from "~/modules/budgets/budgets.server";
 import { FieldRefusal } from "~/modules/http.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("indexFigures.title")]);
 
 const MAX_BYTES = 1024 * 1024;
 

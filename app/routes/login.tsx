@@ -7,8 +7,9 @@ import { sessionCookie } from "~/modules/auth/session.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~seeds/demo-accounts";
 import { cookieSecurity, safeRedirectPath } from "~/modules/http.server";
 import { languageCookie } from "~/i18n/i18n.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("auth.title")]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const visitor = await resolveVisitor(request, context);

@@ -7,6 +7,7 @@ import {
   unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
+  type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -16,6 +17,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { importPopulation, MAX_POPULATION_FILE_BYTES } from "~/modules/population/population-import.server";
 
 import { uploadProblemHeaders } from "~/modules/imports/upload.server";
+import { pageTitle } from "~/i18n/title";
 
 const MAX_MEGABYTES = MAX_POPULATION_FILE_BYTES / (1024 * 1024);
 
@@ -26,6 +28,8 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   if (connection) headers.set("Connection", connection);
   return headers;
 };
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("nav.populationImport")]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "import:population");

@@ -12,8 +12,9 @@ import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
 import { roadmapDashboard } from "~/modules/roadmap/roadmap-view.server";
 import { setTarget, thisMonth } from "~/modules/roadmap/roadmap.server";
 import { TARGET_METRICS } from "~/modules/roadmap/target-metrics";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("nav.roadmap")]);
 
 /** `/roadmap?asOf=2026-06-30`: the page the steering body opens in a meeting (a bad `asOf` is a 400). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

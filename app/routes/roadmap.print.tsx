@@ -13,8 +13,9 @@ import { latestCompleteYear } from "~/modules/figures/yearly.server";
 import { segmentReport } from "~/modules/reports/segment-report.server";
 import { roadmapDashboard } from "~/modules/roadmap/roadmap-view.server";
 import { thisMonth } from "~/modules/roadmap/roadmap.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("roadmap.reportTitle"), data?.reportDate]);
 
 /**
  * `/roadmap/print`: the steering report on A4 (print stylesheet): the segment table of the latest

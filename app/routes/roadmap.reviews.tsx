@@ -7,8 +7,9 @@ import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
 import { recordReview, reviewHistory, RoadmapInputError, type ReviewEntryInput } from "~/modules/roadmap/roadmap.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("roadmap.reviewsTitle"), t("nav.roadmap")]);
 
 /** `/roadmap/reviews`: the steering body's reviews, append-only, with their corrections. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -10,8 +10,9 @@ import { requireAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
 import { loadRoadmap, recordDecision, setTrackHealth, thisMonth, updateTrackStep } from "~/modules/roadmap/roadmap.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [data && t(`segments.columns.${data.track.segment}`), data?.track.municipalityName, t("nav.roadmap")]);
 
 /** `/roadmap/tracks/hsj`: one track's steps, health, decision moments and warnings; editable by whoever owns it. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

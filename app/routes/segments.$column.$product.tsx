@@ -11,8 +11,14 @@ import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedProviders } from "~/modules/reports/disclosure.server";
 import { resolveSegmentScope } from "~/modules/http.server";
 import { drilldownYear, providersForProduct, requireColumn } from "~/modules/reports/drilldown.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, language) => [
+    data ? t("segments.drilldown.providersTitle", { code: data.product.code, name: (language === "en" ? data.product.nameEn : data.product.nameNl) ?? "" }) : t("nav.segments"),
+    data && (data.scopeName ?? t("app.region")),
+    data?.year,
+  ]);
 
 /** `/segments/<column>/<product>?year&scope&asOf`: the providers of one product in a column (as of a date, default today). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

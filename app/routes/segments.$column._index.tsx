@@ -11,8 +11,10 @@ import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedProducts } from "~/modules/reports/disclosure.server";
 import { resolveSegmentScope } from "~/modules/http.server";
 import { drilldownYear, productsInColumn, requireColumn } from "~/modules/reports/drilldown.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t) => [data ? t("segments.drilldown.productsTitle", { column: t(`segments.columns.${data.column}`) }) : t("nav.segments"), data && (data.scopeName ?? t("app.region")), data?.year]);
 
 /** `/segments/<column>?year&scope&asOf`: the products behind a column of the segment table (as of a date, default today). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

@@ -11,8 +11,9 @@ import { disclosedSegmentReport } from "~/modules/reports/disclosure.server";
 import { segmentForecast } from "~/modules/reports/forecast-view.server";
 import { parseYear, resolveSegmentScope } from "~/modules/http.server";
 import { segmentOverview } from "~/modules/reports/drilldown.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Jeugdregio Insight" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("nav.segments"), data && (data.scopeName ?? t("app.region")), data?.report.year]);
 
 /**
  * `/segments?year=2023&scope=region|GM….&asOf=YYYY-MM-DD`: DOMAIN.md's segment table and the
