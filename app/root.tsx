@@ -24,7 +24,10 @@ import { useNonce } from "./nonce";
 import { resolveVisitor } from "./modules/access/access.server";
 import stylesheet from "./styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 interface NavItem {
   to: string;

@@ -64,6 +64,8 @@ export function createServerApp({ config, db, bulk, logger, build, publicDir = "
     }
   });
 
+  // Browsers ask for /favicon.ico on their own: point them to the SVG (a 404 here was logged as an error).
+  app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(publicDir, { maxAge: "1h" }));
 
