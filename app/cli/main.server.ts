@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { DatabaseInUseError } from "~db/connect";
 import { ConfigError } from "~/server/config.server";
 import { UserError } from "~/modules/users/users.server";
-import { CliFailure } from "./shared.server";
+import { isRefusal } from "~/modules/refusal";
 import { registerDatabaseCommands } from "./commands/database.server";
 import { registerUserCommands } from "./commands/users.server";
 import { registerImportCommands } from "./commands/imports.server";
@@ -35,10 +35,11 @@ registerBudgetCommands(program);
 registerDemoCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof CliFailure || error instanceof DatabaseInUseError) {
-    process.stderr.write(`${error.message}\n`);
-  } else if (error instanceof UserError) {
+  // A refusal (~/modules/refusal) says what was refused; anything else is a failure of its own.
+  if (error instanceof UserError) {
     process.stderr.write(`User not saved: ${error.code}${error.field ? ` (${error.field})` : ""}\n`);
+  } else if (isRefusal(error) || error instanceof ConfigError || error instanceof DatabaseInUseError) {
+    process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed: ${error instanceof Error ? error.message : String(error)}\n`);
   }

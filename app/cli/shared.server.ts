@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "~/server/logger.server";
 import { firstDeclaredOn } from "~/modules/forecast/forecast.server";
 import { parseAsOf, reportAsOf } from "~/modules/figures/as-of";
 import type { Actor } from "~/modules/users/users.server";
+import { Refusal } from "~/modules/refusal";
 import { reportCsv } from "~/modules/export/files.server";
 import { FIRST_REPORT_YEAR, LAST_REPORT_YEAR, parseReportYear } from "@jeugdregio/format";
 
@@ -15,8 +16,12 @@ import { FIRST_REPORT_YEAR, LAST_REPORT_YEAR, parseReportYear } from "@jeugdregi
 
 export const CLI_ACTOR: Actor = { userId: null, label: `cli:${process.env.USER ?? "operator"}` };
 
-/** A refusal: its message goes to stderr as it is, and the exit code is 1. */
-export class CliFailure extends Error {}
+/** A refusal of a command's input or arguments (~/modules/refusal): its message goes to stderr as it is, and the exit code is 1. */
+export class CliFailure extends Refusal {
+  constructor(message: string) {
+    super("invalid", "cli", null, {}, message);
+  }
+}
 
 export interface Runtime {
   config: AppConfig;

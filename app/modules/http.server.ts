@@ -3,6 +3,10 @@ import { json, type AppLoadContext } from "@remix-run/node";
 import { hasNul } from "@jeugdregio/tabular";
 import { requireAccess, type RequestAccess } from "~/modules/access/access.server";
 import type { ReportScope } from "~/modules/reports/segment-report.server";
+import { isRefusal, Refusal, type RefusalParams } from "~/modules/refusal";
+import { JSON_HEADERS, refusalJson } from "~/modules/refusal.server";
+
+export { JSON_HEADERS, refusalJson };
 
 /** Cookie options for this request: Secure in production and on every request that came over HTTPS. */
 export function cookieSecurity(context: AppLoadContext): { secure: boolean } {
@@ -39,16 +43,12 @@ export function notFound(): Response {
 
 /**
  * Input refused with the field named and a code (and parameters) the page translates; whatever
- * the work had changed is rolled back with its transaction.
+ * the work had changed is rolled back with its transaction. One of the refusals (~/modules/refusal).
  */
-export class FieldRefusal extends Error {
-  constructor(
-    readonly field: string,
-    readonly code: string,
-    readonly params: Record<string, string | number> = {},
-    message = `${field}: ${code}`,
-  ) {
-    super(message);
+export class FieldRefusal extends Refusal {
+  declare readonly field: string;
+  constructor(field: string, code: string, params: RefusalParams = {}, message = `${field}: ${code}`) {
+    super("invalid", code, field, params, message);
   }
 }
 
@@ -64,9 +64,9 @@ export function formFields(form: FormData): Record<string, string> {
   return fields;
 }
 
-/** The 400 answer for a refused field. */
+/** A form's answer for a refused field, with the status of its kind (400 for bad input). */
 export function refusalAnswer(intent: string, refusal: FieldRefusal): Response {
-  return json<FormOutcome>({ ok: false, intent, field: refusal.field, code: refusal.code, params: refusal.params }, { status: 400 });
+  return json<FormOutcome>({ ok: false, intent, field: refusal.field, code: refusal.code, params: refusal.params }, { status: refusal.status });
 }
 
 /** The first field holding a NUL character, which PostgreSQL text cannot store, as a refusal; null when none does. */
@@ -125,8 +125,12 @@ export async function requireApiAccess(request: Request, context: AppLoadContext
 
 const ERROR_CODES: Record<number, string> = { 400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found" };
 
-/** A thrown Response (redirect to login, 403, 404) as a JSON error; anything else unchanged. */
+/**
+ * A thrown Response (redirect to login, 403, 404) or a Refusal as a JSON error (`{error: code}`,
+ * plus the field when there is one); anything else unchanged.
+ */
 export function asJsonError(error: unknown): unknown {
+  if (isRefusal(error)) return refusalJson(error);
   if (!(error instanceof Response)) return error;
   const status = error.status >= 300 && error.status < 400 ? 401 : error.status;
   const code = ERROR_CODES[status];
@@ -137,4 +141,3 @@ export function jsonError(status: number, error: string): Response {
   return json({ error }, { status, headers: { "Cache-Control": "private, no-store" } });
 }
 
-export const JSON_HEADERS = { "Cache-Control": "private, no-store" } as const;

@@ -8,6 +8,7 @@ import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password.server";
 import { notFound } from "~/modules/http.server";
 import { findUser, resetPassword, setUserDisabled, updateUser, UserError } from "~/modules/users/users.server";
 import { pageTitle } from "~/i18n/title";
+import { refusalKeys } from "~/modules/refusal";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -91,11 +92,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return redirect(`/admin/users/${id}?done=${done}`);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    if (error.code === "not_found") throw notFound();
+    if (error.kind === "not_found") throw notFound();
     // Entered values go back to the edit form; a password never does.
     return json(
       { intent, error: { code: error.code, field: error.field }, values: intent === "update" ? values : null },
-      { status: 400 },
+      { status: error.status },
     );
   }
 }
@@ -112,7 +113,7 @@ export default function EditUser() {
 
   /** The translated error if it belongs to this form (and field); ids are unique per form. */
   const errorFor = (intent: string, field: string | null) =>
-    actionData && actionData.intent === intent && actionData.error.field === field ? t(`users.errors.${actionData.error.code}`) : null;
+    actionData && actionData.intent === intent && actionData.error.field === field ? t(refusalKeys("users", { code: actionData.error.code })) : null;
   /** Name, error state and descriptions of a control; hints and errors sit outside the label, so they are read once. */
   const fieldProps = (intent: string, field: string, ...hints: string[]) => {
     const invalid = Boolean(errorFor(intent, field));

@@ -6,6 +6,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password.server";
 import { createUser, UserError } from "~/modules/users/users.server";
 import { pageTitle } from "~/i18n/title";
+import { refusalKeys } from "~/modules/refusal";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("users.new")]);
 
@@ -40,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     // The password is never sent back.
-    return json({ error: { code: error.code, field: error.field }, values }, { status: 400 });
+    return json({ error: { code: error.code, field: error.field }, values }, { status: error.status });
   }
   return redirect("/admin/users?created=1");
 }
@@ -53,7 +54,7 @@ export default function NewUser() {
   const { t } = useTranslation();
   const values = actionData?.values;
   const error = actionData?.error;
-  const errorFor = (field: string) => (error && (error.field ?? "form") === field ? t(`users.errors.${error.code}`) : null);
+  const errorFor = (field: string) => (error && (error.field ?? "form") === field ? t(refusalKeys("users", { code: error.code })) : null);
   /** Name, error state and descriptions of a control; hints and errors sit outside the label, so they are read once. */
   const fieldProps = (field: string, ...hints: string[]) => {
     const invalid = Boolean(errorFor(field));

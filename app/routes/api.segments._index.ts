@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { jsonRequestAsOf } from "~/modules/reports/as-of-view.server";
 import { disclosedSegmentReport } from "~/modules/reports/disclosure.server";
-import { asJsonError, JSON_HEADERS, jsonError, parseYear, requireApiAccess, resolveSegmentScope } from "~/modules/http.server";
+import { asJsonError, JSON_HEADERS, parseYear, refusalJson, requireApiAccess, resolveSegmentScope } from "~/modules/http.server";
+import { Refusal } from "~/modules/refusal";
 import { segmentReportFor } from "~/modules/reports/drilldown.server";
 
 /**
@@ -18,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   try {
     const scope = resolveSegmentScope(access, url.searchParams.get("scope"));
     const year = parseYear(url.searchParams.get("year"));
-    if (year === "invalid") return jsonError(400, "invalid_year");
+    if (year === "invalid") return refusalJson(new Refusal("invalid", "invalid_year"));
     const asOf = jsonRequestAsOf(url);
     if (asOf instanceof Response) return asOf;
     const report = await access.run((trx) => segmentReportFor(trx, scope, year, asOf.read));

@@ -17,6 +17,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { importIndexFigures } from "~/modules/budgets/budgets.server";
 import { FieldRefusal } from "~/modules/http.server";
 import { pageTitle } from "~/i18n/title";
+import { refusalKeys } from "~/modules/refusal";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("indexFigures.title")]);
 
@@ -48,7 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const count = await access.run(async (trx) => importIndexFigures(trx, actor, { name: storableName(file.name), bytes: new Uint8Array(await file.arrayBuffer()) }));
     return json<ActionResult>({ ok: true, count });
   } catch (error) {
-    if (error instanceof FieldRefusal) return json<ActionResult>({ ok: false, field: error.field, code: error.code, params: error.params }, { status: 400 });
+    if (error instanceof FieldRefusal) return json<ActionResult>({ ok: false, field: error.field, code: error.code, params: error.params }, { status: error.status });
     throw error;
   }
 }
@@ -100,7 +101,7 @@ export default function IndexFiguresPage() {
             ) : (
               <p className="message error" role="alert" data-testid="index-error">
                 {/* "line 3, year": the line is in the translated reason; the column is the file's own name. */}
-                {t("finance.refused", { field: result.field.split(", ").pop(), reason: t(`indexFigures.errors.${result.code}`, result.params) })}
+                {t("finance.refused", { field: result.field.split(", ").pop(), reason: t(refusalKeys("indexFigures", { code: result.code }), result.params) })}
               </p>
             )
           ) : null}

@@ -1,4 +1,5 @@
-import { json } from "@remix-run/node";
+import { refusalJson } from "~/modules/refusal.server";
+import { Refusal } from "~/modules/refusal";
 import { sql } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import type { AppConfig } from "./config.server";
@@ -22,9 +23,9 @@ async function limitStatementTime(trx: ScopedTransaction, milliseconds: number):
   await sql`select set_config('statement_timeout', ${String(milliseconds)}, true)`.execute(trx);
 }
 
-/** The answer to a cancelled report: 503, JSON with the limit; pages render it translated. */
+/** The answer to a cancelled report: a "busy" refusal (503), JSON with the limit; pages render it translated. */
 export function reportTimeoutResponse(seconds: number): Response {
-  return json({ error: REPORT_TIMEOUT, seconds }, { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "60" } });
+  return refusalJson(new Refusal("busy", REPORT_TIMEOUT, null, { seconds }), { "Cache-Control": "no-store", "Retry-After": "60" });
 }
 
 function isStatementTimeout(error: unknown): boolean {

@@ -3,6 +3,7 @@ import { useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
 import type { FormOutcome } from "~/modules/http.server";
+import { refusalKeys } from "~/modules/refusal";
 
 /** What a finance form's action answered (see finance-action.server.ts). */
 export type FinanceResult = FormOutcome;
@@ -35,7 +36,7 @@ export function FinanceNotice({ result, intent }: { result: FinanceResult | unde
   const field = result.field.split(", ").pop() ?? result.field;
   return (
     <p className="message error" role="alert" data-testid="finance-error" data-field={field}>
-      {t("finance.refused", { field: t(`finance.fields.${field}`, { defaultValue: field }), reason: t(`finance.errors.${result.code}`, result.params) })}
+      {t("finance.refused", { field: t(`finance.fields.${field}`, { defaultValue: field }), reason: t(refusalKeys("finance", { code: result.code }), result.params) })}
     </p>
   );
 }

@@ -1,3 +1,4 @@
+import { Refusal } from "~/modules/refusal";
 import type { RowIssue } from "@jeugdregio/tabular";
 import { sql } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
@@ -112,8 +113,8 @@ export function formulaCellsNotice(cells: readonly string[]): RowIssue {
 }
 
 /** Thrown inside the bulk path's transaction when identical lines are refused: the row-by-row path reports them. */
-export class IdenticalLinesRefused extends Error {
+export class IdenticalLinesRefused extends Refusal {
   constructor() {
-    super("identical lines refused");
+    super("conflict", "identical_lines", null, {}, "identical lines refused");
   }
 }

@@ -6,6 +6,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH } from "~/modules/auth/password.serve
 import { revokeSessionsOf } from "~/modules/auth/session.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import type { Actor } from "~/modules/access/actor";
+import { Refusal } from "~/modules/refusal";
 
 /**
  * Account management for admins (UI) and operators (CLI). Every change is
@@ -25,12 +26,11 @@ export type UserErrorCode =
   | "cannot_disable_self"
   | "cannot_change_own_role";
 
-export class UserError extends Error {
-  constructor(
-    readonly code: UserErrorCode,
-    readonly field: string | null = null,
-  ) {
-    super(code);
+/** A user not saved: one of the refusals (~/modules/refusal); an unknown id is "not found", the rest bad input (400, the form again). */
+export class UserError extends Refusal {
+  declare readonly code: UserErrorCode;
+  constructor(code: UserErrorCode, field: string | null = null) {
+    super(code === "not_found" ? "not_found" : "invalid", code, field, {}, code);
   }
 }
 
