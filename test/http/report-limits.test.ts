@@ -89,6 +89,28 @@ async function withLinesLocked<T>(during: () => Promise<T>): Promise<T> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits until at least `count` of the app's statements wait on the lock (then a moment more for
+ * the requests that join them): a fixed pause alone was too short on a loaded machine.
+ */
+async function lockWaiters(count: number): Promise<void> {
+  const client = new pg.Client({ connectionString: database.url! });
+  await client.connect();
+  try {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+      );
+      if (rows[0]!.n >= count || Date.now() > deadline) break;
+      await sleep(50);
+    }
+  } finally {
+    await client.end();
+  }
+  await sleep(1_500);
+}
+
 function computedLines(report: string): { key: string }[] {
   return readFileSync(logFile, "utf8")
     .split("\n")
@@ -129,7 +151,7 @@ describe.skipIf(!onServer)("the same expensive report asked at the same time", (
     const before = computedLines("compare").length;
     const answers = await withLinesLocked(async () => {
       const pending = clients.map((c) => c.request("/compare?year=2023&_data=routes%2Fcompare"));
-      await sleep(1_500);
+      await lockWaiters(1);
       return pending;
     }).then((pending) => Promise.all(pending));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
@@ -151,7 +173,7 @@ describe.skipIf(!onServer)("the same expensive report asked at the same time", (
         analystB!.request("/concentration?year=2023&scope=GM1966&_data=routes%2Fconcentration"),
         groningen!.request("/concentration?year=2023&_data=routes%2Fconcentration"),
       ];
-      await sleep(1_500);
+      await lockWaiters(3);
       return pending;
     }).then((pending) => Promise.all(pending));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);

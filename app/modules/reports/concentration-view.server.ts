@@ -69,16 +69,21 @@ export async function concentrationView(access: RequestAccess, context: Pick<Ser
   const requested = parseYear(url.searchParams.get("year"));
   const asOf = requestAsOf(url);
   return access.run(async (trx) => {
-    const years = await yearsWithData(trx, scope.report, asOf.read);
-    const year = typeof requested === "number" && years.includes(requested) ? requested : (years[0] ?? null);
-    const base = { viewer, scope: scope.key, scopeName: scope.name, segment, year, years, ...asOfView(asOf, await dataThrough(trx, scope.report, asOf.asOf)) };
-    if (year === null) return { ...base, summary: null, rows: null, trend: [], referrers: [] };
-    const report = await singleFlight(
+    // One flight from the first query on: requests that arrive together share the years and the
+    // report, even while the first of them waits for the database.
+    const { years, year, through, report } = await singleFlight(
       trx,
-      { db: context.db, report: "concentration", readScope: access.scope.read, params: { scope: scope.key, year, segment, asOf: asOf.read } },
-      () => concentrationReport(trx, year, scope.report, segment, asOf.read),
+      { db: context.db, report: "concentration", readScope: access.scope.read, params: { scope: scope.key, year: typeof requested === "number" ? requested : null, segment, asOf: asOf.read } },
+      async () => {
+        const years = await yearsWithData(trx, scope.report, asOf.read);
+        const year = typeof requested === "number" && years.includes(requested) ? requested : (years[0] ?? null);
+        const through = await dataThrough(trx, scope.report, asOf.asOf);
+        return { years, year, through, report: year === null ? null : await concentrationReport(trx, year, scope.report, segment, asOf.read) };
+      },
       context.logger,
     );
+    const base = { viewer, scope: scope.key, scopeName: scope.name, segment, year, years, ...asOfView(asOf, through) };
+    if (year === null || report === null) return { ...base, summary: null, rows: null, trend: [], referrers: [] };
     const trend = await concentrationTrend(trx, scope.report, years, asOf.read);
     const referrerRows = await referrerReport(trx, year, scope.report, asOf.read);
     const { rows, ...summary } = report;
@@ -127,18 +132,22 @@ export async function compareView(access: RequestAccess, context: Pick<ServerCon
   // Its own transaction (the regional read scope), so limited in time like every read request.
   const start = <T>(work: (trx: ScopedTransaction) => Promise<T>) => withTenantScope(context.db, { read: "all", write: [] }, work);
   return timeLimited(context.config, start, async (trx) => {
-    const years = await yearsWithData(trx, { kind: "region" }, asOf.read);
-    const year = typeof requested === "number" && years.includes(requested) ? requested : (years[0] ?? null);
-    // How far the region's figures reach (an aggregate, like every figure here).
-    const dated = asOfView(asOf, await dataThrough(trx, { kind: "region" }, asOf.asOf));
-    if (year === null) return { viewer, year, years, rows: [], shared: null, ...dated };
-    // The same for every viewer (read with the regional scope); cut per viewer below.
-    const report = await singleFlight(
+    // The same for every viewer (read with the regional scope); cut per viewer below. One flight
+    // from the first query on, so requests that arrive together share it even while it waits.
+    const { years, year, through, report } = await singleFlight(
       trx,
-      { db: context.db, report: "compare", readScope: "all", params: { year, asOf: asOf.read } },
-      () => compareReport(trx, year, asOf.read),
+      { db: context.db, report: "compare", readScope: "all", params: { year: typeof requested === "number" ? requested : null, asOf: asOf.read } },
+      async () => {
+        const years = await yearsWithData(trx, { kind: "region" }, asOf.read);
+        const year = typeof requested === "number" && years.includes(requested) ? requested : (years[0] ?? null);
+        // How far the region's figures reach (an aggregate, like every figure here).
+        const through = await dataThrough(trx, { kind: "region" }, asOf.asOf);
+        return { years, year, through, report: year === null ? null : await compareReport(trx, year, asOf.read) };
+      },
       context.logger,
     );
+    const dated = asOfView(asOf, through);
+    if (year === null || report === null) return { viewer, year, years, rows: [], shared: null, ...dated };
     const municipalRows = report.rows.filter((r) => r.scope !== "region");
     // Per column: which rows' counts to hide from this viewer (the disclosure rule per row's scope;
     // the region's row on its own, as it is no part of the municipalities' column).
