@@ -6,6 +6,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { latestAuditEvent } from "~/modules/audit/audit.server";
 import { lastDeclarationImport } from "~/modules/imports/batches.server";
 import { pageTitle } from "~/i18n/title";
+import { actorLabel } from "~/i18n/stored";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("nav.home")]);
 
@@ -80,7 +81,7 @@ export default function Home() {
               <dt>{t("home.populationImported")}</dt>
               <dd>
                 {data.lastPopulationImport
-                  ? t("home.lastImportBy", { when: format.dateTime(data.lastPopulationImport.when), who: data.lastPopulationImport.who })
+                  ? t("home.lastImportBy", { when: format.dateTime(data.lastPopulationImport.when), who: actorLabel(t, data.lastPopulationImport.who) })
                   : data.populationUpdated
                     ? format.dateTime(data.populationUpdated)
                     : t("home.noDataYet")}

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { pageTitle } from "~/i18n/title";
+import { actionLabel, actorLabel } from "~/i18n/stored";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("nav.audit")]);
 
@@ -41,9 +42,9 @@ export default function AuditLog() {
           {events.map((event) => (
             <tr key={event.id}>
               <td>{format.dateTime(event.occurred_at)}</td>
-              <td>{event.actor_label}</td>
+              <td>{actorLabel(t, event.actor_label)}</td>
               <td>
-                <code>{event.action}</code>
+                {actionLabel(t, event.action)}
               </td>
               <td>{t(`audit.${event.outcome}`)}</td>
               <td>{event.subject}</td>

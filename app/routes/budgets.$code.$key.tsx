@@ -17,6 +17,8 @@ import { financeAction } from "~/modules/budgets/finance-action.server";
 import { addBudgetYear, saveBudgetParameters, saveRealisation, saveTrancheSpending } from "~/modules/budgets/finance-entries.server";
 import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { pageTitle } from "~/i18n/title";
+import type { TFunction } from "i18next";
+import { populationSourceLabel } from "~/i18n/stored";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [data?.name, data?.municipalityName, t("nav.budgets")]);
 
@@ -101,7 +103,7 @@ function Computation({ outcome, title, testId }: { outcome: BudgetOutcome; title
               <td className="num" data-amount>
                 {format.money(s.amount)}
               </td>
-              <td>{s.sources.map((ref) => t(`budgets.sources.${ref.key}`, ref.params ?? {})).join("; ")}</td>
+              <td>{s.sources.map((ref) => t(`budgets.sources.${ref.key}`, sourceParams(t, ref.params))).join("; ")}</td>
             </tr>
           ))}
         </tbody>
@@ -209,6 +211,11 @@ function YearlyParameters({ data, result }: { data: ReturnType<typeof useLoaderD
       ) : null}
     </section>
   );
+}
+
+/** A step's source texts; the population's source is a stored code (or a file name), given in the page's words. */
+function sourceParams(t: TFunction, params: Record<string, string | number> | undefined) {
+  return params && typeof params.source === "string" ? { ...params, source: populationSourceLabel(t, params.source) } : (params ?? {});
 }
 
 export default function BudgetPage() {

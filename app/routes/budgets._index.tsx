@@ -26,11 +26,8 @@ export default function BudgetsPage() {
         <ul data-testid="budget-list">
           {budgets.map((b) => (
             <li key={`${b.municipalityCode}-${b.key}`}>
-              <Link to={`/budgets/${b.municipalityCode}/${b.key}`}>{b.name}</Link>
-              <span className="meta">{b.municipalityName}</span>
-              <span className="meta">
-                {t("budgets.executor")}: {b.executor}
-              </span>
+              <Link to={`/budgets/${b.municipalityCode}/${b.key}`}>{b.name}</Link>{" "}
+              <span className="meta">{t("budgets.listDetails", { municipality: b.municipalityName, executor: b.executor })}</span>
             </li>
           ))}
         </ul>

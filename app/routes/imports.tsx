@@ -11,6 +11,7 @@ import { startDeclarationUpload } from "~/modules/imports/declaration-upload.ser
 import type { ImportOutcome, UploadProblem } from "~/modules/imports/import-view";
 import { toJobView } from "~/modules/imports/outcome.server";
 import { pageTitle } from "~/i18n/title";
+import { actorLabel } from "~/i18n/stored";
 
 const MEGABYTE = 1024 * 1024;
 
@@ -120,7 +121,7 @@ export default function Imports() {
                     <tr key={job.id} data-job-id={job.id} data-status={job.status}>
                       <td>{format.dateTime(job.startedAt)}</td>
                       <th scope="row">{job.fileName}</th>
-                      <td>{job.who}</td>
+                      <td>{actorLabel(t, job.who)}</td>
                       <td>{job.mode === "replace" ? t("imports.modeReplace") : t("imports.modeAppend")}</td>
                       <td className="num" />
                       <td className="num" />
@@ -158,7 +159,7 @@ function BatchRow({ batch }: { batch: Jsonified<BatchSummary> }) {
                   >
                     <td>{format.dateTime(batch.importedAt)}</td>
                     <th scope="row">{batch.fileName}</th>
-                    <td>{batch.importedBy}</td>
+                    <td>{actorLabel(t, batch.importedBy)}</td>
                     <td>{batch.mode === "replace" ? t("imports.modeReplace") : t("imports.modeAppend")}</td>
                     <td className="num">{format.number(batch.lines)}</td>
                     <td className="num">{format.money(batch.totalAmount)}</td>
@@ -170,7 +171,7 @@ function BatchRow({ batch }: { batch: Jsonified<BatchSummary> }) {
                             <div className="hint">
                               {t("imports.rolledBackBy", {
                                 when: format.dateTime(batch.rolledBackAt),
-                                who: batch.rolledBackBy ?? "",
+                                who: actorLabel(t, batch.rolledBackBy),
                               })}
                             </div>
                           ) : null}

@@ -6,6 +6,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
 import { findBatch } from "~/modules/imports/batches.server";
 import { pageTitle } from "~/i18n/title";
+import { actorLabel } from "~/i18n/stored";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [data ? t("imports.batchTitle", { file: data.batch.fileName }) : t("nav.imports")]);
 
@@ -38,7 +39,7 @@ export default function BatchDetail() {
         <dt>{t("imports.deliveredOn")}</dt>
         <dd data-testid="batch-delivered-on">{format.date(batch.deliveredOn)}</dd>
         <dt>{t("imports.who")}</dt>
-        <dd>{batch.importedBy}</dd>
+        <dd>{actorLabel(t, batch.importedBy)}</dd>
         <dt>{t("imports.modeColumn")}</dt>
         <dd>{batch.mode === "replace" ? t("imports.modeReplace") : t("imports.modeAppend")}</dd>
         <dt>{t("imports.lines")}</dt>
@@ -52,7 +53,7 @@ export default function BatchDetail() {
           {batch.status === "rolled_back"
             ? `${t("imports.statusRolledBack")} – ${t("imports.rolledBackBy", {
                 when: batch.rolledBackAt ? format.dateTime(batch.rolledBackAt) : "",
-                who: batch.rolledBackBy ?? "",
+                who: actorLabel(t, batch.rolledBackBy),
               })}`
             : t("imports.statusCommitted")}
         </dd>

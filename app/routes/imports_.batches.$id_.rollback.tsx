@@ -7,6 +7,7 @@ import { rollBackBatch } from "~/modules/declarations/declaration-import.server"
 import { notFound } from "~/modules/http.server";
 import { BATCH_ID, findBatch } from "~/modules/imports/batches.server";
 import { pageTitle } from "~/i18n/title";
+import { actorLabel } from "~/i18n/stored";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("imports.rollbackTitle"), data?.batch.fileName]);
 
@@ -55,7 +56,7 @@ export default function RollbackBatch() {
         <dt>{t("imports.when")}</dt>
         <dd>{format.dateTime(batch.importedAt)}</dd>
         <dt>{t("imports.who")}</dt>
-        <dd>{batch.importedBy}</dd>
+        <dd>{actorLabel(t, batch.importedBy)}</dd>
         <dt>{t("imports.lines")}</dt>
         <dd>{format.number(batch.lines)}</dd>
         <dt>{t("imports.total")}</dt>

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { pageTitle } from "~/i18n/title";
+import { populationSourceLabel } from "~/i18n/stored";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("nav.municipalities"), data?.municipality.name]);
 
@@ -49,7 +50,7 @@ export default function MunicipalityPage() {
               <tr key={row.year}>
                 <td>{row.year}</td>
                 <td className="num">{format.number(row.inhabitants_0_17)}</td>
-                <td>{row.source}</td>
+                <td>{populationSourceLabel(t, row.source)}</td>
               </tr>
             ))}
           </tbody>

@@ -8,6 +8,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
 import { recordReview, reviewHistory, RoadmapInputError, type ReviewEntryInput } from "~/modules/roadmap/roadmap.server";
 import { pageTitle } from "~/i18n/title";
+import { actorLabel } from "~/i18n/stored";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("roadmap.reviewsTitle"), t("nav.roadmap")]);
 
@@ -163,7 +164,7 @@ export default function ReviewsPage() {
                     <td>{e.risks}</td>
                     <td>{e.nextSteps}</td>
                     <td>
-                      {e.recordedBy}
+                      {actorLabel(t, e.recordedBy)}
                       <br />
                       <span className="meta">{format.dateTime(e.recordedAt)}</span>
                     </td>

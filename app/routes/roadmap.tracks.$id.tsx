@@ -11,6 +11,7 @@ import { notFound } from "~/modules/http.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
 import { loadRoadmap, recordDecision, setTrackHealth, thisMonth, updateTrackStep } from "~/modules/roadmap/roadmap.server";
 import { pageTitle } from "~/i18n/title";
+import { actorLabel } from "~/i18n/stored";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [data && t(`segments.columns.${data.track.segment}`), data?.track.municipalityName, t("nav.roadmap")]);
 
@@ -175,7 +176,7 @@ export default function TrackPage() {
           <ul>
             {track.decisions.map((d) => (
               <li key={d.id}>
-                <strong>{d.month}</strong> {d.description} <span className="meta">{t("roadmap.recorded", { who: d.recordedBy, when: format.dateTime(d.recordedAt) })}</span>
+                <strong>{d.month}</strong> {d.description} <span className="meta">{t("roadmap.recorded", { who: actorLabel(t, d.recordedBy), when: format.dateTime(d.recordedAt) })}</span>
               </li>
             ))}
           </ul>

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
 import type { FormOutcome } from "~/modules/http.server";
 import { refusalKeys } from "~/modules/refusal";
+import { actorLabel } from "~/i18n/stored";
 
 /** What a finance form's action answered (see finance-action.server.ts). */
 export type FinanceResult = FormOutcome;
@@ -88,7 +89,7 @@ export function ChangeHistory({ changes }: { changes: { year: number | null; fie
             {changes.map((c, i) => (
               <tr key={`${c.changedAt}-${c.field}-${i}`}>
                 <td>{format.dateTime(c.changedAt)}</td>
-                <td>{c.changedBy}</td>
+                <td>{actorLabel(t, c.changedBy)}</td>
                 <td>{c.year ?? ""}</td>
                 <td>{t(`finance.fields.${c.field}`)}</td>
                 <td className={TEXT_FIELDS.has(c.field) ? undefined : "num"}>

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useFormat } from "~/i18n/useFormat";
 import { issueReason, type ImportOutcome } from "~/modules/imports/import-view";
 import { IssueTable } from "./IssueTable";
+import { actorLabel } from "~/i18n/stored";
 
 const NAMESPACE = "imports.errors";
 
@@ -106,7 +107,7 @@ export function ImportResult({ outcome }: { outcome: ImportOutcome }) {
           <p data-testid="import-duplicate">
             {t("imports.duplicate", {
               when: format.dateTime(outcome.duplicateOf.importedAt),
-              who: outcome.duplicateOf.importedBy,
+              who: actorLabel(t, outcome.duplicateOf.importedBy),
             })}{" "}
             <Link to={`/imports/batches/${outcome.duplicateOf.batchId}`}>{t("imports.viewEarlierBatch")}</Link>
           </p>
