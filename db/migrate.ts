@@ -20,6 +20,7 @@ import * as regionLagSummary from "./migrations/0018_region_lag_summary";
 import * as forecastCache from "./migrations/0019_forecast_cache";
 import * as reportCacheJson from "./migrations/0020_report_cache_json";
 import * as detailSummary from "./migrations/0021_detail_summary";
+import * as trackHealthAssessed from "./migrations/0022_track_health_assessed";
 import type { Database } from "./schema";
 
 /** Listed statically so the bundled server and the CLI run the same migrations. */
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   "0019_forecast_cache": forecastCache,
   "0020_report_cache_json": reportCacheJson,
   "0021_detail_summary": detailSummary,
+  "0022_track_health_assessed": trackHealthAssessed,
 };
 
 export function createMigrator(db: Kysely<Database>) {

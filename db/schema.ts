@@ -310,7 +310,8 @@ export interface RoadmapTrackTable {
   id: string;
   segment_key: string;
   municipality_code: string | null;
-  health: ColumnType<"on_track" | "at_risk" | "delayed", "on_track" | "at_risk" | "delayed" | undefined, "on_track" | "at_risk" | "delayed">;
+  /** Null until someone records a health (0022): a track nobody assessed is not on track. */
+  health: ColumnType<"on_track" | "at_risk" | "delayed" | null, "on_track" | "at_risk" | "delayed" | null | undefined, "on_track" | "at_risk" | "delayed" | null>;
   health_reason: string | null;
   end_state: ColumnType<string, string | undefined, string>;
   updated_by: string | null;

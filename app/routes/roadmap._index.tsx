@@ -1,4 +1,3 @@
-import { SEGMENTS } from "@jeugdregio/roadmap";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +10,7 @@ import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
 import { roadmapDashboard } from "~/modules/roadmap/roadmap-view.server";
 import { setTarget, thisMonth } from "~/modules/roadmap/roadmap.server";
+import { ROADMAP_SEGMENTS } from "~/modules/roadmap/segment-order";
 import { TARGET_METRICS } from "~/modules/roadmap/target-metrics";
 import { pageTitle } from "~/i18n/title";
 
@@ -54,6 +54,8 @@ export default function RoadmapDashboardPage() {
       <p className="hint" data-testid="figures-scope">
         {data.figuresScope.kind === "region" ? t("roadmap.figuresRegion") : t("roadmap.figuresMunicipality", { municipality: data.figuresScopeName })}
       </p>
+      <h2>{t("roadmap.cardsTitle")}</h2>
+      <p className="hint">{t("roadmap.statusHint")}</p>
       <div className="progress-cards">
         {data.cards.map((card) => (
           <SegmentProgressCard key={card.segment} card={card} />
@@ -67,7 +69,7 @@ export default function RoadmapDashboardPage() {
           <label>
             {t("roadmap.fields.segment")}
             <select name="segment">
-              {SEGMENTS.map((s) => (
+              {ROADMAP_SEGMENTS.map((s) => (
                 <option key={s} value={s}>
                   {t(`segments.columns.${s}`)}
                 </option>

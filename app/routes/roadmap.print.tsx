@@ -1,9 +1,9 @@
 import { todayInAmsterdam } from "@jeugdregio/format";
-import { SEGMENTS } from "@jeugdregio/roadmap";
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DataThrough } from "~/components/DataThrough";
+import { SEGMENT_COLUMNS } from "~/components/segments/columns";
 import { RoadmapTimeline, SegmentProgressCard, trackTitle } from "~/components/roadmap/RoadmapParts";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
@@ -54,7 +54,8 @@ export default function PrintReport() {
   const { reportDate, dashboard, table, latestReview, previousHeldOn, trackDecisions } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const format = useFormat();
-  const columns = [...SEGMENTS, "all"] as const;
+  // The columns of /segments, in its order (the total first, unassigned last), so the figures read alike.
+  const columns = SEGMENT_COLUMNS;
   return (
     <div className="print-report" data-testid="print-report">
       <p className="no-print actions">

@@ -1,4 +1,3 @@
-import { SEGMENTS } from "@jeugdregio/roadmap";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +5,7 @@ import { HealthBadge, RoadmapNotice, type RoadmapResult } from "~/components/roa
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
+import { ROADMAP_SEGMENTS } from "~/modules/roadmap/segment-order";
 import { recordReview, reviewHistory, RoadmapInputError, type ReviewEntryInput } from "~/modules/roadmap/roadmap.server";
 import { pageTitle } from "~/i18n/title";
 import { actorLabel } from "~/i18n/stored";
@@ -70,7 +70,7 @@ export default function ReviewsPage() {
             <input name="body" size={40} placeholder={t("roadmap.bodyExample")} />
           </label>
           <p className="hint">{t("roadmap.entryHint")}</p>
-          {SEGMENTS.map((segment) => {
+          {ROADMAP_SEGMENTS.map((segment) => {
             const earlier = entries.filter((e) => e.segment === segment);
             return (
               <fieldset key={segment} data-segment={segment}>

@@ -3,8 +3,8 @@ import { STEP_STATES } from "@jeugdregio/roadmap";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { HealthBadge, RoadmapNotice, type RoadmapResult } from "~/components/roadmap/RoadmapNotice";
-import { nowText } from "~/components/roadmap/RoadmapParts";
+import { RoadmapNotice, type RoadmapResult } from "~/components/roadmap/RoadmapNotice";
+import { nowText, TrackStatus } from "~/components/roadmap/RoadmapParts";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
@@ -46,10 +46,8 @@ export default function TrackPage() {
       <p>
         <Link to="/roadmap">{t("roadmap.backToDashboard")}</Link>
       </p>
-      <h1>
-        {title} <HealthBadge health={track.health} />
-      </h1>
-      {track.healthReason ? <p data-testid="health-reason">{track.healthReason}</p> : null}
+      <h1>{title}</h1>
+      <TrackStatus track={track} />
       <p className="hint">
         {t("roadmap.currentVsPlanned", {
           current: nowText(t, track),
@@ -147,7 +145,13 @@ export default function TrackPage() {
           <input type="hidden" name="intent" value="health" />
           <label>
             {t("roadmap.fields.health")}
-            <select name="health" defaultValue={track.health}>
+            <select name="health" defaultValue={track.health ?? ""}>
+              {/* Not a choice: a track stays "not assessed" until someone picks one of the three. */}
+              {track.health === null ? (
+                <option value="" disabled>
+                  {t("roadmap.health.not_assessed")}
+                </option>
+              ) : null}
               {(["on_track", "at_risk", "delayed"] as const).map((h) => (
                 <option key={h} value={h}>
                   {t(`roadmap.health.${h}`)}

@@ -155,7 +155,8 @@ describe("reviews", () => {
     }
     expect(await snapshot()).toEqual(before);
     expect((await post("steering", "/roadmap/reviews", REVIEWS_ROUTE, review)).body).toEqual({ ok: true, intent: "review" });
-    expect((await get("analyst", "/roadmap/tracks/hsj")).body).toMatch(/<h1>[^<]*<span class="health health-at_risk"[\s\S]*?Gunning loopt uit/);
+    // The recorded health right under the title (beside the plan's signals), with its reason.
+    expect((await get("analyst", "/roadmap/tracks/hsj")).body).toMatch(/<h1>[^<]*<\/h1><dl class="track-status" data-testid="status-hsj"><div><dt>Assessment<\/dt><dd><span class="health health-at_risk"[\s\S]*?Gunning loopt uit/);
     const dashboard = await get("groningenViewer", "/roadmap");
     expect(dashboard.body).toMatch(/data-testid="last-review-hsj"[\s\S]*?SOO 15 november 2024[\s\S]*?Planning HSJ met een maand verlengd/);
 
@@ -167,7 +168,7 @@ describe("reviews", () => {
     expect(history.body).toContain("Corrects the entry of SOO 15 november 2024.");
     expect((await get("analyst", "/roadmap")).body).toMatch(/data-testid="last-review-hsj"[\s\S]*?SOO 13 december 2024/);
     // The latest judgement is the regional track's health.
-    expect((await get("analyst", "/roadmap/tracks/hsj")).body).toMatch(/<h1>[^<]*<span class="health health-on_track"/);
+    expect((await get("analyst", "/roadmap/tracks/hsj")).body).toMatch(/<h1>[^<]*<\/h1><dl class="track-status" data-testid="status-hsj"><div><dt>Assessment<\/dt><dd><span class="health health-on_track"/);
   });
 
   it("refuses a review without a date or body, an unknown segment, or health without reason; nothing is recorded", async () => {

@@ -1,15 +1,16 @@
 import { Link } from "@remix-run/react";
 import { ParentSize } from "@visx/responsive";
 import { useTranslation } from "react-i18next";
-import { GanttChart, ganttHeight, type GanttTrack } from "~/components/charts/GanttChart";
+import { GanttChart, ganttHeight, GanttLegend, type GanttTrack } from "~/components/charts/GanttChart";
 import { useFormat } from "~/i18n/useFormat";
 import type { SegmentCard } from "~/modules/roadmap/roadmap-view.server";
 import type { RoadmapTrack } from "~/modules/roadmap/roadmap.server";
-import { HealthBadge } from "./RoadmapNotice";
+import { HealthBadge, SignalsBadge } from "./RoadmapNotice";
 
 type Serialized<T> = T extends (infer U)[] ? Serialized<U>[] : T extends object ? { [K in keyof T]: Serialized<T[K]> } : T;
 type Card = Serialized<SegmentCard>;
 type Track = Serialized<RoadmapTrack>;
+type Review = NonNullable<Card["lastReview"]>;
 
 export function trackTitle(t: (key: string) => string, track: Pick<Track, "segment" | "municipalityName">) {
   return track.municipalityName ? `${t(`segments.columns.${track.segment}`)}: ${track.municipalityName}` : t(`segments.columns.${track.segment}`);
@@ -47,13 +48,49 @@ export function RoadmapTimeline({ tracks, today }: { tracks: Track[]; today: str
               from="2024-01"
               to="2029-12"
               today={today}
-              labels={{ planned: t("roadmap.planned"), actual: t("roadmap.actual"), decision: t("roadmap.decision"), milestone: t("roadmap.milestone"), today: t("roadmap.today") }}
+              labels={{ actual: t("roadmap.actual"), decision: t("roadmap.decision"), milestone: t("roadmap.milestone"), today: t("roadmap.today") }}
               healthLabel={(h) => t(`roadmap.health.${h}`)}
             />
           )}
         </ParentSize>
       </div>
+      <GanttLegend
+        title={t("roadmap.legendTitle")}
+        bar={(style) => t(`roadmap.legend.${style}`)}
+        mark={(mark) => t(`roadmap.legend.${mark}`)}
+        healthTitle={t("roadmap.legendHealth")}
+        healthLabel={(h) => t(`roadmap.health.${h}`)}
+      />
     </section>
+  );
+}
+
+/**
+ * A track's recorded health and the plan's signals, side by side and apart: a review's "on track"
+ * is not overruled by late steps, and late steps are not hidden behind it. Where the health came
+ * from: the segment's last review when it says the same, else the track's page.
+ */
+export function TrackStatus({ track, lastReview }: { track: Track; lastReview?: Review | null }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const source =
+    track.health === null ? null : lastReview && lastReview.health === track.health ? t("roadmap.assessedIn", { body: lastReview.body, date: format.date(lastReview.heldOn) }) : t("roadmap.assessedOnTrack");
+  return (
+    <dl className="track-status" data-testid={`status-${track.id}`}>
+      <div>
+        <dt>{t("roadmap.assessment")}</dt>
+        <dd>
+          <HealthBadge health={track.health} /> {source ? <span className="meta">{source}</span> : null}
+          {track.healthReason ? <span className="health-reason" data-testid="health-reason"> {track.healthReason}</span> : null}
+        </dd>
+      </div>
+      <div>
+        <dt>{t("roadmap.planSignals")}</dt>
+        <dd>
+          <SignalsBadge signals={track.signals} />
+        </dd>
+      </div>
+    </dl>
   );
 }
 
@@ -63,19 +100,20 @@ export function SegmentProgressCard({ card }: { card: Card }) {
   const format = useFormat();
   const regional = card.tracks.find((track) => track.municipalityCode === null);
   return (
-    <article className="progress-card" data-testid={`card-${card.segment}`}>
-      <h3>
-        {t(`segments.columns.${card.segment}`)} {regional ? <HealthBadge health={regional.health} /> : null}
-      </h3>
+    // A card with one row per municipality takes the full width: its table needs it.
+    <article className={regional ? "progress-card" : "progress-card wide"} data-testid={`card-${card.segment}`}>
+      <h3>{t(`segments.columns.${card.segment}`)}</h3>
       {regional ? (
-        <p>
-          {t("roadmap.currentVsPlannedShort", {
-            current: nowText(t, regional),
-            planned: regional.planned ? t(`roadmap.steps.${regional.planned}`) : t("roadmap.notYetStarted"),
-          })}{" "}
-          {regional.warnings.length ? <span className="warning-count">{t("roadmap.warningCount", { count: regional.warnings.length })}</span> : null}{" "}
-          <Link to={`/roadmap/tracks/${regional.id}`}>{t("roadmap.openTrack")}</Link>
-        </p>
+        <>
+          <TrackStatus track={regional} lastReview={card.lastReview} />
+          <p>
+            {t("roadmap.currentVsPlannedShort", {
+              current: nowText(t, regional),
+              planned: regional.planned ? t(`roadmap.steps.${regional.planned}`) : t("roadmap.notYetStarted"),
+            })}{" "}
+            <Link to={`/roadmap/tracks/${regional.id}`}>{t("roadmap.openTrack")}</Link>
+          </p>
+        </>
       ) : (
         <div className="table-scroll">
         <table className="data compact">
@@ -84,7 +122,8 @@ export function SegmentProgressCard({ card }: { card: Card }) {
               <th scope="col">{t("roadmap.municipality")}</th>
               <th scope="col">{t("roadmap.current")}</th>
               <th scope="col">{t("roadmap.plannedNow")}</th>
-              <th scope="col">{t("roadmap.fields.health")}</th>
+              <th scope="col">{t("roadmap.assessment")}</th>
+              <th scope="col">{t("roadmap.planSignals")}</th>
             </tr>
           </thead>
           <tbody>
@@ -95,9 +134,11 @@ export function SegmentProgressCard({ card }: { card: Card }) {
                 </th>
                 <td>{nowText(t, track)}</td>
                 <td>{track.planned ? t(`roadmap.steps.${track.planned}`) : t("roadmap.notYetStarted")}</td>
-                <td>
+                <td data-assessment>
                   <HealthBadge health={track.health} />
-                  {track.warnings.length ? <span className="warning-count"> {t("roadmap.warningCount", { count: track.warnings.length })}</span> : null}
+                </td>
+                <td data-signals-cell>
+                  <SignalsBadge signals={track.signals} />
                 </td>
               </tr>
             ))}

@@ -60,7 +60,8 @@ export function roadmapRows(roadmap: Awaited<ReturnType<typeof roadmapJson>>) {
       track: t.id,
       segment: t.segment,
       municipality_code: t.municipality_code ?? "",
-      health: t.health,
+      // Empty: nobody has assessed the track (the JSON says null).
+      health: t.health ?? "",
       step: s.step,
       planned_start: s.planned_start,
       planned_end: s.planned_end,

@@ -1,6 +1,6 @@
 import { canEditTrack, disclosureFor } from "@jeugdregio/access";
 import { protectSegmentTable } from "@jeugdregio/metrics";
-import { SEGMENTS, targetMet, type Month } from "@jeugdregio/roadmap";
+import { targetMet, type Month } from "@jeugdregio/roadmap";
 import Decimal from "decimal.js";
 import { todayInAmsterdam } from "@jeugdregio/format";
 import type { RequestAccess } from "~/modules/access/access.server";
@@ -8,6 +8,7 @@ import { dataThrough } from "~/modules/figures/data-through.server";
 import type { RequestAsOf } from "~/modules/reports/as-of-view.server";
 import { segmentReport, yearsWithData, type ReportScope } from "~/modules/reports/segment-report.server";
 import { latestPerSegment, loadRoadmap, reviewHistory, type ReviewEntry, type RoadmapTrack } from "./roadmap.server";
+import { ROADMAP_SEGMENTS } from "./segment-order";
 import type { TargetMetric } from "./target-metrics";
 
 export interface SegmentMovement {
@@ -73,7 +74,7 @@ export async function roadmapDashboard(access: RequestAccess, today: Month, asOf
     const latest = latestPerSegment(reviews);
     // The figures under the disclosure rule: a target on a hidden count shows no actual either.
     const disclosure = disclosureFor(access.user, figuresScope);
-    const cards = SEGMENTS.map((segment): SegmentCard => {
+    const cards = ROADMAP_SEGMENTS.map((segment): SegmentCard => {
       const movement = reports.map((report) => {
         const figures = protectSegmentTable(report.segments, disclosure)[segment];
         const total = new Decimal(report.segments.all.spending);

@@ -5,12 +5,14 @@ import {
   PROCESS_STEPS,
   recomputePlan,
   SEGMENTS,
+  trackSignals,
   trackWarnings,
   validateHealth,
   validateTrackStep,
   type Health,
   type Month,
   type ProcessStepKey,
+  type TrackSignals,
   type TrackStep,
 } from "@jeugdregio/roadmap";
 import { parseDate } from "@jeugdregio/catalog";
@@ -21,6 +23,7 @@ import { FieldRefusal } from "~/modules/http.server";
 import type { Actor } from "~/modules/access/actor";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import Decimal from "decimal.js";
+import { segmentRank } from "./segment-order";
 import { TARGET_METRICS } from "./target-metrics";
 
 /**
@@ -38,7 +41,8 @@ export interface RoadmapTrack {
   segment: string;
   municipalityCode: string | null;
   municipalityName: string | null;
-  health: Health;
+  /** What someone recorded (a review, or the track's owner); null: nobody has assessed the track yet. */
+  health: Health | null;
   healthReason: string | null;
   endState: Month;
   updatedBy: string | null;
@@ -47,6 +51,8 @@ export interface RoadmapTrack {
   decisions: { id: number; month: Month; description: string; recordedBy: string; recordedAt: string }[];
   milestones: { month: Month; kind: string; label: string | null }[];
   warnings: ReturnType<typeof trackWarnings>;
+  /** What the plan itself says (late steps, cannot finish by the end state): shown beside the health, never merged into it. */
+  signals: TrackSignals;
   current: ProcessStepKey | null;
   planned: ProcessStepKey | null;
 }
@@ -56,21 +62,21 @@ export function thisMonth(now = new Date()): Month {
   return monthInAmsterdam(now);
 }
 
-/** Every track, recomputed, with warnings as of `today`; basishulp tracks after the regional ones. */
+/** Every track, recomputed, with warnings as of `today`; basishulp tracks after the regional ones, which are in the segment table's column order. */
 export async function loadRoadmap(trx: ScopedTransaction, today: Month): Promise<RoadmapTrack[]> {
   const [tracks, steps, decisions, milestones] = await Promise.all([
     trx
       .selectFrom("roadmap_track")
       .leftJoin("municipality", "municipality.code", "roadmap_track.municipality_code")
       .innerJoin("segment", "segment.key", "roadmap_track.segment_key")
-      .select(["roadmap_track.id", "roadmap_track.segment_key", "roadmap_track.municipality_code", "municipality.name as municipality_name", "roadmap_track.health", "roadmap_track.health_reason", "roadmap_track.end_state", "roadmap_track.updated_by", "segment.sort_order"])
+      .select(["roadmap_track.id", "roadmap_track.segment_key", "roadmap_track.municipality_code", "municipality.name as municipality_name", "roadmap_track.health", "roadmap_track.health_reason", "roadmap_track.end_state", "roadmap_track.updated_by"])
       .execute(),
     trx.selectFrom("roadmap_step").selectAll().execute(),
     trx.selectFrom("roadmap_decision").selectAll().orderBy("month").orderBy("id").execute(),
     trx.selectFrom("roadmap_milestone").selectAll().orderBy("month").execute(),
   ]);
   const order = (key: string) => PROCESS_STEPS.indexOf(key as ProcessStepKey);
-  tracks.sort((a, b) => Number(a.segment_key === "basishulp") - Number(b.segment_key === "basishulp") || a.sort_order - b.sort_order || (a.municipality_name ?? "").localeCompare(b.municipality_name ?? ""));
+  tracks.sort((a, b) => Number(a.segment_key === "basishulp") - Number(b.segment_key === "basishulp") || segmentRank(a.segment_key) - segmentRank(b.segment_key) || (a.municipality_name ?? "").localeCompare(b.municipality_name ?? ""));
   return tracks.map((track) => {
     const baseline: TrackStep[] = steps
       .filter((s) => s.track_id === track.id)
@@ -96,6 +102,7 @@ export async function loadRoadmap(trx: ScopedTransaction, today: Month): Promise
       decisions: own.map((d) => ({ id: Number(d.id), month: d.month, description: d.description, recordedBy: d.recorded_by, recordedAt: new Date(d.recorded_at).toISOString() })),
       milestones: milestones.filter((m) => m.track_id === track.id).map((m) => ({ month: m.month, kind: m.kind, label: m.label })),
       warnings,
+      signals: trackSignals(warnings),
       current: currentStep(plan.steps),
       planned: plannedStepAt(plan.steps, today),
     };

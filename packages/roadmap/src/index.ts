@@ -4,3 +4,4 @@ export * from "./plan";
 export * from "./status";
 export * from "./validate";
 export * from "./target";
+export * from "./signals";
