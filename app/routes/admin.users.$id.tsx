@@ -9,6 +9,7 @@ import { notFound } from "~/modules/http.server";
 import { findUser, resetPassword, setUserDisabled, updateUser, UserError } from "~/modules/users/users.server";
 import { pageTitle } from "~/i18n/title";
 import { refusalKeys } from "~/modules/refusal";
+import { UserField, UserFields, useUserFieldErrors } from "~/components/users/UserFields";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,6 +45,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       displayName: user.display_name,
       role: user.role,
       municipalityCode: user.municipality_code ?? "",
+      language: user.language ?? "",
       disabledAt: user.disabled_at ? new Date(user.disabled_at).toISOString() : null,
     },
     notice: done && Object.hasOwn(NOTICES, done) ? NOTICES[done as keyof typeof NOTICES] : null,
@@ -73,6 +75,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     displayName: text(form, "displayName"),
     role: text(form, "role"),
     municipalityCode: text(form, "municipalityCode"),
+    language: text(form, "language"),
   };
   try {
     const done = await access.run(async (trx): Promise<keyof typeof NOTICES> => {
@@ -95,7 +98,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (error.kind === "not_found") throw notFound();
     // Entered values go back to the edit form; a password never does.
     return json(
-      { intent, error: { code: error.code, field: error.field }, values: intent === "update" ? values : null },
+      { intent, error: { code: error.code, field: error.field }, issues: error.issues, values: intent === "update" ? values : null },
       { status: error.status },
     );
   }
@@ -111,28 +114,11 @@ export default function EditUser() {
   const busy = navigation.state === "submitting";
   const values = actionData?.values ?? user;
 
-  /** The translated error if it belongs to this form (and field); ids are unique per form. */
+  /** The translated errors of one of the page's forms, per field ("form" for the form as a whole). */
+  const updateErrors = useUserFieldErrors(actionData?.intent === "update" ? actionData.issues : undefined);
+  const resetErrors = useUserFieldErrors(actionData?.intent === "reset" ? actionData.issues : undefined);
   const errorFor = (intent: string, field: string | null) =>
     actionData && actionData.intent === intent && actionData.error.field === field ? t(refusalKeys("users", { code: actionData.error.code })) : null;
-  /** Name, error state and descriptions of a control; hints and errors sit outside the label, so they are read once. */
-  const fieldProps = (intent: string, field: string, ...hints: string[]) => {
-    const invalid = Boolean(errorFor(intent, field));
-    const describedBy = [invalid ? `${intent}-${field}-error` : null, ...hints].filter(Boolean).join(" ");
-    return {
-      name: field,
-      "aria-invalid": invalid || undefined,
-      "aria-describedby": describedBy || undefined,
-      autoFocus: invalid || undefined,
-    };
-  };
-  const fieldError = (intent: string, field: string) => {
-    const message = errorFor(intent, field);
-    return message ? (
-      <div className="message error" id={`${intent}-${field}-error`} role="alert">
-        {message}
-      </div>
-    ) : null;
-  };
   const statusIntent = user.disabledAt ? "enable" : "disable";
   const statusError = errorFor("disable", null) ?? errorFor("enable", null);
 
@@ -151,60 +137,7 @@ export default function EditUser() {
       {/* Re-mounted after every answer: defaults follow the saved record, passwords start empty. */}
       <Form method="post" className="stacked" noValidate key={`update-${location.key}`}>
         <input type="hidden" name="intent" value="update" />
-        <div>
-          <label>
-            {t("users.email")}
-            <input type="email" autoComplete="off" required defaultValue={values.email} {...fieldProps("update", "email")} />
-          </label>
-          {fieldError("update", "email")}
-        </div>
-        <div>
-          <label>
-            {t("users.displayName")}
-            <input
-              type="text"
-              autoComplete="off"
-              required
-              maxLength={200}
-              defaultValue={values.displayName}
-              {...fieldProps("update", "displayName")}
-            />
-          </label>
-          {fieldError("update", "displayName")}
-        </div>
-        <div>
-          <label>
-            {t("users.role")}
-            <select required defaultValue={values.role} {...fieldProps("update", "role", "role-hint")}>
-              {roles.map((role) => (
-                <option key={role} value={role}>
-                  {t(`roles.${role}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div className="hint" id="role-hint">
-            {t("users.roleChangeHint")}
-          </div>
-          {fieldError("update", "role")}
-        </div>
-        <div>
-          <label>
-            {t("users.municipality")}
-            <select defaultValue={values.municipalityCode} {...fieldProps("update", "municipalityCode", "municipality-hint")}>
-              <option value="">{t("users.municipalityNone")}</option>
-              {municipalities.map((m) => (
-                <option key={m.code} value={m.code}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div className="hint" id="municipality-hint">
-            {t("users.municipalityHint")}
-          </div>
-          {fieldError("update", "municipalityCode")}
-        </div>
+        <UserFields idPrefix="update-" values={values} errors={updateErrors} roles={roles} municipalities={municipalities} roleHint={t("users.roleChangeHint")} />
         <div>
           <button type="submit" className="primary" disabled={busy}>
             {t("users.save")}
@@ -243,22 +176,17 @@ export default function EditUser() {
         <h2 id="reset-title">{t("users.resetPassword")}</h2>
         <Form method="post" className="stacked" noValidate key={`reset-${location.key}`}>
           <input type="hidden" name="intent" value="reset" />
-          <div>
-            <label>
-              {t("users.newPassword")}
-              <input
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={minPasswordLength}
-                {...fieldProps("reset", "password", "reset-password-hint")}
-              />
-            </label>
-            <div className="hint" id="reset-password-hint">
-              {t("users.passwordHint", { min: minPasswordLength })}
-            </div>
-            {fieldError("reset", "password")}
-          </div>
+          <UserField
+            field="password"
+            idPrefix="reset-"
+            label={t("users.newPassword")}
+            error={resetErrors.password}
+            hint={t("users.passwordHint", { min: minPasswordLength })}
+            hintId="reset-password-hint"
+            autoFocus
+          >
+            {(props) => <input type="password" autoComplete="new-password" required minLength={minPasswordLength} {...props} />}
+          </UserField>
           <div>
             <button type="submit" className="primary" disabled={busy}>
               {t("users.resetPassword")}

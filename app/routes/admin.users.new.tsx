@@ -6,7 +6,7 @@ import { requireAccess } from "~/modules/access/access.server";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password.server";
 import { createUser, UserError } from "~/modules/users/users.server";
 import { pageTitle } from "~/i18n/title";
-import { refusalKeys } from "~/modules/refusal";
+import { UserField, UserFields, useUserFieldErrors } from "~/components/users/UserFields";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => [t("users.new")]);
 
@@ -32,6 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     displayName: text(form, "displayName"),
     role: text(form, "role"),
     municipalityCode: text(form, "municipalityCode"),
+    language: text(form, "language"),
   };
   const actor = access.actor;
   try {
@@ -41,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     // The password is never sent back.
-    return json({ error: { code: error.code, field: error.field }, values }, { status: error.status });
+    return json({ error: { code: error.code, field: error.field }, issues: error.issues, values }, { status: error.status });
   }
   return redirect("/admin/users?created=1");
 }
@@ -52,28 +53,8 @@ export default function NewUser() {
   const navigation = useNavigation();
   const location = useLocation();
   const { t } = useTranslation();
-  const values = actionData?.values;
-  const error = actionData?.error;
-  const errorFor = (field: string) => (error && (error.field ?? "form") === field ? t(refusalKeys("users", { code: error.code })) : null);
-  /** Name, error state and descriptions of a control; hints and errors sit outside the label, so they are read once. */
-  const fieldProps = (field: string, ...hints: string[]) => {
-    const invalid = Boolean(errorFor(field));
-    const describedBy = [invalid ? `${field}-error` : null, ...hints].filter(Boolean).join(" ");
-    return {
-      name: field,
-      "aria-invalid": invalid || undefined,
-      "aria-describedby": describedBy || undefined,
-      autoFocus: invalid || undefined,
-    };
-  };
-  const fieldError = (field: string) => {
-    const message = errorFor(field);
-    return message ? (
-      <div className="message error" id={`${field}-error`} role="alert">
-        {message}
-      </div>
-    ) : null;
-  };
+  // Every refused field at once, each at its field.
+  const errors = useUserFieldErrors(actionData?.issues);
 
   return (
     <>
@@ -81,83 +62,25 @@ export default function NewUser() {
         <Link to="/admin/users">{t("users.backToList")}</Link>
       </p>
       <h1>{t("users.new")}</h1>
-      {errorFor("form") ? (
+      {errors.form ? (
         <p className="message error" role="alert">
-          {errorFor("form")}
+          {errors.form}
         </p>
       ) : null}
       {/* Re-mounted after every answer: the password field starts empty again. */}
       <Form method="post" className="stacked" noValidate key={location.key}>
-        <div>
-          <label>
-            {t("users.email")}
-            <input type="email" autoComplete="off" required defaultValue={values?.email ?? ""} {...fieldProps("email")} />
-          </label>
-          {fieldError("email")}
-        </div>
-        <div>
-          <label>
-            {t("users.displayName")}
-            <input
-              type="text"
-              autoComplete="off"
-              required
-              maxLength={200}
-              defaultValue={values?.displayName ?? ""}
-              {...fieldProps("displayName")}
-            />
-          </label>
-          {fieldError("displayName")}
-        </div>
-        <div>
-          <label>
-            {t("users.role")}
-            <select required defaultValue={values?.role ?? ""} {...fieldProps("role")}>
-              <option value="" disabled>
-                {t("users.chooseRole")}
-              </option>
-              {roles.map((role) => (
-                <option key={role} value={role}>
-                  {t(`roles.${role}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          {fieldError("role")}
-        </div>
-        <div>
-          <label>
-            {t("users.municipality")}
-            <select defaultValue={values?.municipalityCode ?? ""} {...fieldProps("municipalityCode", "municipality-hint")}>
-              <option value="">{t("users.municipalityNone")}</option>
-              {municipalities.map((m) => (
-                <option key={m.code} value={m.code}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div className="hint" id="municipality-hint">
-            {t("users.municipalityHint")}
-          </div>
-          {fieldError("municipalityCode")}
-        </div>
-        <div>
-          <label>
-            {t("users.password")}
-            <input
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={minPasswordLength}
-              {...fieldProps("password", "password-hint")}
-            />
-          </label>
-          <div className="hint" id="password-hint">
-            {t("users.passwordHint", { min: minPasswordLength })}
-          </div>
-          {fieldError("password")}
-        </div>
+        <UserFields idPrefix="" values={actionData?.values} errors={errors} roles={roles} municipalities={municipalities} chooseRole />
+        <UserField
+          field="password"
+          idPrefix=""
+          label={t("users.password")}
+          error={errors.password}
+          hint={t("users.passwordHint", { min: minPasswordLength })}
+          hintId="password-hint"
+          autoFocus={Object.keys(errors).length === 1}
+        >
+          {(props) => <input type="password" autoComplete="new-password" required minLength={minPasswordLength} {...props} />}
+        </UserField>
         <div>
           <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
             {t("users.create")}

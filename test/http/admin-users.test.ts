@@ -201,6 +201,55 @@ describe("creating a user", () => {
   });
 });
 
+describe("every refused field at once, and the language", () => {
+  it("shows every refused field in one answer, each message at its field, and stores nothing", async () => {
+    const admin = await as("admin");
+    const before = await allUsers();
+    const response = await admin.post(
+      "/admin/users/new",
+      newUserForm({ email: "not-an-address", displayName: "   ", role: "rigg_analyst", municipalityCode: "GM0014", language: "de", password: "short-pw" }),
+    );
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    for (const [field, message] of [
+      ["email", "Vul een geldig e-mailadres in."],
+      ["displayName", "Vul een naam in."],
+      ["municipalityCode", "Deze rol hoort niet bij een gemeente."],
+      ["language", "Kies Nederlands of Engels."],
+      ["password", "Het wachtwoord is te kort."],
+    ]) {
+      expect(html, field).toContain(message);
+      expect(html, field).toContain(`id="${field}-error"`);
+      expect(html, field).toMatch(new RegExp(`name="${field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*name="${field}"`));
+    }
+    expect(await allUsers()).toEqual(before);
+  });
+
+  it("lets an admin set a new user's language, which the new user's pages then speak, and change it later", async () => {
+    const admin = await as("admin");
+    const form = await (await admin.get("/admin/users/new")).text();
+    expect(form).toMatch(/<select[^>]*name="language"/);
+    const created = await admin.post("/admin/users/new", newUserForm({ email: "english@groningen.test", language: "en" }));
+    expect(created.status).toBe(302);
+    const stored = await userByEmail("english@groningen.test");
+    expect(stored?.language).toBe("en");
+    const newcomer = browser();
+    expect((await newcomer.logIn("english@groningen.test", "a-long-enough-password")).status).toBe(302);
+    expect(await (await newcomer.get("/")).text()).toContain('lang="en"');
+    // Back to "as the browser" on the edit form.
+    const edited = await admin.post(`/admin/users/${stored!.id}`, {
+      intent: "update",
+      email: "english@groningen.test",
+      displayName: "Nina Nieuw",
+      role: "municipal_editor",
+      municipalityCode: "GM0014",
+      language: "",
+    });
+    expect(edited.status).toBe(302);
+    expect((await userByEmail("english@groningen.test"))?.language).toBeNull();
+  });
+});
+
 describe("editing a user", () => {
   it("shows the edit form with the stored values", async () => {
     const admin = await as("admin");

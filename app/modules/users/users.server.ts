@@ -7,6 +7,7 @@ import { revokeSessionsOf } from "~/modules/auth/session.server";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import type { Actor } from "~/modules/access/actor";
 import { Refusal } from "~/modules/refusal";
+import { isLanguage, type Language } from "~/i18n/config";
 
 /**
  * Account management for admins (UI) and operators (CLI). Every change is
@@ -24,13 +25,26 @@ export type UserErrorCode =
   | "password_too_short"
   | "not_found"
   | "cannot_disable_self"
-  | "cannot_change_own_role";
+  | "cannot_change_own_role"
+  | "invalid_language";
 
-/** A user not saved: one of the refusals (~/modules/refusal); an unknown id is "not found", the rest bad input (400, the form again). */
+/** One refused field of a user form. */
+export interface UserIssue {
+  code: UserErrorCode;
+  field: string | null;
+}
+
+/**
+ * A user not saved: one of the refusals (~/modules/refusal); an unknown id is "not found", the
+ * rest bad input (400, the form again). `issues` holds every refused field at once (the first is
+ * the error's own code and field), so a form shows them all in one answer.
+ */
 export class UserError extends Refusal {
   declare readonly code: UserErrorCode;
-  constructor(code: UserErrorCode, field: string | null = null) {
+  readonly issues: readonly UserIssue[];
+  constructor(code: UserErrorCode, field: string | null = null, issues: readonly UserIssue[] = [{ code, field }]) {
     super(code === "not_found" ? "not_found" : "invalid", code, field, {}, code);
+    this.issues = issues;
   }
 }
 
@@ -44,24 +58,34 @@ export interface UserInput {
   displayName: string;
   role: string;
   municipalityCode: string | null;
+  /** The account's language ('nl', 'en'), or empty/null to follow the browser; absent leaves it as it is. */
+  language?: string | null;
 }
 
-async function validate(trx: ScopedTransaction, input: UserInput) {
+/** Every problem of the input at once (not the first only), each with its field. */
+async function validate(trx: ScopedTransaction, input: UserInput, password?: string) {
+  const issues: UserIssue[] = [];
+  const refuse = (code: UserErrorCode, field: string) => issues.push({ code, field });
   const email = EMAIL.safeParse(input.email);
-  if (!email.success) throw new UserError("invalid_email", "email");
+  if (!email.success) refuse("invalid_email", "email");
   const displayName = input.displayName.trim();
-  if (!displayName || textProblem(displayName, { max: 200 }) !== null) throw new UserError("invalid_name", "displayName");
-  if (!(ROLES as readonly string[]).includes(input.role)) throw new UserError("invalid_role", "role");
-  const role = input.role as Role;
+  if (!displayName || textProblem(displayName, { max: 200 }) !== null) refuse("invalid_name", "displayName");
+  const role = (ROLES as readonly string[]).includes(input.role) ? (input.role as Role) : null;
+  if (!role) refuse("invalid_role", "role");
   const municipalityCode = input.municipalityCode?.trim() || null;
-  if (isMunicipalRole(role) && !municipalityCode) throw new UserError("municipality_required", "municipalityCode");
-  if (!isMunicipalRole(role) && municipalityCode) throw new UserError("municipality_not_allowed", "municipalityCode");
-  if (municipalityCode) {
-    if (!/^GM\d{4}$/.test(municipalityCode)) throw new UserError("unknown_municipality", "municipalityCode");
-    const known = await trx.selectFrom("municipality").select("code").where("code", "=", municipalityCode).executeTakeFirst();
-    if (!known) throw new UserError("unknown_municipality", "municipalityCode");
+  if (role && isMunicipalRole(role) && !municipalityCode) refuse("municipality_required", "municipalityCode");
+  else if (role && !isMunicipalRole(role) && municipalityCode) refuse("municipality_not_allowed", "municipalityCode");
+  else if (municipalityCode) {
+    const known = /^GM\d{4}$/.test(municipalityCode)
+      ? await trx.selectFrom("municipality").select("code").where("code", "=", municipalityCode).executeTakeFirst()
+      : undefined;
+    if (!known) refuse("unknown_municipality", "municipalityCode");
   }
-  return { email: email.data, displayName, role, municipalityCode };
+  const language = input.language === undefined ? undefined : input.language?.trim() || null;
+  if (language && !isLanguage(language)) refuse("invalid_language", "language");
+  if (password !== undefined && password.length < MIN_PASSWORD_LENGTH) refuse("password_too_short", "password");
+  if (issues.length) throw new UserError(issues[0]!.code, issues[0]!.field, issues);
+  return { email: email.data!, displayName, role: role!, municipalityCode, language: language as Language | null | undefined };
 }
 
 function checkPassword(password: string) {
@@ -116,8 +140,7 @@ async function emailTakenOnConflict<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export async function createUser(trx: ScopedTransaction, actor: Actor, input: UserInput & { password: string }) {
-  const valid = await validate(trx, input);
-  checkPassword(input.password);
+  const valid = await validate(trx, input, input.password);
   const taken = await trx.selectFrom("app_user").select("id").where("email", "=", valid.email).executeTakeFirst();
   if (taken) throw new UserError("email_taken", "email");
   const passwordHash = await hashPassword(input.password);
@@ -129,7 +152,7 @@ export async function createUser(trx: ScopedTransaction, actor: Actor, input: Us
       role: valid.role,
       municipality_code: valid.municipalityCode,
       password_hash: passwordHash,
-      language: null,
+      language: valid.language ?? null,
       disabled_at: null,
     })
     .returning(["id", "email"])
@@ -162,6 +185,7 @@ export async function updateUser(trx: ScopedTransaction, actor: Actor, id: strin
       display_name: valid.displayName,
       role: valid.role,
       municipality_code: valid.municipalityCode,
+      ...(valid.language === undefined ? {} : { language: valid.language }),
       updated_at: new Date(),
     })
     .where("id", "=", before.id)
