@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TableScroll } from "~/components/TableScroll";
 import { requireAccess } from "~/modules/access/access.server";
 import { listUsers } from "~/modules/users/users.server";
 import { pageTitle } from "~/i18n/title";
@@ -45,30 +46,32 @@ export default function Users() {
       <p>
         <Link to="/admin/users/new">{t("users.new")}</Link>
       </p>
-      <table data-testid="users">
-        <thead>
-          <tr>
-            <th scope="col">{t("users.email")}</th>
-            <th scope="col">{t("users.displayName")}</th>
-            <th scope="col">{t("users.role")}</th>
-            <th scope="col">{t("users.municipality")}</th>
-            <th scope="col">{t("users.status")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((user) => (
-            <tr key={user.id}>
-              <th scope="row">
-                <Link to={`/admin/users/${user.id}`}>{user.email}</Link>
-              </th>
-              <td>{user.displayName}</td>
-              <td>{t(`roles.${user.role}`)}</td>
-              <td>{user.municipalityName ?? t("users.municipalityNone")}</td>
-              <td>{user.disabled ? t("users.disabled") : t("users.active")}</td>
+      <TableScroll label={t("users.title")}>
+        <table data-testid="users">
+          <thead>
+            <tr>
+              <th scope="col">{t("users.email")}</th>
+              <th scope="col">{t("users.displayName")}</th>
+              <th scope="col">{t("users.role")}</th>
+              <th scope="col">{t("users.municipality")}</th>
+              <th scope="col">{t("users.status")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id}>
+                <th scope="row">
+                  <Link to={`/admin/users/${user.id}`}>{user.email}</Link>
+                </th>
+                <td>{user.displayName}</td>
+                <td>{t(`roles.${user.role}`)}</td>
+                <td>{user.municipalityName ?? t("users.municipalityNone")}</td>
+                <td>{user.disabled ? t("users.disabled") : t("users.active")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </>
   );
 }

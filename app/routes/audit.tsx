@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TableScroll } from "~/components/TableScroll";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { pageTitle } from "~/i18n/title";
@@ -28,30 +29,32 @@ export default function AuditLog() {
   return (
     <>
       <h1>{t("audit.title")}</h1>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t("audit.when")}</th>
-            <th scope="col">{t("audit.who")}</th>
-            <th scope="col">{t("audit.action")}</th>
-            <th scope="col">{t("audit.outcome")}</th>
-            <th scope="col">{t("audit.subject")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.id}>
-              <td>{format.dateTime(event.occurred_at)}</td>
-              <td>{actorLabel(t, event.actor_label)}</td>
-              <td>
-                {actionLabel(t, event.action)}
-              </td>
-              <td>{t(`audit.${event.outcome}`)}</td>
-              <td>{event.subject}</td>
+      <TableScroll label={t("audit.title")}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("audit.when")}</th>
+              <th scope="col">{t("audit.who")}</th>
+              <th scope="col">{t("audit.action")}</th>
+              <th scope="col">{t("audit.outcome")}</th>
+              <th scope="col">{t("audit.subject")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {events.map((event) => (
+              <tr key={event.id}>
+                <td>{format.dateTime(event.occurred_at)}</td>
+                <td>{actorLabel(t, event.actor_label)}</td>
+                <td>
+                  {actionLabel(t, event.action)}
+                </td>
+                <td>{t(`audit.${event.outcome}`)}</td>
+                <td>{event.subject}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </>
   );
 }

@@ -6,6 +6,7 @@ import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
 import { AsOfField } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
+import { TableScroll } from "~/components/TableScroll";
 import { YearSelect } from "~/components/filters/FilterFields";
 import { WaterfallChart } from "~/components/charts/WaterfallChart";
 import { MonitorChart } from "~/components/charts/MonitorChart";
@@ -85,29 +86,31 @@ function Computation({ outcome, title, testId }: { outcome: BudgetOutcome; title
           )}
         </ParentSize>
       </div>
-      <table className="data">
-        <caption>{t("budgets.waterfall")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("budgets.step")}</th>
-            <th scope="col">{t("budgets.input")}</th>
-            <th scope="col">{t("budgets.amount")}</th>
-            <th scope="col">{t("budgets.source")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {outcome.steps.map((s) => (
-            <tr key={s.key} data-step={s.key}>
-              <th scope="row">{t(`budgets.steps.${s.key}`)}</th>
-              <td className="num">{stepInput(s.key, s.input)}</td>
-              <td className="num" data-amount>
-                {format.money(s.amount)}
-              </td>
-              <td>{s.sources.map((ref) => t(`budgets.sources.${ref.key}`, sourceParams(t, ref.params))).join("; ")}</td>
+      <TableScroll labelledBy="waterfall-caption">
+        <table className="data">
+          <caption id="waterfall-caption">{t("budgets.waterfall")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("budgets.step")}</th>
+              <th scope="col">{t("budgets.input")}</th>
+              <th scope="col">{t("budgets.amount")}</th>
+              <th scope="col">{t("budgets.source")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {outcome.steps.map((s) => (
+              <tr key={s.key} data-step={s.key}>
+                <th scope="row">{t(`budgets.steps.${s.key}`)}</th>
+                <td className="num">{stepInput(s.key, s.input)}</td>
+                <td className="num" data-amount>
+                  {format.money(s.amount)}
+                </td>
+                <td>{s.sources.map((ref) => t(`budgets.sources.${ref.key}`, sourceParams(t, ref.params))).join("; ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>
   );
 }
@@ -124,40 +127,42 @@ function YearlyParameters({ data, result }: { data: ReturnType<typeof useLoaderD
       {data.parameters.length === 0 ? (
         <p>{t("budgets.noParameters")}</p>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">{t("budgets.year")}</th>
-              <th scope="col">{t("finance.fields.scope_share")}</th>
-              <th scope="col">{t("finance.fields.expected_development")}</th>
-              <th scope="col">{t("finance.fields.manual_base")}</th>
-              <th scope="col">{t("finance.fields.structural_adjustment")}</th>
-              {[1, 2, 3, 4].map((q) => (
-                <th scope="col" key={q}>
-                  {t(`finance.fields.realised_q${q}`)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.parameters.map((p) => (
-              <tr key={p.year} data-year={p.year}>
-                <th scope="row">{p.year}</th>
-                <td className="num">{format.percent(p.scope_share, 1)}</td>
-                <td className="num">{p.expected_development === null ? "" : format.percent(p.expected_development, 2)}</td>
-                <td className="num" title={p.manual_base_reason ?? undefined}>
-                  {p.manual_base === null ? "" : format.money(p.manual_base)}
-                </td>
-                <td className="num">{format.money(p.structural_adjustment)}</td>
-                {p.realised.map((q, i) => (
-                  <td className="num" key={i} data-quarter={i + 1}>
-                    {q === null ? "" : format.money(q)}
-                  </td>
+        <TableScroll labelledBy="parameters-title">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">{t("budgets.year")}</th>
+                <th scope="col">{t("finance.fields.scope_share")}</th>
+                <th scope="col">{t("finance.fields.expected_development")}</th>
+                <th scope="col">{t("finance.fields.manual_base")}</th>
+                <th scope="col">{t("finance.fields.structural_adjustment")}</th>
+                {[1, 2, 3, 4].map((q) => (
+                  <th scope="col" key={q}>
+                    {t(`finance.fields.realised_q${q}`)}
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.parameters.map((p) => (
+                <tr key={p.year} data-year={p.year}>
+                  <th scope="row">{p.year}</th>
+                  <td className="num">{format.percent(p.scope_share, 1)}</td>
+                  <td className="num">{p.expected_development === null ? "" : format.percent(p.expected_development, 2)}</td>
+                  <td className="num" title={p.manual_base_reason ?? undefined}>
+                    {p.manual_base === null ? "" : format.money(p.manual_base)}
+                  </td>
+                  <td className="num">{format.money(p.structural_adjustment)}</td>
+                  {p.realised.map((q, i) => (
+                    <td className="num" key={i} data-quarter={i + 1}>
+                      {q === null ? "" : format.money(q)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {data.canWrite ? (
         <div className="finance-forms">
@@ -291,59 +296,63 @@ export default function BudgetPage() {
             {t("budgets.providersHidden")}
           </p>
         ) : data.monitor.perProvider.length ? (
-          <table className="data" data-testid="monitor-providers">
-            <caption>{t("budgets.perProvider")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("budgets.provider")}</th>
-                <th scope="col">{t("budgets.spending")}</th>
-                <th scope="col">{t("budgets.afterClosing")}</th>
-                <th scope="col">{t("budgets.clients")}</th>
-                <th scope="col">{t("budgets.lastMonth")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.monitor.perProvider.map((p) => (
-                <tr key={p.provider_code}>
-                  <th scope="row">{p.provider_name}</th>
-                  <td className="num">{format.money(p.spending)}</td>
-                  <td className="num">{format.money(p.spending_after_closing)}</td>
-                  <td className="num">{p.clients === null ? t("segments.fewerThan5") : format.number(p.clients)}</td>
-                  <td>{p.last_month}</td>
+          <TableScroll labelledBy="monitor-providers-caption">
+            <table className="data" data-testid="monitor-providers">
+              <caption id="monitor-providers-caption">{t("budgets.perProvider")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("budgets.provider")}</th>
+                  <th scope="col">{t("budgets.spending")}</th>
+                  <th scope="col">{t("budgets.afterClosing")}</th>
+                  <th scope="col">{t("budgets.clients")}</th>
+                  <th scope="col">{t("budgets.lastMonth")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.monitor.perProvider.map((p) => (
+                  <tr key={p.provider_code}>
+                    <th scope="row">{p.provider_name}</th>
+                    <td className="num">{format.money(p.spending)}</td>
+                    <td className="num">{format.money(p.spending_after_closing)}</td>
+                    <td className="num">{p.clients === null ? t("segments.fewerThan5") : format.number(p.clients)}</td>
+                    <td>{p.last_month}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         ) : null}
-        <h3>{t("budgets.signalsTitle")}</h3>
+        <h3 id="signals-title">{t("budgets.signalsTitle")}</h3>
         <p className="hint">{t("budgets.signalsIntro")}</p>
         {data.monitor.signals === null ? (
           <p className="hint">{t("budgets.providersHidden")}</p>
         ) : data.monitor.signals.length === 0 ? (
           <p data-testid="no-signals">{t("budgets.noSignals")}</p>
         ) : (
-          <table className="data" data-testid="monitor-signals">
-            <thead>
-              <tr>
-                <th scope="col">{t("budgets.month")}</th>
-                <th scope="col">{t("budgets.provider")}</th>
-                <th scope="col">{t("budgets.product")}</th>
-                <th scope="col">{t("budgets.spending")}</th>
-                <th scope="col">{t("budgets.clients")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.monitor.signals.map((s) => (
-                <tr key={`${s.month}-${s.provider_code}-${s.product_code}`}>
-                  <td>{s.month}</td>
-                  <td>{s.provider_name}</td>
-                  <td>{s.product_code}</td>
-                  <td className="num">{format.money(s.spending)}</td>
-                  <td className="num">{s.clients === null ? t("segments.fewerThan5") : format.number(s.clients)}</td>
+          <TableScroll labelledBy="signals-title">
+            <table className="data" data-testid="monitor-signals">
+              <thead>
+                <tr>
+                  <th scope="col">{t("budgets.month")}</th>
+                  <th scope="col">{t("budgets.provider")}</th>
+                  <th scope="col">{t("budgets.product")}</th>
+                  <th scope="col">{t("budgets.spending")}</th>
+                  <th scope="col">{t("budgets.clients")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.monitor.signals.map((s) => (
+                  <tr key={`${s.month}-${s.provider_code}-${s.product_code}`}>
+                    <td>{s.month}</td>
+                    <td>{s.provider_name}</td>
+                    <td>{s.product_code}</td>
+                    <td className="num">{format.money(s.spending)}</td>
+                    <td className="num">{s.clients === null ? t("segments.fewerThan5") : format.number(s.clients)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
       <section aria-labelledby="tranches-title" data-testid="budget-tranches">
@@ -352,61 +361,63 @@ export default function BudgetPage() {
         {data.tranches.length === 0 ? <p>{t("budgets.noTranches")}</p> : null}
         <FinanceNotice result={result} intent="tranche" />
         {data.tranches.map((ledger) => (
-          <table className="data" key={ledger.kind} data-kind={ledger.kind}>
-            <caption>{t(`budgets.kinds.${ledger.kind}`)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("budgets.tranche")}</th>
-                <th scope="col">{t("budgets.decided")}</th>
-                <th scope="col">{t("budgets.carriedIn")}</th>
-                <th scope="col">{t("budgets.trancheAmount")}</th>
-                <th scope="col">{t("budgets.available")}</th>
-                <th scope="col">{t("budgets.spent")}</th>
-                <th scope="col">{t("budgets.carriedOut")}</th>
-                {data.canWrite ? <th scope="col">{t("budgets.editSpent")}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {ledger.lines.map((line) => {
-                const decision = ledger.decisions.find((d) => d.year === line.year);
-                return (
-                  <tr key={line.year}>
-                    <th scope="row">{line.year}</th>
-                    <td>{decision ? `${format.date(decision.decided_on)}, ${decision.decided_by}` : null}</td>
-                    <td className="num">{format.money(line.carriedIn)}</td>
-                    <td className="num">{format.money(line.amount)}</td>
-                    <td className="num">{format.money(line.available)}</td>
-                    <td className="num">{format.money(line.spent)}</td>
-                    <td className="num">{format.money(line.carriedOut)}</td>
-                    {data.canWrite ? (
-                      <td>
-                        <Form method="post" className="inline" data-testid={`tranche-form-${ledger.kind}-${line.year}`}>
-                          <input type="hidden" name="intent" value="tranche" />
-                          <input type="hidden" name="kind" value={ledger.kind} />
-                          <input type="hidden" name="year" value={line.year} />
-                          <input name="spent" aria-label={t("budgets.spentIn", { year: line.year })} inputMode="decimal" size={12} defaultValue={format.language === "nl" ? line.spent.replace(".", ",") : line.spent} />
-                          <button type="submit" className="secondary" disabled={busy}>
-                            {t("finance.save")}
-                          </button>
-                        </Form>
-                      </td>
-                    ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row" colSpan={6}>
-                  {t("budgets.toReturn")}
-                </th>
-                <td className="num" data-to-return>
-                  {format.money(ledger.toReturn)}
-                </td>
-                {data.canWrite ? <td /> : null}
-              </tr>
-            </tfoot>
-          </table>
+          <TableScroll key={ledger.kind} labelledBy={`tranche-${ledger.kind}-caption`}>
+            <table className="data" data-kind={ledger.kind}>
+              <caption id={`tranche-${ledger.kind}-caption`}>{t(`budgets.kinds.${ledger.kind}`)}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("budgets.tranche")}</th>
+                  <th scope="col">{t("budgets.decided")}</th>
+                  <th scope="col">{t("budgets.carriedIn")}</th>
+                  <th scope="col">{t("budgets.trancheAmount")}</th>
+                  <th scope="col">{t("budgets.available")}</th>
+                  <th scope="col">{t("budgets.spent")}</th>
+                  <th scope="col">{t("budgets.carriedOut")}</th>
+                  {data.canWrite ? <th scope="col">{t("budgets.editSpent")}</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {ledger.lines.map((line) => {
+                  const decision = ledger.decisions.find((d) => d.year === line.year);
+                  return (
+                    <tr key={line.year}>
+                      <th scope="row">{line.year}</th>
+                      <td>{decision ? `${format.date(decision.decided_on)}, ${decision.decided_by}` : null}</td>
+                      <td className="num">{format.money(line.carriedIn)}</td>
+                      <td className="num">{format.money(line.amount)}</td>
+                      <td className="num">{format.money(line.available)}</td>
+                      <td className="num">{format.money(line.spent)}</td>
+                      <td className="num">{format.money(line.carriedOut)}</td>
+                      {data.canWrite ? (
+                        <td>
+                          <Form method="post" className="inline" data-testid={`tranche-form-${ledger.kind}-${line.year}`}>
+                            <input type="hidden" name="intent" value="tranche" />
+                            <input type="hidden" name="kind" value={ledger.kind} />
+                            <input type="hidden" name="year" value={line.year} />
+                            <input name="spent" aria-label={t("budgets.spentIn", { year: line.year })} inputMode="decimal" size={12} defaultValue={format.language === "nl" ? line.spent.replace(".", ",") : line.spent} />
+                            <button type="submit" className="secondary" disabled={busy}>
+                              {t("finance.save")}
+                            </button>
+                          </Form>
+                        </td>
+                      ) : null}
+                    </tr>
+                  );
+                })}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row" colSpan={6}>
+                    {t("budgets.toReturn")}
+                  </th>
+                  <td className="num" data-to-return>
+                    {format.money(ledger.toReturn)}
+                  </td>
+                  {data.canWrite ? <td /> : null}
+                </tr>
+              </tfoot>
+            </table>
+          </TableScroll>
         ))}
       </section>
       <section aria-labelledby="settlement-title">
@@ -415,30 +426,32 @@ export default function BudgetPage() {
         {data.settlement.length === 0 ? (
           <p>{t("budgets.noSettlement")}</p>
         ) : (
-          <table className="data" data-testid="budget-settlement">
-            <thead>
-              <tr>
-                <th scope="col">{t("budgets.year")}</th>
-                <th scope="col">{t("budgets.version")}</th>
-                <th scope="col">{t("budgets.execution")}</th>
-                <th scope="col">{t("budgets.realised")}</th>
-                <th scope="col">{t("budgets.settlementDifference")}</th>
-                <th scope="col">{t("budgets.cumulative")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.settlement.map((s) => (
-                <tr key={s.year}>
-                  <th scope="row">{s.year}</th>
-                  <td>{t(`budgets.${s.version}`)}</td>
-                  <td className="num">{format.money(s.execution)}</td>
-                  <td className="num">{format.money(s.realised)}</td>
-                  <td className="num">{format.money(s.difference)}</td>
-                  <td className="num">{format.money(s.cumulative)}</td>
+          <TableScroll labelledBy="settlement-title">
+            <table className="data" data-testid="budget-settlement">
+              <thead>
+                <tr>
+                  <th scope="col">{t("budgets.year")}</th>
+                  <th scope="col">{t("budgets.version")}</th>
+                  <th scope="col">{t("budgets.execution")}</th>
+                  <th scope="col">{t("budgets.realised")}</th>
+                  <th scope="col">{t("budgets.settlementDifference")}</th>
+                  <th scope="col">{t("budgets.cumulative")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.settlement.map((s) => (
+                  <tr key={s.year}>
+                    <th scope="row">{s.year}</th>
+                    <td>{t(`budgets.${s.version}`)}</td>
+                    <td className="num">{format.money(s.execution)}</td>
+                    <td className="num">{format.money(s.realised)}</td>
+                    <td className="num">{format.money(s.difference)}</td>
+                    <td className="num">{format.money(s.cumulative)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
       <ChangeHistory changes={data.history} />

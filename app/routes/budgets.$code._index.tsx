@@ -7,6 +7,7 @@ import Decimal from "decimal.js";
 import { useTranslation } from "react-i18next";
 import { AsOfField } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
+import { TableScroll } from "~/components/TableScroll";
 import { ChartLegend } from "~/components/charts/ChartLegend";
 import { StackedBarChart } from "~/components/charts/StackedBarChart";
 import { ChangeHistory, FinanceNotice, typedValue, type FinanceResult } from "~/components/finance/FinanceFields";
@@ -169,53 +170,55 @@ export default function YouthCareFinancesPage() {
               )}
             </ParentSize>
           </div>
-          <table className="data" data-testid="square-table">
-            <caption>{t("square.tableCaption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("square.year")}</th>
-                {SQUARE_PARTS.map((p) => (
-                  <th scope="col" key={p}>
-                    {partLabel(p)}
-                  </th>
-                ))}
-                {forecast ? <th scope="col">{t("square.forecast.column")}</th> : null}
-                <th scope="col">{t("square.total")}</th>
-                <th scope="col">{t("square.indexedBase", { year: square.baseYear })}</th>
-                <th scope="col">{t("square.deviation")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {square.years.map((y) => (
-                <tr key={y.year} data-year={y.year}>
-                  <th scope="row">{yearLabel.label(y.year)}</th>
+          <TableScroll labelledBy="square-table-caption">
+            <table className="data" data-testid="square-table">
+              <caption id="square-table-caption">{t("square.tableCaption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("square.year")}</th>
                   {SQUARE_PARTS.map((p) => (
-                    <td className="num" key={p} data-part={p}>
-                      {y.parts[p] === null ? <span className="meta">{t("square.notKnown")}</span> : format.money(y.parts[p])}
-                    </td>
+                    <th scope="col" key={p}>
+                      {partLabel(p)}
+                    </th>
                   ))}
-                  {forecast ? (
-                    <td className="num" data-part="rigg_forecast">
-                      {forecast.year === y.year ? (
-                        <>
-                          {format.money(forecast.forecast)}
-                          <br />
-                          <span className="meta">{band(forecast) ?? <BandReason reason={forecast.bandReason} />}</span>
-                        </>
-                      ) : null}
-                    </td>
-                  ) : null}
-                  <td className="num" data-total>
-                    {y.total === null ? <span className="meta">{t("square.notKnown")}</span> : format.money(y.total)}
-                  </td>
-                  <td className="num">{y.indexedBase === null ? "" : format.money(y.indexedBase)}</td>
-                  <td className="num" data-deviation>
-                    {y.deviation === null ? "" : `${format.money(y.deviation)} (${format.percent(y.deviationShare ?? "0", 1)})`}
-                  </td>
+                  {forecast ? <th scope="col">{t("square.forecast.column")}</th> : null}
+                  <th scope="col">{t("square.total")}</th>
+                  <th scope="col">{t("square.indexedBase", { year: square.baseYear })}</th>
+                  <th scope="col">{t("square.deviation")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {square.years.map((y) => (
+                  <tr key={y.year} data-year={y.year}>
+                    <th scope="row">{yearLabel.label(y.year)}</th>
+                    {SQUARE_PARTS.map((p) => (
+                      <td className="num" key={p} data-part={p}>
+                        {y.parts[p] === null ? <span className="meta">{t("square.notKnown")}</span> : format.money(y.parts[p])}
+                      </td>
+                    ))}
+                    {forecast ? (
+                      <td className="num" data-part="rigg_forecast">
+                        {forecast.year === y.year ? (
+                          <>
+                            {format.money(forecast.forecast)}
+                            <br />
+                            <span className="meta">{band(forecast) ?? <BandReason reason={forecast.bandReason} />}</span>
+                          </>
+                        ) : null}
+                      </td>
+                    ) : null}
+                    <td className="num" data-total>
+                      {y.total === null ? <span className="meta">{t("square.notKnown")}</span> : format.money(y.total)}
+                    </td>
+                    <td className="num">{y.indexedBase === null ? "" : format.money(y.indexedBase)}</td>
+                    <td className="num" data-deviation>
+                      {y.deviation === null ? "" : `${format.money(y.deviation)} (${format.percent(y.deviationShare ?? "0", 1)})`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           {square.years.some((y) => y.missing.length) ? (
             <ul className="hint" data-testid="square-missing">
               {square.years
@@ -244,68 +247,70 @@ export default function YouthCareFinancesPage() {
         <h2 id="other-title">{t("square.otherTitle")}</h2>
         <p className="hint">{t("square.otherIntro")}</p>
         {data.otherSpending.length || data.canWrite ? (
-          <table className="data" data-testid="other-spending-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("square.year")}</th>
-                <th scope="col">{t("square.parts.non_contracted")}</th>
-                <th scope="col">{t("square.parts.pgb")}</th>
-                {data.canWrite ? <th scope="col">{t("finance.change")}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {data.otherSpending.map((o) =>
-                data.canWrite ? (
-                  // One form per year, so a save never touches another year's figures.
-                  <tr key={o.year} data-year={o.year}>
-                    <th scope="row">{o.year}</th>
+          <TableScroll labelledBy="other-title">
+            <table className="data" data-testid="other-spending-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("square.year")}</th>
+                  <th scope="col">{t("square.parts.non_contracted")}</th>
+                  <th scope="col">{t("square.parts.pgb")}</th>
+                  {data.canWrite ? <th scope="col">{t("finance.change")}</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {data.otherSpending.map((o) =>
+                  data.canWrite ? (
+                    // One form per year, so a save never touches another year's figures.
+                    <tr key={o.year} data-year={o.year}>
+                      <th scope="row">{o.year}</th>
+                      <td>
+                        <input form={`other-${o.year}`} name="non_contracted" aria-label={t("square.fieldInYear", { field: t("finance.fields.non_contracted"), year: o.year })} inputMode="decimal" size={14} defaultValue={typedValue("non_contracted", o.non_contracted, format.language)} />
+                      </td>
+                      <td>
+                        <input form={`other-${o.year}`} name="pgb" aria-label={t("square.fieldInYear", { field: t("finance.fields.pgb"), year: o.year })} inputMode="decimal" size={14} defaultValue={typedValue("pgb", o.pgb, format.language)} />
+                      </td>
+                      <td>
+                        <Form method="post" id={`other-${o.year}`} className="inline">
+                          <input type="hidden" name="intent" value="other_spending" />
+                          <input type="hidden" name="year" value={o.year} />
+                          <button type="submit" className="secondary" disabled={busy}>
+                            {t("finance.save")}
+                          </button>
+                        </Form>
+                      </td>
+                    </tr>
+                  ) : (
+                    <tr key={o.year} data-year={o.year}>
+                      <th scope="row">{o.year}</th>
+                      <td className="num">{o.non_contracted === null ? "" : format.money(o.non_contracted)}</td>
+                      <td className="num">{o.pgb === null ? "" : format.money(o.pgb)}</td>
+                    </tr>
+                  ),
+                )}
+                {data.canWrite ? (
+                  <tr data-testid="other-spending-new">
                     <td>
-                      <input form={`other-${o.year}`} name="non_contracted" aria-label={t("square.fieldInYear", { field: t("finance.fields.non_contracted"), year: o.year })} inputMode="decimal" size={14} defaultValue={typedValue("non_contracted", o.non_contracted, format.language)} />
+                      <input form="other-new" name="year" aria-label={t("square.newYear")} inputMode="numeric" size={6} defaultValue={String(nextYear)} />
                     </td>
                     <td>
-                      <input form={`other-${o.year}`} name="pgb" aria-label={t("square.fieldInYear", { field: t("finance.fields.pgb"), year: o.year })} inputMode="decimal" size={14} defaultValue={typedValue("pgb", o.pgb, format.language)} />
+                      <input form="other-new" name="non_contracted" aria-label={t("square.fieldInNewYear", { field: t("finance.fields.non_contracted") })} inputMode="decimal" size={14} />
                     </td>
                     <td>
-                      <Form method="post" id={`other-${o.year}`} className="inline">
+                      <input form="other-new" name="pgb" aria-label={t("square.fieldInNewYear", { field: t("finance.fields.pgb") })} inputMode="decimal" size={14} />
+                    </td>
+                    <td>
+                      <Form method="post" id="other-new" className="inline">
                         <input type="hidden" name="intent" value="other_spending" />
-                        <input type="hidden" name="year" value={o.year} />
                         <button type="submit" className="secondary" disabled={busy}>
-                          {t("finance.save")}
+                          {t("square.addYear")}
                         </button>
                       </Form>
                     </td>
                   </tr>
-                ) : (
-                  <tr key={o.year} data-year={o.year}>
-                    <th scope="row">{o.year}</th>
-                    <td className="num">{o.non_contracted === null ? "" : format.money(o.non_contracted)}</td>
-                    <td className="num">{o.pgb === null ? "" : format.money(o.pgb)}</td>
-                  </tr>
-                ),
-              )}
-              {data.canWrite ? (
-                <tr data-testid="other-spending-new">
-                  <td>
-                    <input form="other-new" name="year" aria-label={t("square.newYear")} inputMode="numeric" size={6} defaultValue={String(nextYear)} />
-                  </td>
-                  <td>
-                    <input form="other-new" name="non_contracted" aria-label={t("square.fieldInNewYear", { field: t("finance.fields.non_contracted") })} inputMode="decimal" size={14} />
-                  </td>
-                  <td>
-                    <input form="other-new" name="pgb" aria-label={t("square.fieldInNewYear", { field: t("finance.fields.pgb") })} inputMode="decimal" size={14} />
-                  </td>
-                  <td>
-                    <Form method="post" id="other-new" className="inline">
-                      <input type="hidden" name="intent" value="other_spending" />
-                      <button type="submit" className="secondary" disabled={busy}>
-                        {t("square.addYear")}
-                      </button>
-                    </Form>
-                  </td>
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
+                ) : null}
+              </tbody>
+            </table>
+          </TableScroll>
         ) : null}
         <FinanceNotice result={result} intent="other_spending" />
       </section>

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { todayInAmsterdam } from "@jeugdregio/format";
 import { AsOfField, AsOfHidden } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
+import { TableScroll } from "~/components/TableScroll";
 import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { IncompleteYearNote } from "~/components/forecast/ForecastParts";
 import { useFormat } from "~/i18n/useFormat";
@@ -76,34 +77,36 @@ export default function ComparePage() {
       ) : (
         <>
           <Downloads query={query} table="matrix" />
-          <table className="data heat" data-testid="compare-matrix">
-            <caption>{t(`compare.metrics.${metric}`)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("compare.municipality")}</th>
-                <SegmentColumnHeaders />
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((row) => (
-                <tr key={row.scope} data-scope={row.scope} className={row.scope === "region" ? "total" : row.own ? "own" : undefined}>
-                  <th scope="row">{row.scope === "region" ? t("compare.region") : row.name}</th>
-                  {SEGMENT_COLUMNS.map((col) => {
-                    const numbers = municipalRows.map((r) => Number(value(r.segments[col]))).filter((n) => Number.isFinite(n));
-                    const cell = row.segments[col];
-                    const raw = value(cell);
-                    const hidden = cell.clients === null && (metric === "clients_per_1000" || metric === "avg_per_client");
-                    const style = row.scope === "region" || hidden || raw === null ? {} : heat(Number(raw), Math.min(...numbers), Math.max(...numbers));
-                    return (
-                      <td key={col} className="num" style={style} data-column={col}>
-                        {show(raw, hidden)}
-                      </td>
-                    );
-                  })}
+          <TableScroll labelledBy="compare-matrix-caption">
+            <table className="data heat" data-testid="compare-matrix">
+              <caption id="compare-matrix-caption">{t(`compare.metrics.${metric}`)}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("compare.municipality")}</th>
+                  <SegmentColumnHeaders />
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.rows.map((row) => (
+                  <tr key={row.scope} data-scope={row.scope} className={row.scope === "region" ? "total" : row.own ? "own" : undefined}>
+                    <th scope="row">{row.scope === "region" ? t("compare.region") : row.name}</th>
+                    {SEGMENT_COLUMNS.map((col) => {
+                      const numbers = municipalRows.map((r) => Number(value(r.segments[col]))).filter((n) => Number.isFinite(n));
+                      const cell = row.segments[col];
+                      const raw = value(cell);
+                      const hidden = cell.clients === null && (metric === "clients_per_1000" || metric === "avg_per_client");
+                      const style = row.scope === "region" || hidden || raw === null ? {} : heat(Number(raw), Math.min(...numbers), Math.max(...numbers));
+                      return (
+                        <td key={col} className="num" style={style} data-column={col}>
+                          {show(raw, hidden)}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           {data.viewer !== "analyst" ? <p className="hint">{t("compare.hiddenHint")}</p> : null}
         </>
       )}
@@ -129,32 +132,34 @@ export default function ComparePage() {
           {data.shared.providers.length === 0 ? (
             <p>{t("compare.noShared")}</p>
           ) : (
-            <table className="data grid">
-              <thead>
-                <tr>
-                  <th scope="col">{t("compare.provider")}</th>
-                  <th scope="col">{t("compare.count")}</th>
-                  {data.shared.municipalities.map((code) => (
-                    <th scope="col" key={code}>
-                      {data.rows.find((r) => r.scope === code)?.name ?? code}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {data.shared.providers.map((p) => (
-                  <tr key={p.provider_code}>
-                    <th scope="row">{p.provider_name}</th>
-                    <td className="num">{p.municipalities.length}</td>
-                    {data.shared!.municipalities.map((code) => (
-                      <td key={code} className="mark" title={p.municipalities.includes(code) ? t("compare.inSet") : undefined}>
-                        {p.municipalities.includes(code) ? t("compare.inSetMark") : null}
-                      </td>
+            <TableScroll labelledBy="shared-title">
+              <table className="data grid">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("compare.provider")}</th>
+                    <th scope="col">{t("compare.count")}</th>
+                    {data.shared.municipalities.map((code) => (
+                      <th scope="col" key={code}>
+                        {data.rows.find((r) => r.scope === code)?.name ?? code}
+                      </th>
                     ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {data.shared.providers.map((p) => (
+                    <tr key={p.provider_code}>
+                      <th scope="row">{p.provider_name}</th>
+                      <td className="num">{p.municipalities.length}</td>
+                      {data.shared!.municipalities.map((code) => (
+                        <td key={code} className="mark" title={p.municipalities.includes(code) ? t("compare.inSet") : undefined}>
+                          {p.municipalities.includes(code) ? t("compare.inSetMark") : null}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           )}
           <h3>{t("compare.pairTitle")}</h3>
           <Form method="get" className="filters">

@@ -8,6 +8,7 @@ import { todayInAmsterdam } from "@jeugdregio/format";
 import { AsOfField } from "~/components/AsOfField";
 import { ParetoChart, type ParetoDatum } from "~/components/charts/ParetoChart";
 import { DataThrough } from "~/components/DataThrough";
+import { TableScroll } from "~/components/TableScroll";
 import { ScopePicker } from "~/components/filters/ScopePicker";
 import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { IncompleteYearNote } from "~/components/forecast/ForecastParts";
@@ -139,33 +140,35 @@ export default function ConcentrationPage() {
                 </div>
               </section>
               <Downloads query={query} table="providers" />
-              <table className="data" data-testid="concentration-table">
-                <thead>
-                  <tr>
-                    {(["rank", "provider_name", "provider_code", "spending", "share", "cumulative_share", "clients", "in_80"] as const).map((c) => (
-                      <th scope="col" key={c}>
-                        {t(`concentration.columns.${c}`)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr key={r.provider_code} className={r.in_80 ? "in-set" : undefined} data-provider={r.provider_code}>
-                      <td className="num">{r.rank}</td>
-                      <td>{r.provider_name}</td>
-                      <td>{r.provider_code}</td>
-                      <td className="num">{format.money(r.spending)}</td>
-                      <td className="num">{format.percent(r.share)}</td>
-                      <td className="num">{format.percent(r.cumulative_share)}</td>
-                      <td className="num" data-clients>
-                        {r.clients === null ? t("concentration.fewerThan5") : format.number(r.clients)}
-                      </td>
-                      <td>{r.in_80 ? t("concentration.yes") : t("concentration.no")}</td>
+              <TableScroll label={t("concentration.title")}>
+                <table className="data" data-testid="concentration-table">
+                  <thead>
+                    <tr>
+                      {(["rank", "provider_name", "provider_code", "spending", "share", "cumulative_share", "clients", "in_80"] as const).map((c) => (
+                        <th scope="col" key={c}>
+                          {t(`concentration.columns.${c}`)}
+                        </th>
+                      ))}
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {rows.map((r) => (
+                      <tr key={r.provider_code} className={r.in_80 ? "in-set" : undefined} data-provider={r.provider_code}>
+                        <td className="num">{r.rank}</td>
+                        <td>{r.provider_name}</td>
+                        <td>{r.provider_code}</td>
+                        <td className="num">{format.money(r.spending)}</td>
+                        <td className="num">{format.percent(r.share)}</td>
+                        <td className="num">{format.percent(r.cumulative_share)}</td>
+                        <td className="num" data-clients>
+                          {r.clients === null ? t("concentration.fewerThan5") : format.number(r.clients)}
+                        </td>
+                        <td>{r.in_80 ? t("concentration.yes") : t("concentration.no")}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             </>
           )}
 
@@ -173,33 +176,35 @@ export default function ConcentrationPage() {
             <h2 id="trend-title">{t("concentration.trendTitle")}</h2>
             <Downloads query={query} table="trend" />
             {(["providers_80", "hhi"] as const).map((measure) => (
-              <table className="data" key={measure} data-testid={`concentration-trend-${measure}`}>
-                <caption>{t(measure === "hhi" ? "concentration.trendHhi" : "concentration.trendProviders")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("concentration.columns.year")}</th>
-                    <SegmentColumnHeaders />
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.years
-                    .slice()
-                    .sort()
-                    .map((year) => (
-                      <tr key={year}>
-                        <th scope="row">{year}</th>
-                        {SEGMENT_COLUMNS.map((col) => {
-                          const point = data.trend.find((p) => p.year === year && p.segment === col);
-                          return (
-                            <td className="num" key={col}>
-                              {point ? format.number(measure === "hhi" ? point.hhi : point.providers_80, 0) : null}
-                            </td>
-                          );
-                        })}
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
+              <TableScroll key={measure} labelledBy={`concentration-trend-${measure}-caption`}>
+                <table className="data" data-testid={`concentration-trend-${measure}`}>
+                  <caption id={`concentration-trend-${measure}-caption`}>{t(measure === "hhi" ? "concentration.trendHhi" : "concentration.trendProviders")}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("concentration.columns.year")}</th>
+                      <SegmentColumnHeaders />
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.years
+                      .slice()
+                      .sort()
+                      .map((year) => (
+                        <tr key={year}>
+                          <th scope="row">{year}</th>
+                          {SEGMENT_COLUMNS.map((col) => {
+                            const point = data.trend.find((p) => p.year === year && p.segment === col);
+                            return (
+                              <td className="num" key={col}>
+                                {point ? format.number(measure === "hhi" ? point.hhi : point.providers_80, 0) : null}
+                              </td>
+                            );
+                          })}
+                        </tr>
+                      ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             ))}
           </section>
 
@@ -211,38 +216,40 @@ export default function ConcentrationPage() {
             ) : (
               <>
                 <Downloads query={query} table="referrers" />
-                <table className="data" data-testid="concentration-referrers">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("concentration.referrer")}</th>
-                      <SegmentColumnHeaders />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {[...new Set(data.referrers.map((r) => r.referrer))].map((referrer) => (
-                      <tr key={referrer ?? "none"}>
-                        <th scope="row">{t(`concentration.referrers.${referrer ?? "none"}`)}</th>
-                        {SEGMENT_COLUMNS.map((col) => {
-                          const cell = data.referrers.find((r) => r.referrer === referrer && r.segment === col);
-                          return (
-                            <td className="num" key={col}>
-                              {cell ? (
-                                <>
-                                  {format.money(cell.spending)}
-                                  <br />
-                                  <small>
-                                    {t("concentration.columns.clients")}:{" "}
-                                    {cell.clients === null ? t("concentration.fewerThan5") : format.number(cell.clients)}
-                                  </small>
-                                </>
-                              ) : null}
-                            </td>
-                          );
-                        })}
+                <TableScroll labelledBy="referrers-title">
+                  <table className="data" data-testid="concentration-referrers">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t("concentration.referrer")}</th>
+                        <SegmentColumnHeaders />
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {[...new Set(data.referrers.map((r) => r.referrer))].map((referrer) => (
+                        <tr key={referrer ?? "none"}>
+                          <th scope="row">{t(`concentration.referrers.${referrer ?? "none"}`)}</th>
+                          {SEGMENT_COLUMNS.map((col) => {
+                            const cell = data.referrers.find((r) => r.referrer === referrer && r.segment === col);
+                            return (
+                              <td className="num" key={col}>
+                                {cell ? (
+                                  <>
+                                    {format.money(cell.spending)}
+                                    <br />
+                                    <small>
+                                      {t("concentration.columns.clients")}:{" "}
+                                      {cell.clients === null ? t("concentration.fewerThan5") : format.number(cell.clients)}
+                                    </small>
+                                  </>
+                                ) : null}
+                              </td>
+                            );
+                          })}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableScroll>
               </>
             )}
           </section>

@@ -1,6 +1,7 @@
 import Decimal from "decimal.js";
 import { useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TableScroll } from "~/components/TableScroll";
 import { useFormat } from "~/i18n/useFormat";
 import type { FormOutcome } from "~/modules/http.server";
 import { refusalKeys } from "~/modules/refusal";
@@ -74,34 +75,36 @@ export function ChangeHistory({ changes }: { changes: { year: number | null; fie
       {changes.length === 0 ? (
         <p>{t("finance.noHistory")}</p>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">{t("finance.when")}</th>
-              <th scope="col">{t("finance.who")}</th>
-              <th scope="col">{t("finance.year")}</th>
-              <th scope="col">{t("finance.field")}</th>
-              <th scope="col">{t("finance.previous")}</th>
-              <th scope="col">{t("finance.new")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {changes.map((c, i) => (
-              <tr key={`${c.changedAt}-${c.field}-${i}`}>
-                <td>{format.dateTime(c.changedAt)}</td>
-                <td>{actorLabel(t, c.changedBy)}</td>
-                <td>{c.year ?? ""}</td>
-                <td>{t(`finance.fields.${c.field}`)}</td>
-                <td className={TEXT_FIELDS.has(c.field) ? undefined : "num"}>
-                  <LoggedValue field={c.field} value={c.previousValue} />
-                </td>
-                <td className={TEXT_FIELDS.has(c.field) ? undefined : "num"}>
-                  <LoggedValue field={c.field} value={c.newValue} />
-                </td>
+        <TableScroll labelledBy="history-title">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">{t("finance.when")}</th>
+                <th scope="col">{t("finance.who")}</th>
+                <th scope="col">{t("finance.year")}</th>
+                <th scope="col">{t("finance.field")}</th>
+                <th scope="col">{t("finance.previous")}</th>
+                <th scope="col">{t("finance.new")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {changes.map((c, i) => (
+                <tr key={`${c.changedAt}-${c.field}-${i}`}>
+                  <td>{format.dateTime(c.changedAt)}</td>
+                  <td>{actorLabel(t, c.changedBy)}</td>
+                  <td>{c.year ?? ""}</td>
+                  <td>{t(`finance.fields.${c.field}`)}</td>
+                  <td className={TEXT_FIELDS.has(c.field) ? undefined : "num"}>
+                    <LoggedValue field={c.field} value={c.previousValue} />
+                  </td>
+                  <td className={TEXT_FIELDS.has(c.field) ? undefined : "num"}>
+                    <LoggedValue field={c.field} value={c.newValue} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );

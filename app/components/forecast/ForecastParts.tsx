@@ -119,36 +119,39 @@ export function ForecastMonthsChart({ report, column, title }: { report: Forecas
           )}
         </ParentSize>
       </div>
-      <table className="visually-hidden" data-testid="forecast-chart-table">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("forecast.months.month")}</th>
-            <th scope="col">{t("forecast.months.kind")}</th>
-            <th scope="col">{labels.realised}</th>
-            <th scope="col">{labels.late}</th>
-            <th scope="col">{labels.ultimate}</th>
-            <th scope="col">{labels.completeness}</th>
-            <th scope="col">{labels.band}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((m, i) => {
-            const c = months[i]!;
-            return (
-              <tr key={m.month} data-month={m.month} data-kind={m.kind}>
-                <th scope="row">{m.month}</th>
-                <td>{t(`forecast.months.kinds.${m.kind}`)}</td>
-                <td>{m.kind === "declared" ? format.money(m.realised) : t("segments.none")}</td>
-                <td>{m.kind === "declared" ? format.money(c.late) : t("segments.none")}</td>
-                <td>{format.money(m.ultimate)}</td>
-                <td>{m.completeness === null ? t("segments.none") : format.percent(m.completeness)}</td>
-                <td>{c.low !== null && c.high !== null ? `${format.money(c.low)} – ${format.money(c.high)}` : t("segments.none")}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      {/* A wrapper, not the table, is hidden: a table grows to its content whatever its width, and would widen the page. */}
+      <div className="visually-hidden">
+        <table data-testid="forecast-chart-table">
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("forecast.months.month")}</th>
+              <th scope="col">{t("forecast.months.kind")}</th>
+              <th scope="col">{labels.realised}</th>
+              <th scope="col">{labels.late}</th>
+              <th scope="col">{labels.ultimate}</th>
+              <th scope="col">{labels.completeness}</th>
+              <th scope="col">{labels.band}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((m, i) => {
+              const c = months[i]!;
+              return (
+                <tr key={m.month} data-month={m.month} data-kind={m.kind}>
+                  <th scope="row">{m.month}</th>
+                  <td>{t(`forecast.months.kinds.${m.kind}`)}</td>
+                  <td>{m.kind === "declared" ? format.money(m.realised) : t("segments.none")}</td>
+                  <td>{m.kind === "declared" ? format.money(c.late) : t("segments.none")}</td>
+                  <td>{format.money(m.ultimate)}</td>
+                  <td>{m.completeness === null ? t("segments.none") : format.percent(m.completeness)}</td>
+                  <td>{c.low !== null && c.high !== null ? `${format.money(c.low)} – ${format.money(c.high)}` : t("segments.none")}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -46,31 +46,34 @@ export function SpendingChart({ chart, scopeName }: { chart: SpendingSeriesJson;
           )}
         </ParentSize>
       </div>
-      <table className="visually-hidden" data-testid="spending-chart-table">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("segments.year")}</th>
-            {STACK_COLUMNS.map((column) => (
-              <th scope="col" key={column}>
-                {keyLabel(column)}
-              </th>
-            ))}
-            <th scope="col">{t("segments.columns.all")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {chart.series.map((point) => (
-            <tr key={point.year}>
-              <th scope="row">{point.year}</th>
+      {/* A wrapper, not the table, is hidden: a table grows to its content whatever its width, and would widen the page. */}
+      <div className="visually-hidden">
+        <table data-testid="spending-chart-table">
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("segments.year")}</th>
               {STACK_COLUMNS.map((column) => (
-                <td key={column}>{format.money(point.spending[column])}</td>
+                <th scope="col" key={column}>
+                  {keyLabel(column)}
+                </th>
               ))}
-              <td>{format.money(point.spending.all)}</td>
+              <th scope="col">{t("segments.columns.all")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {chart.series.map((point) => (
+              <tr key={point.year}>
+                <th scope="row">{point.year}</th>
+                {STACK_COLUMNS.map((column) => (
+                  <td key={column}>{format.money(point.spending[column])}</td>
+                ))}
+                <td>{format.money(point.spending.all)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
