@@ -21,6 +21,8 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
       pseudonymKey: config.pseudonymKey,
       bulk: handle.bulk,
       declarations: config.demoDeclarations ? {} : false,
+      // Every 10 s while the figures are updated, on stderr where the log goes (createLogger's default).
+      heartbeat: logger.isLevelEnabled("info") ? { fd: 2, everyMs: 10_000 } : undefined,
     });
   return handle;
 }

@@ -36,6 +36,8 @@ async function main() {
       },
       "Jeugdregio Insight is listening",
     );
+    // The line to look for after a first start's loading: where to go.
+    logger.info({ url: `http://localhost:${config.port}` }, `ready: open http://localhost:${config.port} in a browser`);
   });
 
   const shutdown = (signal: string) => {
