@@ -262,7 +262,7 @@ describe.runIf(haveBrowser)("imports and segments in a browser", () => {
 
     // Record every progress state the page shows, however short-lived.
     await page.evaluate(() => {
-      const seen = { progressBar: false, statuses: [] as string[] };
+      const seen = { progressBar: false, statuses: [] as string[], steps: [] as string[], inView: false };
       (window as unknown as { __importProgress: typeof seen }).__importProgress = seen;
       const record = () => {
         const section = document.querySelector('[data-testid="import-progress"]');
@@ -270,6 +270,11 @@ describe.runIf(haveBrowser)("imports and segments in a browser", () => {
         if (section.querySelector("progress#import-progress-bar")) seen.progressBar = true;
         const status = section.querySelector("#import-progress-status")?.textContent?.replace(/\s+/g, " ").trim();
         if (status && seen.statuses[seen.statuses.length - 1] !== status) seen.statuses.push(status);
+        // The step the list marks as current, in order, and whether the section came into view.
+        const step = section.querySelector('[data-testid="import-steps"] [aria-current="step"]')?.getAttribute("data-step");
+        if (step && seen.steps[seen.steps.length - 1] !== step) seen.steps.push(step);
+        const box = section.getBoundingClientRect();
+        if (box.top < window.innerHeight && box.bottom > 0) seen.inView = true;
       };
       new MutationObserver(record).observe(document.body, {
         subtree: true,
@@ -308,7 +313,7 @@ describe.runIf(haveBrowser)("imports and segments in a browser", () => {
       () =>
         (
           window as unknown as {
-            __importProgress: { progressBar: boolean; statuses: string[] };
+            __importProgress: { progressBar: boolean; statuses: string[]; steps: string[]; inView: boolean };
           }
         ).__importProgress
     );
@@ -320,6 +325,12 @@ describe.runIf(haveBrowser)("imports and segments in a browser", () => {
       )}`
     );
     expect(seen.progressBar).toBe(true);
+    // The steps in their order (each seen one after the other), the first the upload; the
+    // progress scrolled into view (it sits below the form at 1366×900).
+    const STEP_ORDER = ["uploading", "hashing", "storing", "summarising"];
+    expect(seen.steps[0]).toBe("uploading");
+    expect(seen.steps.map((step) => STEP_ORDER.indexOf(step))).toEqual([...seen.steps.map((step) => STEP_ORDER.indexOf(step))].sort((a, b) => a - b));
+    expect(seen.inView).toBe(true);
     const phases = Object.values(nl.imports.phase);
     const statuses = [duringStatus, ...seen.statuses].filter(Boolean);
     expect(statuses.length).toBeGreaterThan(0);

@@ -404,6 +404,24 @@ describe("an upload without JavaScript", () => {
     expect(uploadsLeft(dataDir)).toEqual([]);
   });
 
+  it("summarises a long 'already loaded' list in the sentence, with every municipality and month behind a disclosure", async () => {
+    const analyst = await as("analyst");
+    const lines = (suffix: string) =>
+      ["GM0014", "GM1966"].flatMap((code) =>
+        Array.from({ length: 12 }, (_, m) => `2022-${String(m + 1).padStart(2, "0")};${code};12345678;Stichting Voorbeeld Jeugdhulp;45A51;K${code}${m}${suffix};10,00;1`),
+      );
+    expect((await uploadPage(analyst, [HEADER, ...lines("a")].join("\r\n"), "jaar-2022.csv", { mode: "append" })).status).toBe(200);
+    const response = await uploadPage(analyst, [HEADER, ...lines("b")].join("\r\n"), "jaar-2022-nagekomen.csv", { mode: "append" });
+    expect(response.status).toBe(200);
+    const notices = (await response.text()).match(/<table data-testid="import-notices">[\s\S]*?<\/table>/)![0];
+    expect(notices).toContain("(kies &#x27;Vervangen&#x27; voor een herlevering): 24 combinaties van 2 gemeenten, 2022-01 t/m 2022-12");
+    expect(notices).toContain("<summary>Alle gemeenten en maanden tonen</summary>");
+    expect(notices).toContain("<li><code>GM0014</code>: 2022-01, 2022-02, 2022-03, 2022-04, 2022-05, 2022-06, 2022-07, 2022-08, 2022-09, 2022-10, 2022-11, 2022-12</li>");
+    expect(notices).toContain("<li><code>GM1966</code>: 2022-01,");
+    // Not the 24 pairs in one line any more.
+    expect(notices).not.toContain("GM0014 2022-01, GM0014 2022-02");
+  });
+
   it("replaces the lines of the same municipalities and months in replace mode", async () => {
     const analyst = await as("analyst");
     const before = await state();

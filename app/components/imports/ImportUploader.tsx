@@ -7,12 +7,21 @@ import {
   DECIMAL_CHOICES,
   phaseFraction,
   type ImportOutcome,
+  type ImportPhase,
   type JobView,
   type UploadProblem,
 } from "~/modules/imports/import-view";
 import { ImportResult } from "./ImportResult";
 
 const POLL_MS = 750;
+
+/** The steps the page lists: the browser's upload, then the server's phases (reading and storing are one step: the rows are checked as they are stored). */
+const IMPORT_STEPS = ["uploading", "hashing", "storing", "summarising"] as const;
+type ImportStep = (typeof IMPORT_STEPS)[number];
+function stepOf(phase: ImportPhase | "uploading"): ImportStep | null {
+  if (phase === "done") return null;
+  return phase === "validating" ? "storing" : phase;
+}
 const ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 const DECIMAL_LABELS = { auto: "imports.decimalAuto", comma: "imports.decimalComma", point: "imports.decimalPoint" } as const;
@@ -135,6 +144,7 @@ function Uploader({ maxBytes, maxMegabytes, today, initial }: ImportUploaderProp
   const progress =
     stage.kind === "uploading"
       ? {
+          phase: "uploading" as const,
           label: t("imports.phase.uploading"),
           fraction: stage.total ? Math.min(1, stage.loaded / stage.total) : null,
           rows: null,
@@ -142,12 +152,21 @@ function Uploader({ maxBytes, maxMegabytes, today, initial }: ImportUploaderProp
       : stage.kind === "job"
       ? job.data
         ? {
+            phase: job.data.progress.phase,
             label: t(`imports.phase.${job.data.progress.phase}`),
             fraction: phaseFraction(job.data.progress),
             rows: job.data.progress.rows || null,
           }
-        : { label: t("imports.phase.hashing"), fraction: null, rows: null }
+        : { phase: "hashing" as const, label: t("imports.phase.hashing"), fraction: null, rows: null }
       : null;
+  // How far the steps are: all done once the job is.
+  const at = !progress ? -1 : progress.phase === "done" ? IMPORT_STEPS.length : IMPORT_STEPS.indexOf(stepOf(progress.phase)!);
+  // Bring the progress into view once when it appears (below the form at 1366×900).
+  const progressRef = useRef<HTMLElement | null>(null);
+  const showing = progress !== null;
+  useEffect(() => {
+    if (showing) progressRef.current?.scrollIntoView({ block: "nearest" });
+  }, [showing]);
 
   return (
     <>
@@ -246,8 +265,20 @@ function Uploader({ maxBytes, maxMegabytes, today, initial }: ImportUploaderProp
       </form>
 
       {progress ? (
-        <section aria-labelledby="progress-title" className="import-progress" data-testid="import-progress">
+        <section aria-labelledby="progress-title" className="import-progress" data-testid="import-progress" ref={progressRef}>
           <h2 id="progress-title">{t("imports.progressTitle")}</h2>
+          <ol className="import-steps" data-testid="import-steps">
+            {IMPORT_STEPS.map((step, index) => {
+              const state = index < at ? "done" : index === at ? "current" : "pending";
+              return (
+                <li key={step} className={`import-step import-step-${state}`} data-step={step} data-state={state} aria-current={state === "current" ? "step" : undefined}>
+                  <span aria-hidden="true">{state === "done" ? "✓ " : state === "current" ? "▸ " : ""}</span>
+                  {t(`imports.steps.${step}`)}
+                  {state === "done" ? <span className="visually-hidden">{` (${t("imports.stepDone")})`}</span> : null}
+                </li>
+              );
+            })}
+          </ol>
           <label htmlFor="import-progress-bar">{t("imports.progressLabel")}</label>
           <progress
             id="import-progress-bar"

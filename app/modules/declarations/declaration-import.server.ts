@@ -31,7 +31,9 @@ import { bsnPseudonymiser } from "./pseudonym.server";
 import { findIdenticalLines, formulaCellsNotice, identicalLineIssues, IdenticalLinesRefused } from "./import-checks.server";
 import { recordProviderNames, restoreProviderNames } from "./provider-names.server";
 
-export type ImportPhase = "hashing" | "validating" | "storing" | "done";
+import type { ImportPhase } from "~/modules/imports/import-view";
+
+export type { ImportPhase };
 export interface ImportProgress {
   phase: ImportPhase;
   bytesRead: number;
@@ -318,6 +320,8 @@ export async function importDeclarations(
       }
       await flush();
       await inFlight;
+      // Every line is stored; what follows (checks across batches, the figures) has no byte count.
+      report({ phase: "summarising", bytesRead: bytesRead(), rows: rowCount });
 
       const perMunicipality = [...totals.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
@@ -522,23 +526,29 @@ async function applyMode(
         and d.superseded_by is null and d.batch_id <> ${batch}`.execute(trx);
     return Number(replaced.numAffectedRows ?? 0);
   }
-  const overlapping = await sql<{ municipality_code: string; service_month: string }>`
-    select distinct d.municipality_code, to_char(d.service_month, 'YYYY-MM') as service_month
-    from declaration d
-    join unnest(${codes}::text[], ${months}::date[]) as p(municipality_code, service_month)
-      on d.municipality_code = p.municipality_code and d.service_month = p.service_month
-    where d.superseded_by is null and d.batch_id <> ${batch}
-    order by 1, 2 limit 20`.execute(trx);
+  // Every pair up to a bound (the page summarises them and lists them behind a disclosure), and how many there are.
+  const overlapping = await sql<{ municipality_code: string; service_month: string; total: number }>`
+    select municipality_code, service_month, count(*) over ()::int as total from (
+      select distinct d.municipality_code, to_char(d.service_month, 'YYYY-MM') as service_month
+      from declaration d
+      join unnest(${codes}::text[], ${months}::date[]) as p(municipality_code, service_month)
+        on d.municipality_code = p.municipality_code and d.service_month = p.service_month
+      where d.superseded_by is null and d.batch_id <> ${batch}) pairs
+    order by 1, 2 limit ${LISTED_OVERLAPS}`.execute(trx);
   if (overlapping.rows.length) {
     notices.push({
       line: null,
       column: "period",
       code: "months_already_loaded",
+      params: { count: overlapping.rows[0]!.total },
       message: `Months already loaded (added to, not replaced): ${overlapping.rows.map((r) => `${r.municipality_code} ${r.service_month}`).join(", ")}. Use replace mode for a re-delivery.`,
     });
   }
   return 0;
 }
+
+/** At most this many municipality-months are named in the "already loaded" notice (all of them are counted). */
+const LISTED_OVERLAPS = 5_000;
 
 /**
  * The bulk path (see bulk-load.server.ts): loads the file into new partitions, then, in one
@@ -609,6 +619,8 @@ async function importInBulk(
         .executeTakeFirst(),
     );
     if (duplicate) return { skipped: "already imported" }; // the row-by-row path reports it
+    // Every line is loaded; what follows (checks across batches, the figures) has no byte count.
+    report({ phase: "summarising", bytesRead: source.size ?? 0, rows: loaded.lines });
     const result = await withTenantScope(db, ALL_TENANTS, (trx) =>
       recordBulkBatch(trx, actor, source.name, loaded.hash, batchId, loaded, options.mode, dates.deliveredOn, [...headerCheck.notices], options.refuseIdenticalLines ?? false),
     ).catch((error: unknown) => {

@@ -4,7 +4,13 @@
  * messages (the page translates by `code`) and never a BSN.
  */
 
-export type ImportPhase = "hashing" | "validating" | "storing" | "done";
+/**
+ * The phases in order (the upload before them is the browser's own): check the file against
+ * earlier imports, read and check its rows, store them, update the figures (checks across
+ * batches and the summaries: no byte count, so no percentage), done.
+ */
+export const IMPORT_PHASES = ["hashing", "validating", "storing", "summarising", "done"] as const;
+export type ImportPhase = (typeof IMPORT_PHASES)[number];
 
 export interface ProgressView {
   phase: ImportPhase;
@@ -90,7 +96,7 @@ export type DecimalChoice = (typeof DECIMAL_CHOICES)[number];
 /** A fraction 0–1 of the current phase, or null when it cannot be told (no size). */
 export function phaseFraction(progress: ProgressView): number | null {
   if (progress.phase === "done") return 1;
-  if (!progress.totalBytes) return null;
+  if (progress.phase === "summarising" || !progress.totalBytes) return null;
   return Math.min(1, Math.max(0, progress.bytesRead / progress.totalBytes));
 }
 
