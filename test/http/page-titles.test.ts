@@ -34,6 +34,7 @@ const PAGES: Record<string, readonly string[]> = {
     "/roadmap/reviews",
     "/municipalities/GM0014",
     "/index-figures",
+    "/glossary",
   ],
   "analist@demo.jeugdregio.nl": [
     "/",

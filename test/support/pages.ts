@@ -29,6 +29,7 @@ const MUNICIPAL = (code: "GM0014" | "GM1966", budget: string): string[] => [
   "/roadmap/reviews",
   `/municipalities/${code}`,
   "/index-figures",
+  "/glossary",
 ];
 
 /** What every regional reader (analyst, steering member) sees: the whole region and each municipality. */
@@ -55,6 +56,7 @@ const REGIONAL: string[] = [
   "/municipalities",
   "/municipalities/GM0014",
   "/index-figures",
+  "/glossary",
 ];
 
 export const PAGES_BY_ACCOUNT: Record<string, readonly string[]> = {

@@ -7,7 +7,16 @@ import { scopeQuery } from "./api";
 
 const MONEY: ReadonlySet<Measure> = new Set(["spending", "avg_per_client", "spending_80"]);
 
-/** DOMAIN.md's segment table; each column header opens the column's products. */
+/**
+ * The figure's definition in the glossary: a "?" drawn by CSS, named by its label, so that the
+ * header's text stays the figure's name alone.
+ */
+function TermLink({ term, name }: { term: string; name: string }) {
+  const { t } = useTranslation();
+  return <Link to={`/glossary#term-${term}`} className="term-link" aria-label={t("glossary.definitionOf", { term: name })} data-testid={`term-link-${term}`} />;
+}
+
+/** DOMAIN.md's segment table; each column header opens the column's products, and each header links to its definition. */
 export function SegmentTable({ report, scopeName, asOf = null }: { report: SegmentReportJson; scopeName: string; asOf?: string | null }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -32,6 +41,7 @@ export function SegmentTable({ report, scopeName, asOf = null }: { report: Segme
                 <Link to={`/segments/${column}${query}`} data-testid={`column-link-${column}`}>
                   {t(`segments.columns.${column}`)}
                 </Link>
+                <TermLink term={column} name={t(`segments.columns.${column}`)} />
               </th>
             ))}
           </tr>
@@ -39,7 +49,10 @@ export function SegmentTable({ report, scopeName, asOf = null }: { report: Segme
         <tbody>
           {MEASURES.map((measure) => (
             <tr key={measure}>
-              <th scope="row">{t(`segments.measures.${measure}`)}</th>
+              <th scope="row">
+                {t(`segments.measures.${measure}`)}
+                <TermLink term={measure} name={t(`segments.measures.${measure}`)} />
+              </th>
               {SEGMENT_COLUMNS.map((column) => (
                 <td className="num" key={column} data-testid={`cell-${column}-${measure}`}>
                   {cell(measure, report.segments[column][measure], report.segments[column].clients === null)}
