@@ -3,6 +3,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DataThrough } from "~/components/DataThrough";
+import { TableScroll } from "~/components/TableScroll";
 import { SEGMENT_COLUMNS } from "~/components/segments/columns";
 import { RoadmapTimeline, SegmentProgressCard, trackTitle } from "~/components/roadmap/RoadmapParts";
 import { useFormat } from "~/i18n/useFormat";
@@ -72,6 +73,8 @@ export default function PrintReport() {
       <section aria-labelledby="table-title" className="keep-together">
         <h2 id="table-title">{table ? t("roadmap.segmentTableTitle", { year: table.year }) : t("roadmap.noCompleteYear")}</h2>
         {table ? (
+          // On a narrow screen the eight columns scroll in their box, not the page; on paper they fit.
+          <TableScroll labelledBy="table-title">
           <table className="data compact" data-testid="print-segment-table">
             <thead>
               <tr>
@@ -122,6 +125,7 @@ export default function PrintReport() {
               </tr>
             </tbody>
           </table>
+          </TableScroll>
         ) : null}
       </section>
       <section aria-labelledby="decisions-title" className="keep-together" data-testid="print-decisions">

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import en from "../../app/i18n/en.json";
 import nl from "../../app/i18n/nl.json";
 import { DEMO_ACCOUNTS, type DemoAccount } from "../../seeds/demo-accounts";
-import { browserAvailable, launchBrowser, logInAs, screenshot, SCREENSHOT_DIR, startAppServer, type AppServer, type LaunchedBrowser } from "../support/browser";
+import { axeViolations, browserAvailable, launchBrowser, logInAs, screenshot, SCREENSHOT_DIR, startAppServer, type AppServer, type LaunchedBrowser } from "../support/browser";
 
 /**
  * The roadmap in a browser on the demo data: a steering member records a review and sees it on
@@ -102,4 +102,43 @@ describe.runIf(browserAvailable())("the roadmap in a browser", () => {
     expect(pages).toBeGreaterThanOrEqual(2);
     expect(pages).toBeLessThanOrEqual(8);
   });
+
+  // Issue 16: in Dutch the basishulp card cut its text off ("6 waarschuwing("), and the cards' headings skipped a level.
+  for (const [lang, locale] of [["nl", "nl-NL"], ["en", "en-GB"]] as const) {
+    it(`(d) no text clipped on the roadmap's cards and timeline key at 1280 and 768 px, and no axe violation (${lang})`, async () => {
+      const texts = lang === "nl" ? nl : en;
+      for (const width of [1280, 768]) {
+        const page = await logInAs(chromium.browser, server.baseUrl, account("stuurgroep@demo.jeugdregio.nl"), locale, { width, height: 1000 });
+        await page.goto("/roadmap");
+        await page.waitForFunction(() => "__remixRouter" in window);
+        // The timeline has taken its frame's width (it renders at 1000 px on the server).
+        await page.waitForFunction(() => {
+          const frame = document.querySelector(".timeline .chart-frame");
+          const svg = document.querySelector('[data-testid="gantt"]');
+          return !!frame && !!svg && Math.abs(Number(svg.getAttribute("width")) - frame.clientWidth) <= 1;
+        });
+        const clipped = await page.evaluate(() =>
+          [...document.querySelectorAll('.progress-card, .progress-card *, [data-testid="gantt-legend"] *')].flatMap((el) => {
+            const where = `${el.tagName.toLowerCase()} in ${(el.closest("[data-testid]") as HTMLElement | null)?.dataset.testid ?? "?"}`;
+            const style = getComputedStyle(el);
+            // A box that hides or scrolls what does not fit, or text that runs out of its card.
+            if (style.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1) return [`${where}: ${el.scrollWidth} > ${el.clientWidth} px`];
+            const card = el.closest(".progress-card, [data-testid='gantt-legend']");
+            if (card && card !== el && el.getBoundingClientRect().right > card.getBoundingClientRect().right + 0.5) return [`${where}: past its card's edge`];
+            return [];
+          }),
+        );
+        expect([width, clipped]).toEqual([width, []]);
+        const basishulp = await page.getByTestId("card-basishulp").innerText();
+        expect(basishulp).toContain(texts.roadmap.planSignals);
+        expect(basishulp).not.toMatch(/\($/m);
+        for (const path of ["/roadmap", "/roadmap/tracks/basishulp-gm0014", "/roadmap/print"]) {
+          if (path !== "/roadmap") await page.goto(path);
+          expect([width, path, await axeViolations(page, "main")]).toEqual([width, path, []]);
+        }
+        await screenshot(page, `roadmap-d-${lang}`, `print-${width}`);
+        await page.context().close();
+      }
+    });
+  }
 });

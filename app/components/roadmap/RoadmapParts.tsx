@@ -5,6 +5,7 @@ import { GanttChart, ganttHeight, GanttLegend, type GanttTrack } from "~/compone
 import { useFormat } from "~/i18n/useFormat";
 import type { SegmentCard } from "~/modules/roadmap/roadmap-view.server";
 import type { RoadmapTrack } from "~/modules/roadmap/roadmap.server";
+import { TableScroll } from "~/components/TableScroll";
 import { HealthBadge, SignalsBadge } from "./RoadmapNotice";
 
 type Serialized<T> = T extends (infer U)[] ? Serialized<U>[] : T extends object ? { [K in keyof T]: Serialized<T[K]> } : T;
@@ -102,7 +103,7 @@ export function SegmentProgressCard({ card }: { card: Card }) {
   return (
     // A card with one row per municipality takes the full width: its table needs it.
     <article className={regional ? "progress-card" : "progress-card wide"} data-testid={`card-${card.segment}`}>
-      <h3>{t(`segments.columns.${card.segment}`)}</h3>
+      <h3 id={`card-title-${card.segment}`}>{t(`segments.columns.${card.segment}`)}</h3>
       {regional ? (
         <>
           <TrackStatus track={regional} lastReview={card.lastReview} />
@@ -115,7 +116,7 @@ export function SegmentProgressCard({ card }: { card: Card }) {
           </p>
         </>
       ) : (
-        <div className="table-scroll">
+        <TableScroll labelledBy={`card-title-${card.segment}`}>
         <table className="data compact">
           <thead>
             <tr>
@@ -144,7 +145,7 @@ export function SegmentProgressCard({ card }: { card: Card }) {
             ))}
           </tbody>
         </table>
-        </div>
+        </TableScroll>
       )}
       {card.lastReview ? (
         <div className="last-review" data-testid={`last-review-${card.segment}`}>
@@ -161,9 +162,9 @@ export function SegmentProgressCard({ card }: { card: Card }) {
         <p className="hint">{t("roadmap.noReviewYet")}</p>
       )}
       {card.movement.length ? (
-        <div className="table-scroll">
+        <TableScroll labelledBy={`movement-caption-${card.segment}`}>
         <table className="data compact" data-testid={`movement-${card.segment}`}>
-          <caption>{t("roadmap.movementCaption")}</caption>
+          <caption id={`movement-caption-${card.segment}`}>{t("roadmap.movementCaption")}</caption>
           <thead>
             <tr>
               <th scope="col">{t("roadmap.year")}</th>
@@ -191,7 +192,7 @@ export function SegmentProgressCard({ card }: { card: Card }) {
             ))}
           </tbody>
         </table>
-        </div>
+        </TableScroll>
       ) : null}
       {card.targets.length ? (
         <table className="data compact" data-testid={`targets-${card.segment}`}>
