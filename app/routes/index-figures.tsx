@@ -1,4 +1,3 @@
-import { storableName } from "@jeugdregio/tabular";
 import {
   json,
   MaxPartSizeExceededError,
@@ -16,6 +15,7 @@ import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { importIndexFigures } from "~/modules/budgets/budgets.server";
 import { FieldRefusal } from "~/modules/http.server";
+import { storableName } from "~/modules/imports/upload.server";
 import { pageTitle } from "~/i18n/title";
 import { refusalKeys } from "~/modules/refusal";
 

@@ -1,4 +1,3 @@
-import { storableName } from "@jeugdregio/tabular";
 import {
   json,
   type HeadersFunction,
@@ -16,7 +15,7 @@ import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { importPopulation, MAX_POPULATION_FILE_BYTES } from "~/modules/population/population-import.server";
 
-import { uploadProblemHeaders } from "~/modules/imports/upload.server";
+import { storableName, uploadProblemHeaders } from "~/modules/imports/upload.server";
 import { pageTitle } from "~/i18n/title";
 
 const MAX_MEGABYTES = MAX_POPULATION_FILE_BYTES / (1024 * 1024);

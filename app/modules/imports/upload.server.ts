@@ -12,6 +12,9 @@ import {
   type UploadHandlerPart,
 } from "@remix-run/node";
 
+/** Routes take it from here, a server-only module: importing @jeugdregio/tabular in a route put csv-parse in the browser bundle, which needs Node's Buffer as it loads (the page never hydrated). */
+export { storableName };
+
 /**
  * Multipart uploads with one file field named `file` and a few short text
  * fields. Anything else in the body is read and dropped (counted against the
