@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { RoadmapNotice, type RoadmapResult } from "~/components/roadmap/RoadmapNotice";
 import { nowText, TrackStatus } from "~/components/roadmap/RoadmapParts";
+import { TableScroll } from "~/components/TableScroll";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
@@ -66,76 +67,78 @@ export default function TrackPage() {
           ))}
         </ul>
       ) : null}
-      <table className="data" data-testid="track-steps">
-        <caption>{t("roadmap.stepsCaption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("roadmap.fields.step")}</th>
-            <th scope="col">{t("roadmap.planned")}</th>
-            <th scope="col">{t("roadmap.actual")}</th>
-            <th scope="col">{t("roadmap.fields.state")}</th>
-            {editable ? <th scope="col">{t("roadmap.change")}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {track.steps.map((s) => {
-            const formId = `step-${s.step}`;
-            return (
-              <tr key={s.step} data-step={s.step} className={s.late ? "late" : undefined}>
-                <th scope="row">
-                  {t(`roadmap.steps.${s.step}`)}
-                  {s.late ? <span className="meta"> {t("roadmap.late")}</span> : null}
-                </th>
-                <td>
-                  {s.plannedStart} – {s.plannedEnd}
-                  {s.startShift || s.endShift ? <span className="meta"> {t("roadmap.shifted", { start: s.baselineStart, end: s.baselineEnd })}</span> : null}
-                  {editable ? (
-                    <span className="inline-fields">
-                      <input type="month" form={formId} name="planned_start" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.plannedStart"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.baselineStart} />
-                      <input type="month" form={formId} name="planned_end" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.plannedEnd"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.baselineEnd} />
-                    </span>
-                  ) : null}
-                </td>
-                <td>
-                  {s.actualStart ?? ""}
-                  {s.actualStart ? " – " : ""}
-                  {s.actualEnd ?? ""}
-                  {editable ? (
-                    <span className="inline-fields">
-                      <input type="month" form={formId} name="actual_start" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.actualStart"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.actualStart ?? ""} />
-                      <input type="month" form={formId} name="actual_end" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.actualEnd"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.actualEnd ?? ""} />
-                    </span>
-                  ) : null}
-                </td>
-                <td>
-                  {editable ? (
-                    <select form={formId} name="state" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.state"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.state}>
-                      {STEP_STATES.map((state) => (
-                        <option key={state} value={state}>
-                          {t(`roadmap.states.${state}`)}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    t(`roadmap.states.${s.state}`)
-                  )}
-                </td>
-                {editable ? (
+      <TableScroll labelledBy="track-steps-caption">
+        <table className="data" data-testid="track-steps">
+          <caption id="track-steps-caption">{t("roadmap.stepsCaption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("roadmap.fields.step")}</th>
+              <th scope="col">{t("roadmap.planned")}</th>
+              <th scope="col">{t("roadmap.actual")}</th>
+              <th scope="col">{t("roadmap.fields.state")}</th>
+              {editable ? <th scope="col">{t("roadmap.change")}</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {track.steps.map((s) => {
+              const formId = `step-${s.step}`;
+              return (
+                <tr key={s.step} data-step={s.step} className={s.late ? "late" : undefined}>
+                  <th scope="row">
+                    {t(`roadmap.steps.${s.step}`)}
+                    {s.late ? <span className="meta"> {t("roadmap.late")}</span> : null}
+                  </th>
                   <td>
-                    <Form method="post" id={formId} className="inline">
-                      <input type="hidden" name="intent" value="step" />
-                      <input type="hidden" name="step" value={s.step} />
-                      <button type="submit" className="secondary" disabled={busy}>
-                        {t("roadmap.save")}
-                      </button>
-                    </Form>
+                    {s.plannedStart} – {s.plannedEnd}
+                    {s.startShift || s.endShift ? <span className="meta"> {t("roadmap.shifted", { start: s.baselineStart, end: s.baselineEnd })}</span> : null}
+                    {editable ? (
+                      <span className="inline-fields">
+                        <input type="month" form={formId} name="planned_start" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.plannedStart"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.baselineStart} />
+                        <input type="month" form={formId} name="planned_end" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.plannedEnd"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.baselineEnd} />
+                      </span>
+                    ) : null}
                   </td>
-                ) : null}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                  <td>
+                    {s.actualStart ?? ""}
+                    {s.actualStart ? " – " : ""}
+                    {s.actualEnd ?? ""}
+                    {editable ? (
+                      <span className="inline-fields">
+                        <input type="month" form={formId} name="actual_start" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.actualStart"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.actualStart ?? ""} />
+                        <input type="month" form={formId} name="actual_end" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.actualEnd"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.actualEnd ?? ""} />
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>
+                    {editable ? (
+                      <select form={formId} name="state" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.state"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.state}>
+                        {STEP_STATES.map((state) => (
+                          <option key={state} value={state}>
+                            {t(`roadmap.states.${state}`)}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      t(`roadmap.states.${s.state}`)
+                    )}
+                  </td>
+                  {editable ? (
+                    <td>
+                      <Form method="post" id={formId} className="inline">
+                        <input type="hidden" name="intent" value="step" />
+                        <input type="hidden" name="step" value={s.step} />
+                        <button type="submit" className="secondary" disabled={busy}>
+                          {t("roadmap.save")}
+                        </button>
+                      </Form>
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableScroll>
       <p className="hint">{t("roadmap.plannedHint")}</p>
       <RoadmapNotice result={result} intent="step" />
 
