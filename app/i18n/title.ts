@@ -26,6 +26,11 @@ export function pageTitle(
 ): MetaDescriptor[] {
   const language = titleLanguage(matches);
   const t = instance.getFixedT(language);
-  const shown = parts(t, language).filter((p): p is string | number => typeof p === "number" || (typeof p === "string" && p.trim() !== ""));
-  return [{ title: [...shown, t("app.name")].join(" · ") }];
+  return [{ title: titleText(t, parts(t, language)) }];
+}
+
+/** The parts and the product, joined; for a page that changes what it shows without a new page (document.title). */
+export function titleText(t: (key: "app.name") => string, parts: (string | number | null | undefined | false)[]): string {
+  const shown = parts.filter((p): p is string | number => typeof p === "number" || (typeof p === "string" && p.trim() !== ""));
+  return [...shown, t("app.name")].join(" · ");
 }

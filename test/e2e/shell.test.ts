@@ -271,4 +271,21 @@ describe.runIf(haveBrowser)("app shell in a browser", () => {
       await page.waitForURL((url) => url.pathname === "/login");
     },
   );
+
+  it("(e) the tab's title names the page, scope and year, also after the year changes without a new page", async () => {
+    const s = "e-title";
+    const page = await newPage();
+    await logIn(page, GRONINGEN_VIEWER, s);
+    await page.goto("/segments");
+    const select = page.locator("select[name='year']").first();
+    const first = await select.inputValue();
+    expect(await page.title()).toBe(`${nl.nav.segments} · Groningen · ${first} · ${nl.app.name}`);
+    const other = await select.locator("option").evaluateAll((os, current) => os.map((o) => (o as HTMLOptionElement).value).find((v) => v !== current), first);
+    expect(other).toBeTruthy();
+    await select.selectOption(other!);
+    // Only the query string changes (React Query fetches the figures): the title follows the shown year.
+    await page.waitForFunction((year) => document.querySelector("#segment-table-caption")?.textContent?.includes(year), other!);
+    await page.waitForFunction((title) => document.title === title, `${nl.nav.segments} · Groningen · ${other} · ${nl.app.name}`);
+    await screenshot(page, s, "segments-other-year");
+  });
 });

@@ -1,6 +1,6 @@
 import { Form, useSearchParams } from "@remix-run/react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { AsOfField } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
 import { ScopePicker } from "~/components/filters/ScopePicker";
@@ -12,6 +12,7 @@ import { SpendingChart } from "./SpendingChart";
 import { segmentForecastQuery, type ForecastPageData } from "~/components/forecast/api";
 import { SegmentForecast } from "~/components/forecast/SegmentForecast";
 import { useYearLabel } from "~/components/forecast/useYearLabel";
+import { titleText } from "~/i18n/title";
 
 export interface SegmentOverviewData {
   /** Regional roles choose a scope; municipal users always see their own municipality. */
@@ -74,6 +75,11 @@ export function SegmentOverview({ initial, intro }: { initial: SegmentOverviewDa
   const nameOf = (key: string) =>
     key === "region" ? t("segments.region") : (initial.municipalities.find((m) => m.code === key)?.name ?? initial.scopeName ?? key);
   const shownName = nameOf(report.scope);
+  // Year and scope change here without a new page (no loader, so no meta): the tab's title follows.
+  const title = titleText(t, [t("nav.segments"), report.scope === "region" ? t("app.region") : shownName, report.year]);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   const years = chart.years.includes(report.year) ? chart.years : [...chart.years, report.year].sort((a, b) => b - a);
 
   return (
