@@ -52,10 +52,56 @@ export class FieldRefusal extends Refusal {
   }
 }
 
-/** What a form action answers: done, or the refused field (status 400). */
+/** Several fields refused at once (a form shows every problem in one answer); the first is its own field and code. */
+export class FieldRefusals extends FieldRefusal {
+  constructor(readonly all: readonly FieldRefusal[]) {
+    super(all[0]!.field, all[0]!.code, all[0]!.params, all.map((r) => r.message).join("; "));
+  }
+}
+
+/**
+ * Collects the refused fields of a form instead of stopping at the first: `take` runs one
+ * field's check and keeps its refusal; `done` throws them all together (or returns).
+ */
+export function refusalCollector() {
+  const all: FieldRefusal[] = [];
+  const keep = (error: unknown) => {
+    if (!(error instanceof FieldRefusal)) throw error;
+    all.push(...(error instanceof FieldRefusals ? error.all : [error]));
+  };
+  return {
+    take<T>(check: () => T): T | undefined {
+      try {
+        return check();
+      } catch (error) {
+        keep(error);
+        return undefined;
+      }
+    },
+    refuse: (refusal: FieldRefusal) => void all.push(refusal),
+    get refused() {
+      return all.length > 0;
+    },
+    done(): void {
+      if (all.length) throw all.length === 1 ? all[0]! : new FieldRefusals(all);
+    },
+  };
+}
+
+/** One refused field as a form's answer carries it. */
+export interface FormIssue {
+  field: string;
+  code: string;
+  params: Record<string, string | number>;
+}
+
+/**
+ * What a form action answers: done, or the refused fields (status 400): the first as `field`,
+ * `code` and `params`, all of them in `issues`, and the typed values so the form keeps them.
+ */
 export type FormOutcome =
   | { ok: true; intent: string; changed?: number }
-  | { ok: false; intent: string; field: string; code: string; params: Record<string, string | number> };
+  | ({ ok: false; intent: string; issues: FormIssue[]; values?: Record<string, string> } & FormIssue);
 
 /** A form's text fields by name (files are left to the upload handlers). */
 export function formFields(form: FormData): Record<string, string> {
@@ -64,9 +110,13 @@ export function formFields(form: FormData): Record<string, string> {
   return fields;
 }
 
-/** A form's answer for a refused field, with the status of its kind (400 for bad input). */
-export function refusalAnswer(intent: string, refusal: FieldRefusal): Response {
-  return json<FormOutcome>({ ok: false, intent, field: refusal.field, code: refusal.code, params: refusal.params }, { status: refusal.status });
+/** A form's answer for refused fields, with the status of their kind (400 for bad input); `values` are sent back as typed. */
+export function refusalAnswer(intent: string, refusal: FieldRefusal, values?: Record<string, string>): Response {
+  const issues = (refusal instanceof FieldRefusals ? refusal.all : [refusal]).map((r) => ({ field: r.field, code: r.code, params: r.params }));
+  return json<FormOutcome>(
+    { ok: false, intent, field: refusal.field, code: refusal.code, params: refusal.params, issues, ...(values ? { values } : {}) },
+    { status: refusal.status },
+  );
 }
 
 /** The first field holding a NUL character, which PostgreSQL text cannot store, as a refusal; null when none does. */

@@ -171,14 +171,11 @@ function YearlyParameters({ data, result }: { data: ReturnType<typeof useLoaderD
               <h3>{t("budgets.editParameters", { year: data.year })}</h3>
               <input type="hidden" name="intent" value="parameters" />
               <input type="hidden" name="year" value={data.year} />
-              <NumberField name="scope_share" label={t("finance.fields.scope_share")} value={selected.scope_share} hint={t("finance.percentHint")} />
-              <NumberField name="expected_development" label={t("finance.fields.expected_development")} value={selected.expected_development} hint={t("finance.percentHint")} />
-              <NumberField name="manual_base" label={t("finance.fields.manual_base")} value={selected.manual_base} hint={t("budgets.manualBaseHint")} />
-              <label>
-                {t("finance.fields.manual_base_reason")}
-                <textarea name="manual_base_reason" rows={2} defaultValue={selected.manual_base_reason ?? ""} />
-              </label>
-              <NumberField name="structural_adjustment" label={t("finance.fields.structural_adjustment")} value={selected.structural_adjustment} hint={t("budgets.adjustmentHint")} />
+              <NumberField name="scope_share" label={t("finance.fields.scope_share")} value={selected.scope_share} hint={t("finance.percentHint")} result={result} intent="parameters" />
+              <NumberField name="expected_development" label={t("finance.fields.expected_development")} value={selected.expected_development} hint={t("finance.percentHint")} result={result} intent="parameters" />
+              <NumberField name="manual_base" label={t("finance.fields.manual_base")} value={selected.manual_base} hint={t("budgets.manualBaseHint")} result={result} intent="parameters" />
+              <NumberField name="manual_base_reason" label={t("finance.fields.manual_base_reason")} value={selected.manual_base_reason} result={result} intent="parameters" multiline />
+              <NumberField name="structural_adjustment" label={t("finance.fields.structural_adjustment")} value={selected.structural_adjustment} hint={t("budgets.adjustmentHint")} result={result} intent="parameters" />
               <FinanceNotice result={result} intent="parameters" />
               <button type="submit" disabled={busy}>
                 {t("finance.save")}
@@ -191,7 +188,7 @@ function YearlyParameters({ data, result }: { data: ReturnType<typeof useLoaderD
               <input type="hidden" name="intent" value="realisation" />
               <input type="hidden" name="year" value={data.year} />
               {[1, 2, 3, 4].map((q) => (
-                <NumberField key={q} name={`realised_q${q}`} label={t(`finance.fields.realised_q${q}`)} value={selected.realised[q - 1] ?? null} />
+                <NumberField key={q} name={`realised_q${q}`} label={t(`finance.fields.realised_q${q}`)} value={selected.realised[q - 1] ?? null} result={result} intent="realisation" />
               ))}
               <FinanceNotice result={result} intent="realisation" />
               <button type="submit" disabled={busy}>

@@ -116,6 +116,33 @@ describe("yearly parameters and realisations", () => {
     expect(own.body).toMatchObject({ ok: true, changed: 1 });
   });
 
+  it("refuse every bad field at once, each marked at its field, and keep what was typed", async () => {
+    const before = await typedState();
+    const fields = { intent: "parameters", year: "2026", scope_share: "veel", expected_development: "2,5", manual_base: "1000000", manual_base_reason: "", structural_adjustment: "1,005" };
+    const result = await post("groningenEditor", "/budgets/GM0014/samen", BUDGET_ROUTE, fields);
+    expect(result.status).toBe(400);
+    const issues = (result.body as { issues: { field: string; code: string }[] }).issues.map((i) => [i.field, i.code]);
+    expect(issues).toEqual([
+      ["scope_share", "notNumber"],
+      ["structural_adjustment", "notMoney"],
+      ["manual_base_reason", "reasonRequired"],
+    ]);
+    // The page without JavaScript: every refused field marked, its reason next to it, the typed values kept.
+    const page = await (await client("groningenEditor")).post("/budgets/GM0014/samen?year=2026", fields);
+    expect(page.status).toBe(400);
+    const form = (await page.text()).match(/<form[^>]*data-testid="parameters-form"[\s\S]*?<\/form>/)![0];
+    for (const field of ["scope_share", "structural_adjustment", "manual_base_reason"]) {
+      expect(form, field).toMatch(new RegExp(`name="${field}"[^>]*aria-invalid="true"[^>]*aria-describedby="parameters-${field}-error`));
+      expect(form, field).toContain(`id="parameters-${field}-error"`);
+    }
+    expect(form).not.toMatch(/name="expected_development"[^>]*aria-invalid/);
+    expect(form).toContain('value="veel"');
+    expect(form).toContain('value="1000000"');
+    expect(form).toContain('value="1,005"');
+    expect(form).toContain("Niet opgeslagen (3 velden)");
+    expect(await typedState()).toEqual(before);
+  });
+
   it("refuse bad input by field, with nothing changed", async () => {
     const before = await typedState();
     const cases: [Record<string, string>, string, string][] = [

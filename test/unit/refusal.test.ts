@@ -4,7 +4,7 @@ import en from "~/i18n/en.json";
 import nl from "~/i18n/nl.json";
 import { CliFailure } from "~/cli/shared.server";
 import { IdenticalLinesRefused } from "~/modules/declarations/import-checks.server";
-import { asJsonError, FieldRefusal, refusalAnswer } from "~/modules/http.server";
+import { asJsonError, FieldRefusal, FieldRefusals, refusalAnswer, refusalCollector } from "~/modules/http.server";
 import { isRefusal, Refusal, REFUSAL_STATUS, refusalKeys, type RefusalKind } from "~/modules/refusal";
 import { UserError } from "~/modules/users/users.server";
 import { reportTimeoutResponse } from "~/server/request-limits.server";
@@ -44,7 +44,30 @@ describe("refusals", () => {
 
   it("answer forms with the field, the code and the status of the kind", async () => {
     const answer = refusalAnswer("save", new FieldRefusal("amount", "notANumber", { row: 3 }));
-    expect([answer.status, await answer.json()]).toEqual([400, { ok: false, intent: "save", field: "amount", code: "notANumber", params: { row: 3 } }]);
+    expect([answer.status, await answer.json()]).toEqual([
+      400,
+      { ok: false, intent: "save", field: "amount", code: "notANumber", params: { row: 3 }, issues: [{ field: "amount", code: "notANumber", params: { row: 3 } }] },
+    ]);
+  });
+
+  it("are collected per field, so a form answers every problem at once", async () => {
+    const check = refusalCollector();
+    expect(check.take(() => 5)).toBe(5);
+    expect(check.take(() => { throw new FieldRefusal("a", "notNumber"); })).toBeUndefined();
+    check.refuse(new FieldRefusal("b", "reasonRequired"));
+    expect(() => check.take(() => { throw new Error("not a refusal"); })).toThrow("not a refusal");
+    let thrown: unknown;
+    try {
+      check.done();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(FieldRefusals);
+    const answer = await refusalAnswer("save", thrown as FieldRefusal, { a: "veel" }).json();
+    expect(answer).toMatchObject({ field: "a", code: "notNumber", values: { a: "veel" } });
+    expect(answer.issues.map((i: { field: string }) => i.field)).toEqual(["a", "b"]);
+    const none = refusalCollector();
+    expect(() => none.done()).not.toThrow();
   });
 
   it("read as a sentence in both languages, the kind's own when a page has no message for the code", async () => {

@@ -3,7 +3,7 @@ import { useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { TableScroll } from "~/components/TableScroll";
 import { useFormat } from "~/i18n/useFormat";
-import type { FormOutcome } from "~/modules/http.server";
+import type { FormIssue, FormOutcome } from "~/modules/http.server";
 import { refusalKeys } from "~/modules/refusal";
 import { actorLabel } from "~/i18n/stored";
 
@@ -35,23 +35,90 @@ export function FinanceNotice({ result, intent }: { result: FinanceResult | unde
     );
   }
   // A field such as "line 3, pgb" names its line too; the label is the field's own.
-  const field = result.field.split(", ").pop() ?? result.field;
+  const describe = (issue: FormIssue) => {
+    const field = issue.field.split(", ").pop() ?? issue.field;
+    return t("finance.refused", { field: t(`finance.fields.${field}`, { defaultValue: field }), reason: t(refusalKeys("finance", { code: issue.code }), issue.params) });
+  };
+  const issues = result.issues?.length ? result.issues : [result];
+  const first = result.field.split(", ").pop() ?? result.field;
+  if (issues.length === 1) {
+    return (
+      <p className="message error" role="alert" data-testid="finance-error" data-field={first}>
+        {describe(issues[0]!)}
+      </p>
+    );
+  }
   return (
-    <p className="message error" role="alert" data-testid="finance-error" data-field={field}>
-      {t("finance.refused", { field: t(`finance.fields.${field}`, { defaultValue: field }), reason: t(refusalKeys("finance", { code: result.code }), result.params) })}
-    </p>
+    <div className="message error" role="alert" data-testid="finance-error" data-field={first}>
+      <p>{t("finance.refusedMany", { count: issues.length })}</p>
+      <ul>
+        {issues.map((issue) => (
+          <li key={issue.field}>{describe(issue)}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
-/** A number field of a finance form, prefilled as the user would type it. */
-export function NumberField({ name, label, value, hint }: { name: string; label: string; value: string | null; hint?: string }) {
+/** The refusal of one field of the form with this intent, and what the user had typed there; none after a save. */
+function refusedField(result: FinanceResult | undefined, intent: string, name: string): { issue: FormIssue | undefined; typed: string | undefined } {
+  if (!result || result.ok || result.intent !== intent) return { issue: undefined, typed: undefined };
+  const issue = (result.issues ?? [result]).find((i) => (i.field.split(", ").pop() ?? i.field) === name);
+  return { issue, typed: result.values?.[name] };
+}
+
+/**
+ * A field of a finance form, prefilled as the user would type it. After a refused save it keeps
+ * what was typed, and a refused field is marked (aria-invalid) with its reason next to it.
+ */
+export function NumberField({
+  name,
+  label,
+  value,
+  hint,
+  result,
+  intent,
+  multiline,
+}: {
+  name: string;
+  label: string;
+  value: string | null;
+  hint?: string;
+  /** The form's answer, to mark this field when it was refused. */
+  result?: FinanceResult;
+  intent?: string;
+  /** A text area (a written reason) instead of a number. */
+  multiline?: boolean;
+}) {
   const format = useFormat();
+  const { t } = useTranslation();
+  const { issue, typed } = intent ? refusedField(result, intent, name) : { issue: undefined, typed: undefined };
+  const id = `${intent ?? "field"}-${name}`;
+  const describedBy = [issue ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  const shown = typed ?? (multiline ? (value ?? "") : typedValue(name, value, format.language));
+  const control = {
+    name,
+    "aria-invalid": issue ? true : undefined,
+    "aria-describedby": describedBy,
+    defaultValue: shown,
+  };
   return (
-    <label>
-      {label}
-      <input name={name} inputMode="decimal" autoComplete="off" defaultValue={typedValue(name, value, format.language)} size={14} />
-      {hint ? <span className="hint">{hint}</span> : null}
-    </label>
+    <div className="field">
+      <label>
+        {label}
+        {multiline ? <textarea rows={2} {...control} /> : <input inputMode="decimal" autoComplete="off" size={14} {...control} />}
+      </label>
+      {hint ? (
+        <div className="hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      ) : null}
+      {issue ? (
+        <div className="field-error" id={`${id}-error`}>
+          {t(refusalKeys("finance", { code: issue.code }), issue.params)}
+        </div>
+      ) : null}
+    </div>
   );
 }
 

@@ -15,6 +15,11 @@ export interface FinanceEntry {
   separator: DecimalSeparator;
 }
 
+/** What the user typed, to put back in the form after a refusal (not the intent or the token). */
+function typedValues(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter(([name]) => name !== "intent" && !name.startsWith("_")));
+}
+
 /**
  * The one way a finance form is saved: the role may write budgets, the municipality is in the
  * user's write scope (404 outside the read scope, 403 inside it), the work runs in the user's
@@ -44,7 +49,8 @@ export async function financeAction(
     const changed = await access.run((trx) => work(trx, entry));
     return json<FormOutcome>({ ok: true, intent, changed });
   } catch (error) {
-    if (error instanceof FieldRefusal) return refusalAnswer(intent, error);
+    // The typed values go back with the refusal, so the form keeps them (also without JavaScript).
+    if (error instanceof FieldRefusal) return refusalAnswer(intent, error, typedValues(fields));
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { refusalCollector } from "~/modules/http.server";
 import { parseDecimal, readTable, TableError, type CellValue, type DecimalSeparator } from "@jeugdregio/tabular";
 import Decimal from "decimal.js";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -123,16 +124,20 @@ export async function saveBudgetParameters(
   separator: DecimalSeparator,
 ): Promise<number> {
   const year = requireYear("year", typed.year);
+  // Every refused field at once, so one bad value does not hide the next.
+  const check = refusalCollector();
+  const manualBase = check.take(() => typedMoney("manual_base", typed.manual_base, separator));
   const after = {
-    scope_share: typedPercent("scope_share", typed.scope_share, separator, { min: 0, max: 1 }) ?? "1",
-    expected_development: typedPercent("expected_development", typed.expected_development, separator, { min: -1, max: 1 }),
-    manual_base: typedMoney("manual_base", typed.manual_base, separator),
+    scope_share: check.take(() => typedPercent("scope_share", typed.scope_share, separator, { min: 0, max: 1 })) ?? "1",
+    expected_development: check.take(() => typedPercent("expected_development", typed.expected_development, separator, { min: -1, max: 1 })) ?? null,
+    manual_base: manualBase ?? null,
     manual_base_reason: (typed.manual_base_reason ?? "").trim() || null,
-    structural_adjustment: typedMoney("structural_adjustment", typed.structural_adjustment, separator) ?? "0.00",
+    structural_adjustment: check.take(() => typedMoney("structural_adjustment", typed.structural_adjustment, separator)) ?? "0.00",
   };
-  if (after.manual_base !== null && !after.manual_base_reason) throw new BudgetInputError("manual_base_reason", "a manual base needs a written reason", "reasonRequired");
-  if (after.manual_base !== null && new Decimal(after.manual_base).isNegative()) throw new BudgetInputError("manual_base", "a base cannot be negative", "negative");
-  if ((after.manual_base_reason ?? "").length > 1000) throw new BudgetInputError("manual_base_reason", "at most 1,000 characters", "tooLong", { max: 1000 });
+  if (after.manual_base !== null && !after.manual_base_reason) check.refuse(new BudgetInputError("manual_base_reason", "a manual base needs a written reason", "reasonRequired"));
+  if (after.manual_base !== null && new Decimal(after.manual_base).isNegative()) check.refuse(new BudgetInputError("manual_base", "a base cannot be negative", "negative"));
+  if ((after.manual_base_reason ?? "").length > 1000) check.refuse(new BudgetInputError("manual_base_reason", "at most 1,000 characters", "tooLong", { max: 1000 }));
+  check.done();
   if (after.manual_base === null) after.manual_base_reason = null;
   await requireBudget(trx, target.municipalityCode, target.key);
 
