@@ -2,10 +2,12 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { HealthBadge, RoadmapNotice, type RoadmapResult } from "~/components/roadmap/RoadmapNotice";
+import { RoadmapField, SegmentEntryFields } from "~/components/roadmap/RoadmapFields";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
 import { ROADMAP_SEGMENTS } from "~/modules/roadmap/segment-order";
+import { ENTRY_INPUTS, entryInput, type EntryField } from "~/modules/roadmap/roadmap-form";
 import { recordReview, reviewHistory, RoadmapInputError, type ReviewEntryInput } from "~/modules/roadmap/roadmap.server";
 import { pageTitle } from "~/i18n/title";
 import { actorLabel } from "~/i18n/stored";
@@ -25,19 +27,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (intent === "edit" || intent === "delete") throw new RoadmapInputError("review", "appendOnly");
     if (intent !== "review") throw new Response("Bad Request", { status: 400 });
     const entries: ReviewEntryInput[] = [];
-    // Every posted health_<segment> is an entry; an unknown segment is refused by name, not ignored.
-    const segments = Object.keys(fields).flatMap((name) => (name.startsWith("health_") ? [name.slice("health_".length)] : []));
+    // Every segment with anything typed is an entry (so typed decisions without a health are refused,
+    // not dropped); an unknown segment is refused by name, not ignored.
+    const segments = new Set(Object.keys(fields).flatMap((name) => (name.startsWith("health_") ? [name.slice("health_".length)] : [])));
+    for (const segment of ROADMAP_SEGMENTS) segments.add(segment);
     for (const segment of segments) {
-      const health = fields[`health_${segment}`];
-      if (!health) continue;
+      const typed = (field: EntryField) => fields[entryInput(field, segment)];
+      if (!(Object.keys(ENTRY_INPUTS) as EntryField[]).some((field) => typed(field)?.trim())) continue;
       entries.push({
         segment,
-        health,
-        health_reason: fields[`reason_${segment}`],
-        decisions: fields[`decisions_${segment}`],
-        risks: fields[`risks_${segment}`],
-        next_steps: fields[`next_${segment}`],
-        corrects: fields[`corrects_${segment}`] || undefined,
+        health: typed("health") ?? "",
+        health_reason: typed("health_reason"),
+        decisions: typed("decisions"),
+        risks: typed("risks"),
+        next_steps: typed("next_steps"),
+        corrects: typed("corrects") || undefined,
       });
     }
     return recordReview(trx, actor, { held_on: fields.held_on, body: fields.body, entries });
@@ -50,6 +54,7 @@ export default function ReviewsPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const busy = useNavigation().state === "submitting";
+  const form = { result, intent: "review" };
   return (
     <>
       <p>
@@ -61,65 +66,14 @@ export default function ReviewsPage() {
         <Form method="post" className="stacked review-form" data-testid="review-form">
           <h2>{t("roadmap.newReview")}</h2>
           <input type="hidden" name="intent" value="review" />
-          <label>
-            {t("roadmap.fields.held_on")}
-            <input type="date" name="held_on" />
-          </label>
-          <label>
-            {t("roadmap.fields.body")}
-            <input name="body" size={40} placeholder={t("roadmap.bodyExample")} />
-          </label>
+          <RoadmapField form={form} name="held_on" label={t("roadmap.fields.held_on")} value="" control={{ kind: "date" }} />
+          <RoadmapField form={form} name="body" label={t("roadmap.fields.body")} value="" control={{ kind: "text", size: 40, placeholder: t("roadmap.bodyExample") }} />
           <p className="hint">{t("roadmap.entryHint")}</p>
-          {ROADMAP_SEGMENTS.map((segment) => {
-            const earlier = entries.filter((e) => e.segment === segment);
-            return (
-              <fieldset key={segment} data-segment={segment}>
-                <legend>{t(`segments.columns.${segment}`)}</legend>
-                <label>
-                  {t("roadmap.fields.health")}
-                  <select name={`health_${segment}`} defaultValue="">
-                    <option value="">{t("roadmap.noEntry")}</option>
-                    {(["on_track", "at_risk", "delayed"] as const).map((h) => (
-                      <option key={h} value={h}>
-                        {t(`roadmap.health.${h}`)}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  {t("roadmap.fields.health_reason")}
-                  <input name={`reason_${segment}`} size={60} />
-                </label>
-                <label>
-                  {t("roadmap.fields.decisions")}
-                  <textarea name={`decisions_${segment}`} rows={2} />
-                </label>
-                <label>
-                  {t("roadmap.fields.risks")}
-                  <textarea name={`risks_${segment}`} rows={2} />
-                </label>
-                <label>
-                  {t("roadmap.fields.next_steps")}
-                  <textarea name={`next_${segment}`} rows={2} />
-                </label>
-                {earlier.length ? (
-                  <label>
-                    {t("roadmap.fields.corrects")}
-                    <select name={`corrects_${segment}`} defaultValue="">
-                      <option value="">{t("roadmap.notACorrection")}</option>
-                      {earlier.map((e) => (
-                        <option key={e.id} value={e.id}>
-                          {e.body} ({e.heldOn})
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                ) : null}
-              </fieldset>
-            );
-          })}
+          {ROADMAP_SEGMENTS.map((segment) => (
+            <SegmentEntryFields key={segment} form={form} segment={segment} earlier={entries.filter((e) => e.segment === segment)} />
+          ))}
           <RoadmapNotice result={result} intent="review" />
-          <button type="submit" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy}>
             {t("roadmap.recordReview")}
           </button>
         </Form>

@@ -5,12 +5,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { RoadmapNotice, type RoadmapResult } from "~/components/roadmap/RoadmapNotice";
 import { nowText, TrackStatus } from "~/components/roadmap/RoadmapParts";
+import { healthOptions, RoadmapField } from "~/components/roadmap/RoadmapFields";
+import { stepInput, type StepField } from "~/modules/roadmap/roadmap-form";
 import { TableScroll } from "~/components/TableScroll";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
 import { notFound } from "~/modules/http.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
-import { loadRoadmap, recordDecision, setTrackHealth, thisMonth, updateTrackStep } from "~/modules/roadmap/roadmap.server";
+import { loadRoadmap, recordDecision, setTrackHealth, thisMonth, updateTrackStep, updateTrackSteps } from "~/modules/roadmap/roadmap.server";
 import { pageTitle } from "~/i18n/title";
 import { actorLabel } from "~/i18n/stored";
 
@@ -28,6 +30,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const trackId = params.id ?? "";
   return roadmapAction(request, context, "write:roadmap", trackId, (trx, { intent, fields, actor }) => {
+    // The page saves every step in one save; one step at a time stays for other clients.
+    if (intent === "steps") return updateTrackSteps(trx, actor, trackId, fields);
     if (intent === "step") return updateTrackStep(trx, actor, trackId, fields);
     if (intent === "health") return setTrackHealth(trx, actor, trackId, fields.health ?? "", fields.health_reason);
     if (intent === "decision") return recordDecision(trx, actor, trackId, fields);
@@ -41,6 +45,8 @@ export default function TrackPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const busy = useNavigation().state === "submitting";
+  const healthForm = { result, intent: "health" };
+  const decisionForm = { result, intent: "decision" };
   const title = track.municipalityName ? `${t(`segments.columns.${track.segment}`)}: ${track.municipalityName}` : t(`segments.columns.${track.segment}`);
   return (
     <>
@@ -67,108 +73,24 @@ export default function TrackPage() {
           ))}
         </ul>
       ) : null}
-      <TableScroll labelledBy="track-steps-caption">
-        <table className="data" data-testid="track-steps">
-          <caption id="track-steps-caption">{t("roadmap.stepsCaption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("roadmap.fields.step")}</th>
-              <th scope="col">{t("roadmap.planned")}</th>
-              <th scope="col">{t("roadmap.actual")}</th>
-              <th scope="col">{t("roadmap.fields.state")}</th>
-              {editable ? <th scope="col">{t("roadmap.change")}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {track.steps.map((s) => {
-              const formId = `step-${s.step}`;
-              return (
-                <tr key={s.step} data-step={s.step} className={s.late ? "late" : undefined}>
-                  <th scope="row">
-                    {t(`roadmap.steps.${s.step}`)}
-                    {s.late ? <span className="meta"> {t("roadmap.late")}</span> : null}
-                  </th>
-                  <td>
-                    {s.plannedStart} – {s.plannedEnd}
-                    {s.startShift || s.endShift ? <span className="meta"> {t("roadmap.shifted", { start: s.baselineStart, end: s.baselineEnd })}</span> : null}
-                    {editable ? (
-                      <span className="inline-fields">
-                        <input type="month" form={formId} name="planned_start" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.plannedStart"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.baselineStart} />
-                        <input type="month" form={formId} name="planned_end" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.plannedEnd"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.baselineEnd} />
-                      </span>
-                    ) : null}
-                  </td>
-                  <td>
-                    {s.actualStart ?? ""}
-                    {s.actualStart ? " – " : ""}
-                    {s.actualEnd ?? ""}
-                    {editable ? (
-                      <span className="inline-fields">
-                        <input type="month" form={formId} name="actual_start" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.actualStart"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.actualStart ?? ""} />
-                        <input type="month" form={formId} name="actual_end" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.actualEnd"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.actualEnd ?? ""} />
-                      </span>
-                    ) : null}
-                  </td>
-                  <td>
-                    {editable ? (
-                      <select form={formId} name="state" aria-label={t("roadmap.fieldOfStep", { field: t("roadmap.fields.state"), step: t(`roadmap.steps.${s.step}`) })} defaultValue={s.state}>
-                        {STEP_STATES.map((state) => (
-                          <option key={state} value={state}>
-                            {t(`roadmap.states.${state}`)}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      t(`roadmap.states.${s.state}`)
-                    )}
-                  </td>
-                  {editable ? (
-                    <td>
-                      <Form method="post" id={formId} className="inline">
-                        <input type="hidden" name="intent" value="step" />
-                        <input type="hidden" name="step" value={s.step} />
-                        <button type="submit" className="secondary" disabled={busy}>
-                          {t("roadmap.save")}
-                        </button>
-                      </Form>
-                    </td>
-                  ) : null}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </TableScroll>
-      <p className="hint">{t("roadmap.plannedHint")}</p>
-      <RoadmapNotice result={result} intent="step" />
+      {/* One form for every step, one save: a refused step refuses the save, every typed value stays. */}
+      <StepsForm track={track} editable={editable} result={result} busy={busy} />
 
       {editable ? (
         <Form method="post" className="stacked" data-testid="health-form">
           <h2>{t("roadmap.healthTitle")}</h2>
           <input type="hidden" name="intent" value="health" />
-          <label>
-            {t("roadmap.fields.health")}
-            <select name="health" defaultValue={track.health ?? ""}>
-              {/* Not a choice: a track stays "not assessed" until someone picks one of the three. */}
-              {track.health === null ? (
-                <option value="" disabled>
-                  {t("roadmap.health.not_assessed")}
-                </option>
-              ) : null}
-              {(["on_track", "at_risk", "delayed"] as const).map((h) => (
-                <option key={h} value={h}>
-                  {t(`roadmap.health.${h}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("roadmap.fields.health_reason")}
-            <textarea name="health_reason" rows={2} defaultValue={track.healthReason ?? ""} />
-            <span className="hint">{t("roadmap.reasonHint")}</span>
-          </label>
+          <RoadmapField
+            form={healthForm}
+            name="health"
+            label={t("roadmap.fields.health")}
+            value={track.health ?? ""}
+            // Not a choice: a track stays "not assessed" until someone picks one of the three.
+            control={{ kind: "select", options: healthOptions(t, track.health === null ? { value: "", label: t("roadmap.health.not_assessed"), disabled: true } : undefined) }}
+          />
+          <RoadmapField form={healthForm} name="health_reason" label={t("roadmap.fields.health_reason")} hint={t("roadmap.reasonHint")} value={track.healthReason ?? ""} control={{ kind: "textarea" }} />
           <RoadmapNotice result={result} intent="health" />
-          <button type="submit" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy}>
             {t("roadmap.save")}
           </button>
         </Form>
@@ -191,16 +113,10 @@ export default function TrackPage() {
         {editable ? (
           <Form method="post" className="stacked" data-testid="decision-form">
             <input type="hidden" name="intent" value="decision" />
-            <label>
-              {t("roadmap.fields.month")}
-              <input type="month" name="month" defaultValue={today} />
-            </label>
-            <label>
-              {t("roadmap.fields.description")}
-              <input name="description" size={60} />
-            </label>
+            <RoadmapField form={decisionForm} name="month" label={t("roadmap.fields.month")} value={today} control={{ kind: "month" }} />
+            <RoadmapField form={decisionForm} name="description" label={t("roadmap.fields.description")} value="" control={{ kind: "text", size: 60 }} />
             <RoadmapNotice result={result} intent="decision" />
-            <button type="submit" disabled={busy}>
+            <button type="submit" className="primary" disabled={busy}>
               {t("roadmap.addDecision")}
             </button>
           </Form>
@@ -219,5 +135,88 @@ export default function TrackPage() {
         </section>
       ) : null}
     </>
+  );
+}
+
+type Track = ReturnType<typeof useLoaderData<typeof loader>>["track"];
+
+/** The track's steps as a table; for who may edit it, one form with every step's inputs and one save. */
+function StepsForm({ track, editable, result, busy }: { track: Track; editable: boolean; result: RoadmapResult | undefined; busy: boolean }) {
+  const { t } = useTranslation();
+  const form = { result, intent: "steps" };
+  const stateOptions = STEP_STATES.map((state) => ({ value: state, label: t(`roadmap.states.${state}`) }));
+  const table = (
+    <TableScroll labelledBy="track-steps-caption">
+      <table className="data" data-testid="track-steps">
+        <caption id="track-steps-caption">{t("roadmap.stepsCaption")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("roadmap.fields.step")}</th>
+            <th scope="col">{t("roadmap.planned")}</th>
+            <th scope="col">{t("roadmap.actual")}</th>
+            <th scope="col">{t("roadmap.fields.state")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {track.steps.map((s) => {
+            const stepName = t(`roadmap.steps.${s.step}`);
+            const field = (name: StepField, value: string, control: Parameters<typeof RoadmapField>[0]["control"]) => (
+              <RoadmapField form={form} name={stepInput(name, s.step)} label={t("roadmap.fieldOfStep", { field: t(`roadmap.fields.${name}`), step: stepName })} value={value} control={control} labelHidden />
+            );
+            return (
+              <tr key={s.step} data-step={s.step} className={s.late ? "late" : undefined}>
+                <th scope="row">
+                  {stepName}
+                  {s.late ? <span className="meta"> {t("roadmap.late")}</span> : null}
+                </th>
+                <td>
+                  {s.plannedStart} – {s.plannedEnd}
+                  {s.startShift || s.endShift ? <span className="meta"> {t("roadmap.shifted", { start: s.baselineStart, end: s.baselineEnd })}</span> : null}
+                  {editable ? (
+                    <span className="inline-fields">
+                      {field("plannedStart", s.baselineStart, { kind: "month" })}
+                      {field("plannedEnd", s.baselineEnd, { kind: "month" })}
+                    </span>
+                  ) : null}
+                </td>
+                <td>
+                  {s.actualStart ?? ""}
+                  {s.actualStart ? " – " : ""}
+                  {s.actualEnd ?? ""}
+                  {editable ? (
+                    <span className="inline-fields">
+                      {field("actualStart", s.actualStart ?? "", { kind: "month" })}
+                      {field("actualEnd", s.actualEnd ?? "", { kind: "month" })}
+                    </span>
+                  ) : null}
+                </td>
+                <td>{editable ? field("state", s.state, { kind: "select", options: stateOptions }) : t(`roadmap.states.${s.state}`)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </TableScroll>
+  );
+  if (!editable) {
+    return (
+      <>
+        {table}
+        <p className="hint">{t("roadmap.plannedHint")}</p>
+      </>
+    );
+  }
+  return (
+    <Form method="post" data-testid="steps-form" aria-describedby="steps-hint">
+      <input type="hidden" name="intent" value="steps" />
+      {table}
+      <p className="hint" id="steps-hint">
+        {t("roadmap.plannedHint")} {t("roadmap.stepsHint")}
+      </p>
+      <RoadmapNotice result={result} intent="steps" />
+      <button type="submit" className="primary" disabled={busy}>
+        {t("roadmap.saveSteps")}
+      </button>
+    </Form>
   );
 }

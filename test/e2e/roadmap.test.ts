@@ -67,7 +67,8 @@ describe.runIf(browserAvailable())("the roadmap in a browser", () => {
     const step = nl.roadmap.steps.implementation;
     await row.getByLabel(`${nl.roadmap.fields.actualEnd}, ${step}`).fill("2025-12");
     await row.getByLabel(`${nl.roadmap.fields.state}, ${step}`).selectOption("done");
-    await row.getByRole("button", { name: nl.roadmap.save }).click();
+    // One save for every step (issue 16: no Save button per step).
+    await page.getByTestId("steps-form").getByRole("button", { name: nl.roadmap.saveSteps }).click();
     await page.getByTestId("roadmap-saved").waitFor();
     await expect.poll(() => row.innerText(), { timeout: 15_000 }).toContain(nl.roadmap.states.done);
     await screenshot(page, "roadmap-b-editor", "own-track-nl");

@@ -1,13 +1,13 @@
 import { assessmentOf, type TrackSignals } from "@jeugdregio/roadmap";
 import { useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { FormOutcome } from "~/modules/http.server";
+import type { FormIssue, FormOutcome } from "~/modules/http.server";
 import { refusalKeys } from "~/modules/refusal";
 
 /** What a roadmap form's action answered (see roadmap-action.server.ts). */
 export type RoadmapResult = FormOutcome;
 
-/** The outcome of a roadmap form with this intent: saved, or the refused field and why (nothing changed). */
+/** The outcome of a roadmap form with this intent: saved, or every refused field and why (nothing changed). */
 export function RoadmapNotice({ result, intent }: { result: RoadmapResult | undefined; intent: string }) {
   const { t } = useTranslation();
   const settled = useNavigation().state === "idle";
@@ -19,12 +19,38 @@ export function RoadmapNotice({ result, intent }: { result: RoadmapResult | unde
       </p>
     );
   }
-  // "entries.0.health_reason" → the field's own label.
-  const field = result.field.split(".").pop() ?? result.field;
+  // "entries.0.health_reason" → the field's own label, with the segment (or step) it belongs to.
+  const describe = (issue: FormIssue) => {
+    const name = issue.field.split(".").pop() ?? issue.field;
+    const label = t(`roadmap.fields.${name}`, { defaultValue: name });
+    const { segment, step } = issue.params;
+    const field =
+      typeof segment === "string"
+        ? t("roadmap.fieldOfSegment", { field: label, segment: t(`segments.columns.${segment}`) })
+        : typeof step === "string" && issue.field.startsWith("steps.")
+          ? t("roadmap.fieldOfStep", { field: label, step: t(`roadmap.steps.${step}`, { defaultValue: step }) })
+          : label;
+    return { field, reason: t(refusalKeys("roadmap", { code: issue.code }), issue.params) };
+  };
+  const issues = result.issues?.length ? result.issues : [result];
+  if (issues.length === 1) {
+    return (
+      <p className="message error" role="alert" data-testid="roadmap-error" data-field={result.field}>
+        {t("roadmap.refused", describe(issues[0]!))}
+      </p>
+    );
+  }
   return (
-    <p className="message error" role="alert" data-testid="roadmap-error" data-field={result.field}>
-      {t("roadmap.refused", { field: t(`roadmap.fields.${field}`, { defaultValue: field }), reason: t(refusalKeys("roadmap", { code: result.code }), result.params) })}
-    </p>
+    <div className="message error" role="alert" data-testid="roadmap-error" data-field={result.field}>
+      <p>{t("roadmap.refusedMany", { count: issues.length })}</p>
+      <ul>
+        {issues.map((issue) => (
+          <li key={issue.field} data-field={issue.field}>
+            {t("roadmap.refusedField", describe(issue))}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -14,6 +14,11 @@ export interface RoadmapEntry {
   access: RequestAccess;
 }
 
+/** What the user typed, to put back in the form after a refusal (not the intent or the token). */
+function typedValues(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter(([name]) => name !== "intent" && !name.startsWith("_")));
+}
+
 /**
  * The one way a roadmap form is saved: the permission for the role, and for a track the rule
  * of who edits which track (404 for a track that does not exist, 403 for one the user may only
@@ -45,7 +50,8 @@ export async function roadmapAction(
     await access.run((trx) => work(trx, { intent, form, fields, actor, access }));
     return json<FormOutcome>({ ok: true, intent });
   } catch (error) {
-    if (error instanceof FieldRefusal) return refusalAnswer(intent, error);
+    // The typed values go back with the refusal, so the form keeps them (also without JavaScript).
+    if (error instanceof FieldRefusal) return refusalAnswer(intent, error, typedValues(fields));
     throw error;
   }
 }

@@ -19,10 +19,11 @@ import { parseDate } from "@jeugdregio/catalog";
 import { monthInAmsterdam } from "@jeugdregio/format";
 import { sql } from "kysely";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { FieldRefusal } from "~/modules/http.server";
+import { FieldRefusal, refusalCollector } from "~/modules/http.server";
 import type { Actor } from "~/modules/access/actor";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import Decimal from "decimal.js";
+import { isProcessStep, postedSteps, stepInput, type StepField } from "./roadmap-form";
 import { segmentRank } from "./segment-order";
 import { TARGET_METRICS } from "./target-metrics";
 
@@ -113,33 +114,97 @@ export async function findTrack(trx: ScopedTransaction, id: string) {
   return trx.selectFrom("roadmap_track").select(["id", "segment_key", "municipality_code"]).where("id", "=", id).executeTakeFirst();
 }
 
-/** Updates one step of a track (baseline plan, actuals, state); refused by field when inconsistent. */
-export async function updateTrackStep(trx: ScopedTransaction, actor: Actor, trackId: string, typed: Record<string, string | undefined>): Promise<void> {
+/** A step as typed (blank actuals are none), checked; every problem refused by its field, the step's own first. */
+function parseStep(typed: { step: string; planned_start?: string; planned_end?: string; actual_start?: string; actual_end?: string; state?: string }) {
   const blank = (v: string | undefined) => (v === undefined || v.trim() === "" ? null : v.trim());
-  const parsed = validateTrackStep({
-    step: typed.step ?? "",
+  return validateTrackStep({
+    step: typed.step,
     plannedStart: typed.planned_start ?? "",
     plannedEnd: typed.planned_end ?? "",
     actualStart: blank(typed.actual_start),
     actualEnd: blank(typed.actual_end),
     state: typed.state ?? "",
   });
-  if (!parsed.ok) throw new RoadmapInputError(parsed.problems[0]!.field, parsed.problems[0]!.code);
-  const step = parsed.step;
-  const previous = await trx.selectFrom("roadmap_step").selectAll().where("track_id", "=", trackId).where("step_key", "=", step.step).executeTakeFirst();
-  if (!previous) throw new RoadmapInputError("step", "unknownStep");
+}
+
+type StepRow = { step_key: string; planned_start: string; planned_end: string; actual_start: string | null; actual_end: string | null; state: string };
+
+/** Stores a checked step over its stored row (row-level security: no row updated is a refusal) and logs it. */
+async function storeStep(trx: ScopedTransaction, actor: Actor, trackId: string, previous: StepRow, step: TrackStep): Promise<void> {
   const values = { planned_start: step.plannedStart, planned_end: step.plannedEnd, actual_start: step.actualStart, actual_end: step.actualEnd, state: step.state };
   const result = await trx.updateTable("roadmap_step").set(values).where("track_id", "=", trackId).where("step_key", "=", step.step).executeTakeFirst();
-  // Row-level security: outside the write scope nothing is updated, which is a refusal.
   if (Number(result.numUpdatedRows) !== 1) throw new RoadmapInputError("track", "notWritable");
-  await trx.updateTable("roadmap_track").set({ updated_by: actor.label, updated_at: new Date() }).where("id", "=", trackId).execute();
   await recordAudit(trx, { actorUserId: actor.userId, actorLabel: actor.label, action: "roadmap.step", subject: `${trackId}/${step.step}`, ip: actor.ip, details: { previous, values } });
+}
+
+async function touchTrack(trx: ScopedTransaction, actor: Actor, trackId: string): Promise<void> {
+  await trx.updateTable("roadmap_track").set({ updated_by: actor.label, updated_at: new Date() }).where("id", "=", trackId).execute();
+}
+
+/** Updates one step of a track (baseline plan, actuals, state); every inconsistent field refused at once. */
+export async function updateTrackStep(trx: ScopedTransaction, actor: Actor, trackId: string, typed: Record<string, string | undefined>): Promise<void> {
+  const parsed = parseStep({ ...typed, step: typed.step ?? "" });
+  if (!parsed.ok) {
+    const refusals = refusalCollector();
+    for (const problem of parsed.problems) refusals.refuse(new RoadmapInputError(problem.field, problem.code));
+    refusals.done();
+    return;
+  }
+  const previous = await trx.selectFrom("roadmap_step").selectAll().where("track_id", "=", trackId).where("step_key", "=", parsed.step.step).executeTakeFirst();
+  if (!previous) throw new RoadmapInputError("step", "unknownStep");
+  await storeStep(trx, actor, trackId, previous, parsed.step);
+  await touchTrack(trx, actor, trackId);
+}
+
+/**
+ * Saves a track's steps in one save (`planned_end_vision`, … for each step posted): every step is
+ * checked first and every problem refused at once, named `steps.<step>.<field>`; only when all
+ * are right are the steps that changed stored, together. Returns how many changed.
+ */
+export async function updateTrackSteps(trx: ScopedTransaction, actor: Actor, trackId: string, typed: Record<string, string | undefined>): Promise<number> {
+  const rows = await trx.selectFrom("roadmap_step").selectAll().where("track_id", "=", trackId).execute();
+  const refusals = refusalCollector();
+  const posted = postedSteps(typed as Record<string, string>);
+  if (!posted.length) refusals.refuse(new RoadmapInputError("steps", "required"));
+  const changes: { previous: (typeof rows)[number]; step: TrackStep }[] = [];
+  // In the plan's order, so the first problem named is the earliest step's.
+  const order = (key: string) => (isProcessStep(key) ? PROCESS_STEPS.indexOf(key) : PROCESS_STEPS.length);
+  for (const key of posted.sort((a, b) => order(a) - order(b))) {
+    const previous = rows.find((r) => r.step_key === key);
+    if (!previous) {
+      refusals.refuse(new RoadmapInputError(`steps.${key}.step`, "unknownStep", { step: key }));
+      continue;
+    }
+    const input = (field: StepField) => typed[stepInput(field, key)];
+    // A field left out of the post keeps what is stored; one posted blank is blank.
+    const stored = { planned_start: previous.planned_start, planned_end: previous.planned_end, actual_start: previous.actual_start ?? "", actual_end: previous.actual_end ?? "", state: previous.state };
+    const parsed = parseStep({
+      step: key,
+      planned_start: input("plannedStart") ?? stored.planned_start,
+      planned_end: input("plannedEnd") ?? stored.planned_end,
+      actual_start: input("actualStart") ?? stored.actual_start,
+      actual_end: input("actualEnd") ?? stored.actual_end,
+      state: input("state") ?? stored.state,
+    });
+    if (!parsed.ok) {
+      for (const problem of parsed.problems) refusals.refuse(new RoadmapInputError(`steps.${key}.${problem.field}`, problem.code, { step: key }));
+      continue;
+    }
+    const s = parsed.step;
+    const same = s.plannedStart === previous.planned_start && s.plannedEnd === previous.planned_end && s.actualStart === previous.actual_start && s.actualEnd === previous.actual_end && s.state === previous.state;
+    if (!same) changes.push({ previous, step: s });
+  }
+  refusals.done();
+  for (const { previous, step } of changes) await storeStep(trx, actor, trackId, previous, step);
+  if (changes.length) await touchTrack(trx, actor, trackId);
+  return changes.length;
 }
 
 /** Sets a track's health; anything but on track needs a reason. */
 export async function setTrackHealth(trx: ScopedTransaction, actor: Actor, trackId: string, health: string, reason: string | undefined): Promise<void> {
-  const problems = validateHealth(health, reason ?? null);
-  if (problems.length) throw new RoadmapInputError(problems[0]!.field, problems[0]!.code);
+  const refusals = refusalCollector();
+  for (const problem of validateHealth(health, reason ?? null)) refusals.refuse(new RoadmapInputError(problem.field, problem.code));
+  refusals.done();
   const result = await trx
     .updateTable("roadmap_track")
     .set({ health: health as Health, health_reason: health === "on_track" ? (reason?.trim() || null) : reason!.trim(), updated_by: actor.label, updated_at: new Date() })
@@ -151,10 +216,13 @@ export async function setTrackHealth(trx: ScopedTransaction, actor: Actor, track
 
 /** Records a decision moment on a track: the plan after it moves one month. */
 export async function recordDecision(trx: ScopedTransaction, actor: Actor, trackId: string, typed: { month?: string; description?: string }): Promise<void> {
+  const refusals = refusalCollector();
   const month = parseMonth(typed.month ?? "");
-  if (!month) throw new RoadmapInputError("month", "badMonth");
+  if (!month) refusals.refuse(new RoadmapInputError("month", "badMonth"));
   const description = (typed.description ?? "").trim();
-  if (!description || description.length > 1000) throw new RoadmapInputError("description", "required");
+  if (!description || description.length > 1000) refusals.refuse(new RoadmapInputError("description", "required"));
+  refusals.done();
+  if (!month) return;
   await trx.insertInto("roadmap_decision").values({ track_id: trackId, month, description, recorded_by: actor.label }).execute();
   await recordAudit(trx, { actorUserId: actor.userId, actorLabel: actor.label, action: "roadmap.decision", subject: trackId, ip: actor.ip, details: { month, description } });
 }
@@ -179,22 +247,31 @@ export async function recordReview(
   actor: Actor,
   typed: { held_on?: string; body?: string; entries: ReviewEntryInput[] },
 ): Promise<number> {
+  // Every problem at once; an entry's problem names its segment (params.segment), so the page says which.
+  const refusals = refusalCollector();
   const heldOn = (typed.held_on ?? "").trim();
-  if (parseDate(heldOn) === null) throw new RoadmapInputError("held_on", "required");
+  if (parseDate(heldOn) === null) refusals.refuse(new RoadmapInputError("held_on", "required"));
   const body = (typed.body ?? "").trim();
-  if (!body || body.length > 200) throw new RoadmapInputError("body", "required");
-  if (!typed.entries.length) throw new RoadmapInputError("entries", "required");
+  if (!body || body.length > 200) refusals.refuse(new RoadmapInputError("body", "required"));
+  if (!typed.entries.length) refusals.refuse(new RoadmapInputError("entries", "required"));
   for (const [i, entry] of typed.entries.entries()) {
-    if (!(SEGMENTS as readonly string[]).includes(entry.segment)) throw new RoadmapInputError(`entries.${i}.segment`, "unknownSegment", { value: entry.segment });
-    const problems = validateHealth(entry.health, entry.health_reason ?? null);
-    if (problems.length) throw new RoadmapInputError(`entries.${i}.${problems[0]!.field === "reason" ? "health_reason" : "health"}`, problems[0]!.code);
+    if (!(SEGMENTS as readonly string[]).includes(entry.segment)) {
+      refusals.refuse(new RoadmapInputError(`entries.${i}.segment`, "unknownSegment", { value: entry.segment }));
+      continue;
+    }
+    const segment = { segment: entry.segment };
+    for (const problem of validateHealth(entry.health, entry.health_reason ?? null)) {
+      refusals.refuse(new RoadmapInputError(`entries.${i}.${problem.field === "reason" ? "health_reason" : "health"}`, problem.code, segment));
+    }
     if (entry.corrects) {
-      const refused = new RoadmapInputError(`entries.${i}.corrects`, "unknownEntry", { value: entry.corrects });
-      if (!/^\d{1,15}$/.test(entry.corrects)) throw refused;
-      const corrected = await trx.selectFrom("roadmap_review_entry").select(["id", "segment_key"]).where("id", "=", Number(entry.corrects)).executeTakeFirst();
-      if (!corrected || corrected.segment_key !== entry.segment) throw refused;
+      const refused = new RoadmapInputError(`entries.${i}.corrects`, "unknownEntry", { value: entry.corrects, ...segment });
+      const corrected = /^\d{1,15}$/.test(entry.corrects)
+        ? await trx.selectFrom("roadmap_review_entry").select(["id", "segment_key"]).where("id", "=", Number(entry.corrects)).executeTakeFirst()
+        : undefined;
+      if (!corrected || corrected.segment_key !== entry.segment) refusals.refuse(refused);
     }
   }
+  refusals.done();
   const review = await trx.insertInto("roadmap_review").values({ held_on: heldOn, body, recorded_by: actor.label }).returning("id").executeTakeFirstOrThrow();
   await trx
     .insertInto("roadmap_review_entry")

@@ -1,0 +1,146 @@
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import type { FormIssue } from "~/modules/http.server";
+import { refusalKeys } from "~/modules/refusal";
+import { entryInput, issueInput } from "~/modules/roadmap/roadmap-form";
+import type { RoadmapResult } from "./RoadmapNotice";
+
+/** A roadmap form's last answer, for the form with this intent: which inputs to mark and what was typed. */
+export interface RoadmapFormState {
+  result: RoadmapResult | undefined;
+  intent: string;
+}
+
+/** The refusal of one input of the form and what the user had typed there; none after a save or for another form. */
+export function inputState(form: RoadmapFormState, name: string): { issue: FormIssue | undefined; typed: string | undefined } {
+  const { result, intent } = form;
+  if (!result || result.ok || result.intent !== intent) return { issue: undefined, typed: undefined };
+  const issue = (result.issues?.length ? result.issues : [result]).find((i) => issueInput(i) === name);
+  return { issue, typed: result.values?.[name] };
+}
+
+export interface FieldOption {
+  value: string;
+  label: string;
+  disabled?: boolean;
+}
+
+type Control =
+  | { kind: "text" | "date" | "month"; size?: number; placeholder?: string }
+  | { kind: "textarea"; rows?: number }
+  | { kind: "select"; options: readonly FieldOption[] };
+
+/**
+ * A roadmap form's input with its label, hint and error: prefilled with the stored value, or after
+ * a refused save with what was typed; a refused input is marked (aria-invalid) and its reason
+ * is next to it and read with it (aria-describedby). In a table cell `label` is read, not shown.
+ */
+export function RoadmapField({
+  form,
+  name,
+  label,
+  hint,
+  value,
+  control,
+  labelHidden,
+}: {
+  form: RoadmapFormState;
+  name: string;
+  label: string;
+  hint?: string;
+  value: string;
+  control: Control;
+  /** In a table row the column names the input: the label is its accessible name only. */
+  labelHidden?: boolean;
+}) {
+  const { t } = useTranslation();
+  const { issue, typed } = inputState(form, name);
+  const id = `${form.intent}-${name}`;
+  const describedBy = [issue ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  const common = {
+    id,
+    name,
+    defaultValue: typed ?? value,
+    "aria-invalid": issue ? true : undefined,
+    "aria-describedby": describedBy,
+    ...(labelHidden ? { "aria-label": label } : {}),
+  };
+  let input: ReactNode;
+  if (control.kind === "textarea") input = <textarea rows={control.rows ?? 2} {...common} />;
+  else if (control.kind === "select") {
+    input = (
+      <select {...common}>
+        {control.options.map((o) => (
+          <option key={o.value} value={o.value} disabled={o.disabled}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    );
+  } else input = <input type={control.kind === "text" ? undefined : control.kind} size={control.size} placeholder={control.placeholder} autoComplete="off" {...common} />;
+  return (
+    <div className={labelHidden ? "roadmap-field compact" : "roadmap-field"} data-input={name}>
+      {labelHidden ? (
+        input
+      ) : (
+        <label htmlFor={id}>
+          {label}
+          {input}
+        </label>
+      )}
+      {hint ? (
+        <div className="hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      ) : null}
+      {issue ? (
+        <div className="field-error" id={`${id}-error`}>
+          {t(refusalKeys("roadmap", { code: issue.code }), issue.params)}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+const HEALTHS = ["on_track", "at_risk", "delayed"] as const;
+
+/** The three healths a form may record, after an optional first option (none, or "not assessed"). */
+export function healthOptions(t: (key: string) => string, first?: FieldOption): FieldOption[] {
+  return [...(first ? [first] : []), ...HEALTHS.map((h) => ({ value: h, label: t(`roadmap.health.${h}`) }))];
+}
+
+/**
+ * One segment's entry in the review form: its health, the reason, decisions, risks, next steps,
+ * and (when the segment has earlier entries) which one it corrects; marked per input when refused.
+ */
+export function SegmentEntryFields({ form, segment, earlier }: { form: RoadmapFormState; segment: string; earlier: readonly { id: number; body: string; heldOn: string }[] }) {
+  const { t } = useTranslation();
+  const text = (field: "health_reason" | "decisions" | "risks" | "next_steps", control: Control) => (
+    <RoadmapField form={form} name={entryInput(field, segment)} label={t(`roadmap.fields.${field}`)} value="" control={control} />
+  );
+  return (
+    <fieldset data-segment={segment}>
+      <legend>{t(`segments.columns.${segment}`)}</legend>
+      <RoadmapField
+        form={form}
+        name={entryInput("health", segment)}
+        label={t("roadmap.fields.health")}
+        value=""
+        control={{ kind: "select", options: healthOptions(t, { value: "", label: t("roadmap.noEntry") }) }}
+      />
+      {text("health_reason", { kind: "text", size: 60 })}
+      {text("decisions", { kind: "textarea" })}
+      {text("risks", { kind: "textarea" })}
+      {text("next_steps", { kind: "textarea" })}
+      {earlier.length ? (
+        <RoadmapField
+          form={form}
+          name={entryInput("corrects", segment)}
+          label={t("roadmap.fields.corrects")}
+          value=""
+          control={{ kind: "select", options: [{ value: "", label: t("roadmap.notACorrection") }, ...earlier.map((e) => ({ value: String(e.id), label: `${e.body} (${e.heldOn})` }))] }}
+        />
+      ) : null}
+    </fieldset>
+  );
+}
