@@ -6,11 +6,9 @@ import { scopeQuery } from "~/components/segments/api";
 import { Breadcrumbs } from "~/components/segments/Breadcrumbs";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
-import { dataThrough } from "~/modules/figures/data-through.server";
-import { requestAsOf } from "~/modules/reports/as-of-view.server";
-import { disclosedProviders } from "~/modules/reports/disclosure.server";
-import { resolveSegmentScope } from "~/modules/http.server";
-import { drilldownYear, providersForProduct, requireColumn } from "~/modules/reports/drilldown.server";
+import { providersView } from "~/modules/reports/drilldown-view.server";
+import { BarList } from "~/components/charts/BarList";
+import { DrilldownFilters } from "~/components/segments/DrilldownFilters";
 import { pageTitle } from "~/i18n/title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -23,16 +21,11 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** `/segments/<column>/<product>?year&scope&asOf`: the providers of one product in a column (as of a date, default today). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
-  const column = requireColumn(params.column);
-  const url = new URL(request.url);
-  const scope = resolveSegmentScope(access, url.searchParams.get("scope"));
-  const asOf = requestAsOf(url);
-  const { list, through } = await access.run(async (trx) => ({
-    list: await providersForProduct(trx, scope, await drilldownYear(trx, scope, url.searchParams.get("year"), asOf.read), column, params.product ?? "", asOf.read),
-    through: await dataThrough(trx, scope.report, asOf.asOf),
-  }));
-  return json({ ...disclosedProviders(access, scope.report, list), scopeName: scope.name, asOf: asOf.asOf, requestedAsOf: asOf.requested, dataThrough: through });
+  return json(await providersView(access, new URL(request.url), params.column, params.product));
 }
+
+/** The chart shows the largest providers; the table below has them all. */
+const CHART_ROWS = 15;
 
 export default function ProductProviders() {
   const data = useLoaderData<typeof loader>();
@@ -55,6 +48,24 @@ export default function ProductProviders() {
       <p className="hint" data-testid="drilldown-context">
         {t("segments.drilldown.productContext", { column: columnName, scope: data.scopeName ?? t("segments.region"), year: data.year })}
       </p>
+      <DrilldownFilters
+        action={`/segments/${data.column}/${data.product.code}`}
+        scope={data.scope}
+        scopeName={data.scopeName}
+        year={data.year}
+        years={data.years}
+        municipalities={data.municipalities}
+        requestedAsOf={data.requestedAsOf}
+        downloadTable="providers"
+      />
+      {data.providers?.length ? (
+        <BarList
+          testId="providers-chart"
+          data={data.providers.slice(0, CHART_ROWS).map((p) => ({ key: p.providerCode, label: p.name ?? p.providerCode, value: p.spending }))}
+          formatValue={(value) => format.money(value, { cents: false })}
+          summary={t("segments.drilldown.chartSummaryProviders", { shown: Math.min(CHART_ROWS, data.providers.length), count: data.providers.length })}
+        />
+      ) : null}
       {data.providers === null ? (
         <>
           <p className="hint" data-testid="provider-list-hidden">

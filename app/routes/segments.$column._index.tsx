@@ -6,11 +6,9 @@ import { scopeQuery } from "~/components/segments/api";
 import { Breadcrumbs } from "~/components/segments/Breadcrumbs";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
-import { dataThrough } from "~/modules/figures/data-through.server";
-import { requestAsOf } from "~/modules/reports/as-of-view.server";
-import { disclosedProducts } from "~/modules/reports/disclosure.server";
-import { resolveSegmentScope } from "~/modules/http.server";
-import { drilldownYear, productsInColumn, requireColumn } from "~/modules/reports/drilldown.server";
+import { productsView } from "~/modules/reports/drilldown-view.server";
+import { BarList } from "~/components/charts/BarList";
+import { DrilldownFilters } from "~/components/segments/DrilldownFilters";
 import { pageTitle } from "~/i18n/title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -19,23 +17,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** `/segments/<column>?year&scope&asOf`: the products behind a column of the segment table (as of a date, default today). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const access = await requireAccess(request, context, "read:segments");
-  const column = requireColumn(params.column);
-  const url = new URL(request.url);
-  const scope = resolveSegmentScope(access, url.searchParams.get("scope"));
-  const asOf = requestAsOf(url);
-  const { list, through } = await access.run(async (trx) => ({
-    list: await productsInColumn(trx, scope, await drilldownYear(trx, scope, url.searchParams.get("year"), asOf.read), column, asOf.read),
-    through: await dataThrough(trx, scope.report, asOf.asOf),
-  }));
-  return json({
-    ...disclosedProducts(access, scope.report, list),
-    scopeName: scope.name,
-    canEditCatalogue: access.can("manage:catalog"),
-    asOf: asOf.asOf,
-    requestedAsOf: asOf.requested,
-    dataThrough: through,
-  });
+  const view = await productsView(access, new URL(request.url), params.column);
+  return json({ ...view, canEditCatalogue: access.can("manage:catalog") });
 }
+
+/** The chart shows the largest products; the table below has them all. */
+const CHART_ROWS = 15;
 
 export default function SegmentProducts() {
   const data = useLoaderData<typeof loader>();
@@ -54,6 +41,24 @@ export default function SegmentProducts() {
         {t("segments.drilldown.context", { scope: data.scopeName ?? t("segments.region"), year: data.year })}
       </p>
       {unassigned ? <p>{t("segments.drilldown.unassignedIntro")}</p> : null}
+      <DrilldownFilters
+        action={`/segments/${data.column}`}
+        scope={data.scope}
+        scopeName={data.scopeName}
+        year={data.year}
+        years={data.years}
+        municipalities={data.municipalities}
+        requestedAsOf={data.requestedAsOf}
+        downloadTable="products"
+      />
+      {data.products.length ? (
+        <BarList
+          testId="products-chart"
+          data={data.products.slice(0, CHART_ROWS).map((p) => ({ key: p.productCode, label: `${p.productCode} ${(format.language === "en" ? p.nameEn : p.nameNl) ?? ""}`.trim(), value: p.spending }))}
+          formatValue={(value) => format.money(value, { cents: false })}
+          summary={t("segments.drilldown.chartSummary", { shown: Math.min(CHART_ROWS, data.products.length), count: data.products.length })}
+        />
+      ) : null}
       {data.products.length ? (
         <div className="table-scroll">
           <table data-testid="product-table">

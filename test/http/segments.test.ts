@@ -5,6 +5,7 @@ import { ALL_TENANTS, withTenantScope } from "~db/tenant-scope";
 import { importCatalog } from "~/modules/catalog/catalog.server";
 import { importDeclarations } from "~/modules/declarations/declaration-import.server";
 import { segmentReport, type ReportScope } from "~/modules/reports/segment-report.server";
+import nl from "~/i18n/nl.json";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { addUser, HttpClient, startTestServer, type TestServer } from "../support/server";
 
@@ -330,6 +331,40 @@ describe("drill-down", () => {
     expect(providers).toContain("Stichting Voorbeeld Jeugdhulp");
   });
 
+  it("has its own choice of scope and year, a chart, and downloads of exactly the table shown", async () => {
+    const html = await page("analyst", "/segments/basishulp?year=2023&scope=GM0014");
+    const filters = html.match(/<form[^>]*data-testid="drilldown-filters"[\s\S]*?<\/form>/)![0];
+    expect(filters).toMatch(/<form method="get" action="\/segments\/basishulp"/);
+    expect(filters).toContain('role="combobox"');
+    expect(filters).toContain('<input type="hidden" name="scope" value="GM0014"/>');
+    expect(filters).toMatch(/<select name="year"[^>]*>[\s\S]*<option value="2023" selected="">/);
+    expect(html).toContain('data-testid="products-chart"');
+    expect(html).toContain("De grafiek toont de 2 grootste van 2 producten naar uitgaven");
+    const shown = [...html.matchAll(/data-testid="product-([0-9A-Z]{5})"/g)].map((m) => m[1]);
+    const client = await as("analyst");
+    const csv = await client.get("/segments/basishulp/download?scope=GM0014&year=2023&format=csv");
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    expect(csv.headers.get("content-disposition")).toContain("producten-basishulp-GM0014-2023.csv");
+    const rows = (await csv.text()).replace(/^\uFEFF/, "").trim().split("\r\n").map((line) => line.split(";"));
+    const d = nl.segments.drilldown;
+    expect(rows[0]).toEqual([d.code, d.product, d.spending, d.clients]);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(shown);
+    expect(rows.slice(1).find((r) => r[0] === "45A51")).toEqual(["45A51", "Gezinsbegeleiding basis", "1100", "2"]);
+    const xlsx = await client.get("/segments/basishulp/download?scope=GM0014&year=2023&format=xlsx");
+    expect([xlsx.status, xlsx.headers.get("content-type")]).toEqual([200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]);
+    const providers = await client.get("/segments/basishulp/45A51/download?scope=GM0014&year=2023&format=csv");
+    const providerRows = (await providers.text()).replace(/^\uFEFF/, "").trim().split("\r\n").map((line) => line.split(";"));
+    expect(providerRows.slice(1).map((r) => r[0])).toEqual(["12345678", "22334455"]);
+    expect(providerRows[1]).toEqual(["12345678", "Stichting Voorbeeld Jeugdhulp", "900", "1"]);
+    // A municipal user: the own scope named, no choice; the own download works.
+    const own = await page("groningen", "/segments/basishulp?year=2023");
+    expect(own).toContain('data-testid="scope-name"');
+    expect(own).not.toContain('role="combobox"');
+    expect((await (await as("groningen")).get("/segments/basishulp/download?year=2023&format=csv")).status).toBe(200);
+    expect((await client.get("/segments/basishulp/download?scope=GM0014&year=2023&format=pdf")).status).toBe(404);
+  });
+
   it("answers 404 for an unknown column or product, and falls back for a bad year", async () => {
     const client = await as("analyst");
     for (const path of ["/segments/foo", "/segments/segments", "/segments/basishulp/nope", "/segments/basishulp/99Z99?year=2023", "/segments/all/45a51"]) {
@@ -357,6 +392,9 @@ describe("tenant isolation", () => {
     "/segments/aanvullende_hulp?year=2023&scope=region",
     "/segments/aanvullende_hulp/54001?year=2023&scope=GM1966",
     "/segments/unassigned/42X99?scope=region",
+    "/segments/aanvullende_hulp/download?year=2023&scope=GM1966&format=csv",
+    "/segments/aanvullende_hulp/download?year=2023&scope=region&format=xlsx",
+    "/segments/aanvullende_hulp/54001/download?year=2023&scope=GM1966&format=csv",
   ];
 
   it("gives a municipal user 404 and nothing of another scope", async () => {
