@@ -13,7 +13,8 @@ export function TableScroll({ labelledBy, label, className, children }: { labell
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
-    const measure = () => setScrolls(element.scrollWidth > element.clientWidth + 1);
+    // Sideways, or down in a box of bounded height (DataTable's sticky header).
+    const measure = () => setScrolls(element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1);
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);

@@ -6,6 +6,7 @@ import { todayInAmsterdam } from "@jeugdregio/format";
 import { AsOfField, AsOfHidden } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
 import { TableScroll } from "~/components/TableScroll";
+import { DataTable, type TableColumn } from "~/components/table/DataTable";
 import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { IncompleteYearNote } from "~/components/forecast/ForecastParts";
 import { useFormat } from "~/i18n/useFormat";
@@ -33,6 +34,11 @@ function heat(value: number | null, low: number, high: number): { backgroundColo
   return { backgroundColor: `hsl(210 45% ${lightness.toFixed(0)}%)`, color: lightness < 60 ? "#ffffff" : "#1b1f24" };
 }
 
+/** Before a pair is chosen: the first two municipalities, never one against itself. */
+function pairDefault(municipalities: readonly string[], which: "first" | "second"): string {
+  return (which === "first" ? municipalities[0] : (municipalities[1] ?? municipalities[0])) ?? "";
+}
+
 export default function ComparePage() {
   const data = useLoaderData<typeof loader>();
   const { t } = useTranslation();
@@ -48,6 +54,22 @@ export default function ComparePage() {
   };
   const municipalRows = data.rows.filter((r) => r.scope !== "region");
   const nameOf = (code: string) => data.rows.find((r) => r.scope === code)?.name ?? code;
+  type SharedRow = NonNullable<typeof data.shared>["providers"][number];
+  // One column per municipality with any provider in its 80% set: a mark, sorted as 1 or 0.
+  const sharedColumns = (codes: readonly string[]): TableColumn<SharedRow>[] => [
+    { id: "provider", header: t("compare.provider"), value: (p) => p.provider_name, rowHeader: true },
+    { id: "count", header: t("compare.count"), kind: "number", value: (p) => p.municipalities.length, text: (p) => format.number(p.municipalities.length) },
+    ...codes.map(
+      (code): TableColumn<SharedRow> => ({
+        id: `m_${code}`,
+        header: nameOf(code),
+        value: (p) => (p.municipalities.includes(code) ? 1 : 0),
+        text: (p) => (p.municipalities.includes(code) ? t("compare.inSetMark") : ""),
+        csv: (p) => (p.municipalities.includes(code) ? t("compare.inSet") : ""),
+        cellProps: (p) => ({ className: "mark", title: p.municipalities.includes(code) ? t("compare.inSet") : undefined }),
+      }),
+    ),
+  ];
   const query = new URLSearchParams({ metric, ...(data.year ? { year: String(data.year) } : {}), ...(data.requestedAsOf ? { asOf: data.requestedAsOf } : {}) });
   return (
     <>
@@ -132,34 +154,19 @@ export default function ComparePage() {
           {data.shared.providers.length === 0 ? (
             <p>{t("compare.noShared")}</p>
           ) : (
-            <TableScroll labelledBy="shared-title">
-              <table className="data grid">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("compare.provider")}</th>
-                    <th scope="col">{t("compare.count")}</th>
-                    {data.shared.municipalities.map((code) => (
-                      <th scope="col" key={code}>
-                        {data.rows.find((r) => r.scope === code)?.name ?? code}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.shared.providers.map((p) => (
-                    <tr key={p.provider_code}>
-                      <th scope="row">{p.provider_name}</th>
-                      <td className="num">{p.municipalities.length}</td>
-                      {data.shared!.municipalities.map((code) => (
-                        <td key={code} className="mark" title={p.municipalities.includes(code) ? t("compare.inSet") : undefined}>
-                          {p.municipalities.includes(code) ? t("compare.inSetMark") : null}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <DataTable
+              mode="client"
+              id="shared"
+              testId="shared-table"
+              className="grid"
+              caption={t("compare.sharedTitle")}
+              captionHidden
+              fileName={`gedeelde-aanbieders-${data.shared.segment}-${data.year ?? ""}`}
+              rows={data.shared.providers}
+              rowKey={(p) => p.provider_code}
+              rowProps={(p) => ({ "data-provider": p.provider_code })}
+              columns={sharedColumns(data.shared.municipalities)}
+            />
           )}
           <h3>{t("compare.pairTitle")}</h3>
           <Form method="get" className="filters">
@@ -171,7 +178,7 @@ export default function ComparePage() {
             {(["first", "second"] as const).map((which) => (
               <label key={which}>
                 {t(`compare.${which}`)}
-                <select name={which} defaultValue={data.shared?.pair?.[which] ?? ""}>
+                <select name={which} defaultValue={data.shared?.pair?.[which] ?? pairDefault(data.shared!.municipalities, which)}>
                   {data.shared!.municipalities.map((code) => (
                     <option key={code} value={code}>
                       {data.rows.find((r) => r.scope === code)?.name ?? code}

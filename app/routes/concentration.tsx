@@ -9,6 +9,7 @@ import { AsOfField } from "~/components/AsOfField";
 import { ParetoChart, type ParetoDatum } from "~/components/charts/ParetoChart";
 import { DataThrough } from "~/components/DataThrough";
 import { TableScroll } from "~/components/TableScroll";
+import { DataTable, type TableColumn } from "~/components/table/DataTable";
 import { ScopePicker } from "~/components/filters/ScopePicker";
 import { DownloadLinks, SegmentColumnHeaders, SegmentSelect, YearSelect } from "~/components/filters/FilterFields";
 import { IncompleteYearNote } from "~/components/forecast/ForecastParts";
@@ -43,6 +44,25 @@ export default function ConcentrationPage() {
     ...(data.requestedAsOf ? { asOf: data.requestedAsOf } : {}),
   });
   const rows = data.rows ?? [];
+  type ProviderRow = (typeof rows)[number];
+  const yesNo = (r: ProviderRow) => t(r.in_80 ? "concentration.yes" : "concentration.no");
+  const providerColumns: TableColumn<ProviderRow>[] = [
+    { id: "rank", header: t("concentration.columns.rank"), kind: "number", value: (r) => r.rank, text: (r) => format.number(r.rank) },
+    { id: "provider_name", header: t("concentration.columns.provider_name"), value: (r) => r.provider_name },
+    { id: "provider_code", header: t("concentration.columns.provider_code"), value: (r) => r.provider_code },
+    { id: "spending", header: t("concentration.columns.spending"), kind: "decimal", value: (r) => r.spending, text: (r) => format.money(r.spending) },
+    { id: "share", header: t("concentration.columns.share"), kind: "decimal", value: (r) => r.share, text: (r) => format.percent(r.share) },
+    { id: "cumulative_share", header: t("concentration.columns.cumulative_share"), kind: "decimal", value: (r) => r.cumulative_share, text: (r) => format.percent(r.cumulative_share) },
+    {
+      id: "clients",
+      header: t("concentration.columns.clients"),
+      kind: "number",
+      value: (r) => r.clients,
+      text: (r) => (r.clients === null ? t("concentration.fewerThan5") : format.number(r.clients)),
+      cellProps: () => ({ "data-clients": "" }),
+    },
+    { id: "in_80", header: t("concentration.columns.in_80"), value: (r) => r.in_80, text: yesNo },
+  ];
   // The first 60 providers as bars, the long tail as one.
   const chartData: ParetoDatum[] = rows.slice(0, BARS).map((r) => ({
     label: r.provider_name,
@@ -89,7 +109,7 @@ export default function ConcentrationPage() {
         <>
           <section aria-labelledby="concentration-summary">
             <h2 id="concentration-summary">{t("concentration.summary")}</h2>
-            <dl className="figures" data-testid="concentration-summary">
+            <dl className="summary-cards" data-testid="concentration-summary">
               <div>
                 <dt>{t("concentration.spending")}</dt>
                 <dd data-figure="spending">{format.money(data.summary.spending)}</dd>
@@ -107,8 +127,9 @@ export default function ConcentrationPage() {
                 <dd data-figure="top10_share">{format.percent(data.summary.top10_share)}</dd>
               </div>
               <div>
-                <dt title={t("concentration.hhiHint")}>{t("concentration.hhi")}</dt>
+                <dt>{t("concentration.hhi")}</dt>
                 <dd data-figure="hhi">{format.number(data.summary.hhi, 0)}</dd>
+                <dd className="card-hint">{t("concentration.hhiHint")}</dd>
               </div>
             </dl>
           </section>
@@ -140,35 +161,18 @@ export default function ConcentrationPage() {
                 </div>
               </section>
               <Downloads query={query} table="providers" />
-              <TableScroll label={t("concentration.title")}>
-                <table className="data" data-testid="concentration-table">
-                  <thead>
-                    <tr>
-                      {(["rank", "provider_name", "provider_code", "spending", "share", "cumulative_share", "clients", "in_80"] as const).map((c) => (
-                        <th scope="col" key={c}>
-                          {t(`concentration.columns.${c}`)}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((r) => (
-                      <tr key={r.provider_code} className={r.in_80 ? "in-set" : undefined} data-provider={r.provider_code}>
-                        <td className="num">{r.rank}</td>
-                        <td>{r.provider_name}</td>
-                        <td>{r.provider_code}</td>
-                        <td className="num">{format.money(r.spending)}</td>
-                        <td className="num">{format.percent(r.share)}</td>
-                        <td className="num">{format.percent(r.cumulative_share)}</td>
-                        <td className="num" data-clients>
-                          {r.clients === null ? t("concentration.fewerThan5") : format.number(r.clients)}
-                        </td>
-                        <td>{r.in_80 ? t("concentration.yes") : t("concentration.no")}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
+              <p className="hint">{t("concentration.inSetHint")}</p>
+              <DataTable
+                mode="client"
+                id="providers"
+                testId="concentration-table"
+                caption={t("concentration.tableCaption")}
+                fileName={`concentratie-${data.scope}-${data.segment}-${data.year ?? ""}`}
+                rows={rows}
+                rowKey={(r) => r.provider_code}
+                rowProps={(r) => ({ className: r.in_80 ? "in-set" : undefined, "data-provider": r.provider_code })}
+                columns={providerColumns}
+              />
             </>
           )}
 

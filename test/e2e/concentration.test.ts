@@ -57,6 +57,8 @@ describe.runIf(browserAvailable())("providers covering 80% in a browser", () => 
     await page.locator(".chart-tooltip").waitFor();
     await screenshot(page, s, "pareto-hover");
     for (const name of ["providers", "providers_80", "spending", "hhi"]) seen[name] = await figure(page, name);
+    // The table shows 25 rows a page (issue 16): every row on one page to count them all.
+    await page.getByTestId("concentration-table-size").selectOption("all");
     seen.rows = String(await page.locator('[data-testid="concentration-table"] tbody tr').count());
     seen.inSet = String(await page.locator('[data-testid="concentration-table"] tbody tr.in-set').count());
     const download = page.waitForEvent("download");

@@ -1,5 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
+import { escapeFormula } from "./csv";
 
 /**
  * The one module that writes files: CSV as Dutch Excel writes it (`;`, UTF-8 BOM, CRLF) and XLSX
@@ -11,11 +12,8 @@ import ExcelJS from "exceljs";
 
 export type ExportCell = string | number | null;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function escapeFormula(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
-}
+// One rule for every file, also the CSV a page writes in the browser (csv.ts).
+export { escapeFormula };
 
 /** `decimalComma`: numbers as Dutch Excel reads them (`1234,56`); never thousands separators. */
 export function toCsv(rows: readonly (readonly ExportCell[])[], options: { decimalComma?: boolean } = {}): string {
