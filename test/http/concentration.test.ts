@@ -167,6 +167,14 @@ describe("the other tables and their exports", () => {
     expect(await shared.text()).toContain("Hogeland Zorg");
   });
 
+  it("offers two different municipalities for the overlap before a pair is chosen, never one against itself", async () => {
+    const html = await (await (await as("steering")).request("/compare?year=2023")).text();
+    const selected = (name: string) => new RegExp(`<select name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1]?.match(/<option value="(GM\d{4})" selected=""/)?.[1];
+    expect(selected("first")).toMatch(/^GM\d{4}$/);
+    expect(selected("second")).toMatch(/^GM\d{4}$/);
+    expect(selected("second")).not.toBe(selected("first"));
+  });
+
   it("shows the overlap of two municipalities' 80% sets to regional roles only", async () => {
     const steering = await (await as("steering")).request("/compare?year=2023&first=GM0014&second=GM1966&_data=routes%2Fcompare");
     const json = (await steering.json()) as { shared: { pair: { shared: string[]; onlyFirst: string[]; onlySecond: string[] } } };
