@@ -5,6 +5,7 @@ import { AsOfField } from "~/components/AsOfField";
 import { DataThrough } from "~/components/DataThrough";
 import { RoadmapTimeline, SegmentProgressCard } from "~/components/roadmap/RoadmapParts";
 import { RoadmapNotice, type RoadmapResult } from "~/components/roadmap/RoadmapNotice";
+import { RoadmapField } from "~/components/roadmap/RoadmapFields";
 import { requireAccess } from "~/modules/access/access.server";
 import { requestAsOf } from "~/modules/reports/as-of-view.server";
 import { roadmapAction } from "~/modules/roadmap/roadmap-action.server";
@@ -35,6 +36,7 @@ export default function RoadmapDashboardPage() {
   const result = useActionData<typeof action>() as RoadmapResult | undefined;
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
+  const targetForm = { result, intent: "target" };
   return (
     <>
       <h1>{t("roadmap.title")}</h1>
@@ -66,43 +68,18 @@ export default function RoadmapDashboardPage() {
         <Form method="post" className="filters no-print" data-testid="target-form">
           <h2>{t("roadmap.setTarget")}</h2>
           <input type="hidden" name="intent" value="target" />
-          <label>
-            {t("roadmap.fields.segment")}
-            <select name="segment">
-              {ROADMAP_SEGMENTS.map((s) => (
-                <option key={s} value={s}>
-                  {t(`segments.columns.${s}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("roadmap.fields.metric")}
-            <select name="metric">
-              {TARGET_METRICS.map((m) => (
-                <option key={m} value={m}>
-                  {t(`roadmap.metrics.${m}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("roadmap.fields.year")}
-            <input name="year" inputMode="numeric" size={6} defaultValue={String(Number(data.today.slice(0, 4)) + 1)} />
-          </label>
-          <label>
-            {t("roadmap.fields.comparison")}
-            <select name="comparison">
-              <option value="at_most">{t("roadmap.comparisonNames.at_most")}</option>
-              <option value="at_least">{t("roadmap.comparisonNames.at_least")}</option>
-            </select>
-          </label>
-          <label>
-            {t("roadmap.fields.value")}
-            <input name="value" inputMode="decimal" size={10} />
-            <span className="hint">{t("roadmap.valueHint")}</span>
-          </label>
-          <button type="submit" disabled={busy}>
+          <RoadmapField form={targetForm} name="segment" label={t("roadmap.fields.segment")} value={ROADMAP_SEGMENTS[0]!} control={{ kind: "select", options: ROADMAP_SEGMENTS.map((s) => ({ value: s, label: t(`segments.columns.${s}`) })) }} />
+          <RoadmapField form={targetForm} name="metric" label={t("roadmap.fields.metric")} value={TARGET_METRICS[0]!} control={{ kind: "select", options: TARGET_METRICS.map((m) => ({ value: m, label: t(`roadmap.metrics.${m}`) })) }} />
+          <RoadmapField form={targetForm} name="year" label={t("roadmap.fields.year")} value={String(Number(data.today.slice(0, 4)) + 1)} control={{ kind: "text", size: 6, inputMode: "numeric" }} />
+          <RoadmapField
+            form={targetForm}
+            name="comparison"
+            label={t("roadmap.fields.comparison")}
+            value="at_most"
+            control={{ kind: "select", options: (["at_most", "at_least"] as const).map((c) => ({ value: c, label: t(`roadmap.comparisonNames.${c}`) })) }}
+          />
+          <RoadmapField form={targetForm} name="value" label={t("roadmap.fields.value")} hint={t("roadmap.valueHint")} value="" control={{ kind: "text", size: 10, inputMode: "decimal" }} />
+          <button type="submit" className="primary" disabled={busy}>
             {t("roadmap.save")}
           </button>
           <RoadmapNotice result={result} intent="target" />

@@ -61,6 +61,7 @@ const snapshot = () =>
     decisions: (await sql`select track_id, month, description from roadmap_decision order by id`.execute(trx)).rows,
     reviews: (await sql`select id from roadmap_review order by id`.execute(trx)).rows,
     entries: (await sql`select id from roadmap_review_entry order by id`.execute(trx)).rows,
+    targets: (await sql`select * from roadmap_target order by segment_key, metric, year`.execute(trx)).rows,
   }));
 
 type StepRow = { step_key: string; planned_start: string; planned_end: string; actual_start: string | null; actual_end: string | null; state: string };
@@ -257,6 +258,21 @@ describe("the health and decision forms", () => {
     expectMarked(page.html, "health_reason", en.roadmap.errors.reasonRequired);
     expect(attribute(control(page.html, "health_reason").tag, "aria-describedby")).toContain("health-health_reason-hint");
     expect(page.html).toMatch(/<select[^>]*name="health"[^>]*>[\s\S]*?<option value="delayed" selected="">/);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("the target form", () => {
+  it("refuses every field at once, marked, with what was typed; still only for steering members", async () => {
+    const before = await snapshot();
+    const target = { intent: "target", segment: "hsj", metric: "clients", year: "twee", comparison: "at_most", value: "veel" };
+    for (const user of ["analyst", "groningenEditor", "admin"] as const) expect([user, (await post(user, "/roadmap", "routes/roadmap._index", { ...target, year: "2027", value: "10" })).status]).toEqual([user, 403]);
+    const answer = await post("steering", "/roadmap", "routes/roadmap._index", target);
+    expect([answer.status, answer.body.issues.map((i: { field: string }) => i.field)]).toEqual([400, ["year", "value"]]);
+    const page = await postPage("steering", "/roadmap", target);
+    expectMarked(page.html, "year", en.roadmap.errors.badYear);
+    expectMarked(page.html, "value", `&quot;veel&quot; is not a number`);
+    expect(attribute(control(page.html, "value").tag, "value")).toBe("veel");
     expect(await snapshot()).toEqual(before);
   });
 });

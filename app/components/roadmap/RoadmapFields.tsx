@@ -26,7 +26,7 @@ export interface FieldOption {
 }
 
 type Control =
-  | { kind: "text" | "date" | "month"; size?: number; placeholder?: string }
+  | { kind: "text" | "date" | "month"; size?: number; placeholder?: string; inputMode?: "numeric" | "decimal" }
   | { kind: "textarea"; rows?: number }
   | { kind: "select"; options: readonly FieldOption[] };
 
@@ -77,7 +77,7 @@ export function RoadmapField({
         ))}
       </select>
     );
-  } else input = <input type={control.kind === "text" ? undefined : control.kind} size={control.size} placeholder={control.placeholder} autoComplete="off" {...common} />;
+  } else input = <input type={control.kind === "text" ? undefined : control.kind} size={control.size} placeholder={control.placeholder} inputMode={control.inputMode} autoComplete="off" {...common} />;
   return (
     <div className={labelHidden ? "roadmap-field compact" : "roadmap-field"} data-input={name}>
       {labelHidden ? (

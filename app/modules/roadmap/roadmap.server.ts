@@ -359,17 +359,20 @@ export { TARGET_METRICS } from "./target-metrics";
 
 /** Sets (or replaces) a target for a figure of a segment in a year. */
 export async function setTarget(trx: ScopedTransaction, actor: Actor, typed: Record<string, string | undefined>): Promise<void> {
+  const refusals = refusalCollector();
   const segment = typed.segment ?? "";
-  if (!(SEGMENTS as readonly string[]).includes(segment)) throw new RoadmapInputError("segment", "unknownSegment", { value: segment });
+  if (!(SEGMENTS as readonly string[]).includes(segment)) refusals.refuse(new RoadmapInputError("segment", "unknownSegment", { value: segment }));
   const metric = typed.metric ?? "";
-  if (!(TARGET_METRICS as readonly string[]).includes(metric)) throw new RoadmapInputError("metric", "unknownMetric", { value: metric });
+  if (!(TARGET_METRICS as readonly string[]).includes(metric)) refusals.refuse(new RoadmapInputError("metric", "unknownMetric", { value: metric }));
   const year = Number(typed.year);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new RoadmapInputError("year", "badYear");
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) refusals.refuse(new RoadmapInputError("year", "badYear"));
   const typedComparison = typed.comparison;
   const comparison = typedComparison === "at_most" ? "at_most" : typedComparison === "at_least" ? "at_least" : null;
-  if (!comparison) throw new RoadmapInputError("comparison", "invalid");
+  if (!comparison) refusals.refuse(new RoadmapInputError("comparison", "invalid"));
   const typedValue = (typed.value ?? "").trim().replace(",", ".");
-  if (!/^-?\d{1,14}(\.\d{1,4})?$/.test(typedValue)) throw new RoadmapInputError("value", "notNumber", { value: typed.value ?? "" });
+  if (!/^-?\d{1,14}(\.\d{1,4})?$/.test(typedValue)) refusals.refuse(new RoadmapInputError("value", "notNumber", { value: typed.value ?? "" }));
+  refusals.done();
+  if (!comparison) return;
   // A share is typed in percent and kept as a fraction, like every share.
   const value = metric === "spending_share" ? new Decimal(typedValue).dividedBy(100).toString() : typedValue;
   const row = { segment_key: segment, metric: metric as (typeof TARGET_METRICS)[number], year, comparison: comparison as "at_most" | "at_least", value, set_by: actor.label };
