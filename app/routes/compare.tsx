@@ -15,6 +15,7 @@ import { yearMarks } from "~/modules/reports/forecast-view.server";
 import { COMPARE_METRICS, parseMetric } from "~/modules/reports/compare-metrics";
 import { compareView } from "~/modules/reports/concentration-view.server";
 import { pageTitle } from "~/i18n/title";
+import { heat } from "~/components/heat";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, (t) => [t("nav.compare"), data?.year]);
 
@@ -25,13 +26,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const view = await compareView(access, context, url);
   const completeness = await yearMarks(access, url);
   return json({ ...view, completeness, metric: parseMetric(url.searchParams.get("metric")), today: todayInAmsterdam() });
-}
-
-/** Background lightness from 96% (lowest in the column) to 40% (highest): readable in greyscale too. */
-function heat(value: number | null, low: number, high: number): { backgroundColor?: string; color?: string } {
-  if (value === null || !Number.isFinite(value) || high <= low) return {};
-  const lightness = 96 - ((value - low) / (high - low)) * 56;
-  return { backgroundColor: `hsl(210 45% ${lightness.toFixed(0)}%)`, color: lightness < 60 ? "#ffffff" : "#1b1f24" };
 }
 
 /** Before a pair is chosen: the first two municipalities, never one against itself. */
