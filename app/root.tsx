@@ -165,6 +165,12 @@ function Shell({ children }: { children: React.ReactNode }) {
       <main id="main" tabIndex={-1}>
         {children}
       </main>
+      {/* On every page, signed in or not: the statement is public (Dutch public bodies must publish one). */}
+      <footer className="app-footer">
+        <Link to="/accessibility" data-testid="accessibility-link">
+          {t("accessibility.link")}
+        </Link>
+      </footer>
     </>
   );
 }

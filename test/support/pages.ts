@@ -78,7 +78,7 @@ export const PAGES_BY_ACCOUNT: Record<string, readonly string[]> = {
 };
 
 /** Pages for a visitor who is not signed in. */
-export const ANONYMOUS_PAGES: readonly string[] = ["/login"];
+export const ANONYMOUS_PAGES: readonly string[] = ["/login", "/accessibility"];
 
 /** Each demo account with its pages, in the order of seeds/demo-accounts.ts. */
 export const ACCOUNT_PAGES: readonly { account: DemoAccount; role: Role; pages: readonly string[] }[] = DEMO_ACCOUNTS.map((account) => {
