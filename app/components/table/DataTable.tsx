@@ -62,6 +62,8 @@ interface CommonProps<Row> {
   fileName: string;
   className?: string;
   defaultSize?: PageSize;
+  /** The page sizes offered (a server table's loader accepts only these). */
+  pageSizes?: readonly number[];
 }
 
 type Props<Row> = CommonProps<Row> &
@@ -203,7 +205,7 @@ export function DataTable<Row>(props: Props<Row>) {
               ? { value: String(state.size), onChange: (e) => setClientState((s) => ({ ...s, size: e.target.value === "all" ? "all" : Number(e.target.value), page: 0 })) }
               : { defaultValue: String(state.size), key: `size-${state.size}` })}
           >
-            {PAGE_SIZES.map((s) => (
+            {(props.pageSizes ?? PAGE_SIZES).map((s) => (
               <option key={s} value={s}>
                 {format.number(s)}
               </option>
