@@ -17,7 +17,7 @@ describe("refusals", () => {
       [new UserError("email_taken", "email"), "invalid", 400],
       [new UserError("not_found"), "not_found", 404],
       [new CliFailure("--year must be a year"), "invalid", 400],
-      [new IdenticalLinesRefused(), "conflict", 409],
+      [new IdenticalLinesRefused({ groups: [], groupCount: 0, repeated: 0 }), "conflict", 409],
     ];
     for (const [refusal, kind, status] of cases) {
       expect(isRefusal(refusal), refusal.name).toBe(true);

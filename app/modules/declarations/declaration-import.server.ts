@@ -326,48 +326,19 @@ export async function importDeclarations(
       const perMunicipality = [...totals.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([municipalityCode, t]) => ({ municipalityCode, lines: t.lines, amount: t.amount.toFixed(2), months: [...t.months].sort() }));
-      await trx
-        .insertInto("import_batch_municipality")
-        .values(perMunicipality.map((m) => ({ municipality_code: m.municipalityCode, batch_id: batch, line_count: m.lines, total_amount: m.amount, months: m.months })))
-        .execute();
-
-      const replacedLines = await applyMode(trx, batch, options.mode, perMunicipality, notices);
-      await recordProviderNames(trx, batch, providerNames);
-      await sql`select jeugdregio_attach_declaration_lines(${table}, ${batch}::uuid)`.execute(trx);
-      const identical = await findIdenticalLines(trx, batch);
-      if (identical && options.refuseIdenticalLines) {
-        identicalLineIssues(identical, true).forEach(addError);
+      const committed = await commitLoadedBatch(
+        trx,
+        actor,
+        { batch, table, fileName: source.name, mode: options.mode, perMunicipality, providerNames, unknownProducts: [...unknownProducts].sort(), newProviders },
+        notices,
+        { refuseIdenticalLines: options.refuseIdenticalLines ?? false },
+      ).catch((error: unknown) => {
+        if (!(error instanceof IdenticalLinesRefused)) throw error;
+        identicalLineIssues(error.found, true).forEach(addError);
         throw reject("invalid");
-      }
-      if (identical) notices.push(...identicalLineIssues(identical, false));
-      await maintainSummary(trx, batch, options.mode);
-      await trx
-        .updateTable("import_batch")
-        .set({ line_count: rowCount, total_amount: total.toFixed(2) })
-        .where("id", "=", batch)
-        .execute();
-      await recordAudit(trx, {
-        actorUserId: actor.userId,
-        actorLabel: actor.label,
-        action: "declarations.import",
-        subject: source.name,
-        ip: actor.ip,
-        details: { batchId: batch, lines: rowCount, total: total.toFixed(2), mode: options.mode, replacedLines, municipalities: perMunicipality.length },
       });
       report({ phase: "done", bytesRead: bytesRead(), rows: rowCount });
-      return {
-        ok: true as const,
-        batchId: batch,
-        fileName: source.name,
-        mode: options.mode,
-        lines: rowCount,
-        totalAmount: total.toFixed(2),
-        perMunicipality: perMunicipality.map(({ municipalityCode, lines, amount }) => ({ municipalityCode, lines, amount })),
-        replacedLines,
-        unknownProducts: [...unknownProducts].sort(),
-        newProviders,
-        notices,
-      };
+      return committed;
     });
     return result;
   } catch (error) {
@@ -663,7 +634,54 @@ async function recordBulkBatch(
       on conflict (code) do nothing`.execute(trx);
   }
 
-  const perMunicipality = loaded.totals;
+  const catalogue = new Set((await trx.selectFrom("product").select("code").execute()).map((p) => p.code));
+  const committed = await commitLoadedBatch(
+    trx,
+    actor,
+    {
+      batch,
+      table: loaded.table,
+      fileName,
+      mode,
+      perMunicipality: loaded.totals,
+      providerNames: new Map(codes.map((code) => [code, providers.get(code)!.name])),
+      unknownProducts: [...loaded.products].filter((code) => !catalogue.has(code)).sort(),
+      newProviders: fresh.length,
+    },
+    notices,
+    { refuseIdenticalLines, path: "bulk" },
+  );
+  await faultPoint("final-transaction"); // attached and summed up, not yet committed
+  return committed;
+}
+
+/** A batch whose lines are loaded (by either reader) into its own not yet attached table. */
+interface LoadedBatch {
+  batch: string;
+  table: string;
+  fileName: string;
+  mode: "append" | "replace";
+  perMunicipality: { municipalityCode: string; lines: number; amount: string; months: string[] }[];
+  /** Provider code → the name on its first line in this file. */
+  providerNames: Map<string, string>;
+  unknownProducts: string[];
+  newProviders: number;
+}
+
+/**
+ * The one commit sequence of a declaration import, for both readers (bulk and row by row), in
+ * the import's transaction after its lines are loaded: the totals per municipality, the replace
+ * mode, the provider names, attaching the lines, the identical-line check (refused:
+ * IdenticalLinesRefused, carrying what was found), the summaries, the batch's totals, the audit.
+ */
+async function commitLoadedBatch(
+  trx: ScopedTransaction,
+  actor: Actor,
+  loaded: LoadedBatch,
+  notices: RowIssue[],
+  options: { refuseIdenticalLines: boolean; path?: "bulk" },
+): Promise<Extract<DeclarationImportResult, { ok: true }>> {
+  const { batch, mode, perMunicipality } = loaded;
   const lines = perMunicipality.reduce((n, m) => n + m.lines, 0);
   const total = perMunicipality.reduce((sum, m) => sum.plus(m.amount), new Decimal(0));
   await trx
@@ -671,10 +689,10 @@ async function recordBulkBatch(
     .values(perMunicipality.map((m) => ({ municipality_code: m.municipalityCode, batch_id: batch, line_count: m.lines, total_amount: m.amount, months: m.months })))
     .execute();
   const replacedLines = await applyMode(trx, batch, mode, perMunicipality, notices);
-  await recordProviderNames(trx, batch, new Map(codes.map((code) => [code, providers.get(code)!.name])));
+  await recordProviderNames(trx, batch, loaded.providerNames);
   await sql`select jeugdregio_attach_declaration_lines(${loaded.table}, ${batch}::uuid)`.execute(trx);
   const identical = await findIdenticalLines(trx, batch);
-  if (identical && refuseIdenticalLines) throw new IdenticalLinesRefused();
+  if (identical && options.refuseIdenticalLines) throw new IdenticalLinesRefused(identical);
   if (identical) notices.push(...identicalLineIssues(identical, false));
   await maintainSummary(trx, batch, mode);
   await trx.updateTable("import_batch").set({ line_count: lines, total_amount: total.toFixed(2) }).where("id", "=", batch).execute();
@@ -682,24 +700,21 @@ async function recordBulkBatch(
     actorUserId: actor.userId,
     actorLabel: actor.label,
     action: "declarations.import",
-    subject: fileName,
+    subject: loaded.fileName,
     ip: actor.ip,
-    details: { batchId: batch, lines, total: total.toFixed(2), mode, replacedLines, municipalities: perMunicipality.length, path: "bulk" },
+    details: { batchId: batch, lines, total: total.toFixed(2), mode, replacedLines, municipalities: perMunicipality.length, ...(options.path ? { path: options.path } : {}) },
   });
-  const catalogue = new Set((await trx.selectFrom("product").select("code").execute()).map((p) => p.code));
-  const unknownProducts = [...loaded.products].filter((code) => !catalogue.has(code)).sort();
-  await faultPoint("final-transaction"); // attached and summed up, not yet committed
   return {
     ok: true,
     batchId: batch,
-    fileName,
+    fileName: loaded.fileName,
     mode,
     lines,
     totalAmount: total.toFixed(2),
     perMunicipality: perMunicipality.map(({ municipalityCode, lines: n, amount }) => ({ municipalityCode, lines: n, amount })),
     replacedLines,
-    unknownProducts,
-    newProviders: fresh.length,
+    unknownProducts: loaded.unknownProducts,
+    newProviders: loaded.newProviders,
     notices,
   };
 }

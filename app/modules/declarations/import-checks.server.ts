@@ -114,7 +114,7 @@ export function formulaCellsNotice(cells: readonly string[]): RowIssue {
 
 /** Thrown inside the bulk path's transaction when identical lines are refused: the row-by-row path reports them. */
 export class IdenticalLinesRefused extends Refusal {
-  constructor() {
+  constructor(readonly found: IdenticalLines) {
     super("conflict", "identical_lines", null, {}, "identical lines refused");
   }
 }
