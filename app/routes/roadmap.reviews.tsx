@@ -63,7 +63,8 @@ export default function ReviewsPage() {
       <h1>{t("roadmap.reviewsTitle")}</h1>
       <p className="hint">{t("roadmap.reviewsIntro")}</p>
       {canReview ? (
-        <Form method="post" className="stacked review-form" data-testid="review-form">
+        // A recorded review empties the form (a new key once the history has it); a refused one keeps every typed value.
+        <Form key={entries.length} method="post" className="stacked review-form" data-testid="review-form">
           <h2>{t("roadmap.newReview")}</h2>
           <input type="hidden" name="intent" value="review" />
           <RoadmapField form={form} name="held_on" label={t("roadmap.fields.held_on")} value="" control={{ kind: "date" }} />

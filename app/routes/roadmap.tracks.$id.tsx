@@ -111,7 +111,8 @@ export default function TrackPage() {
           </ul>
         )}
         {editable ? (
-          <Form method="post" className="stacked" data-testid="decision-form">
+          // Emptied once the decision is recorded (a new key); kept as typed when refused.
+          <Form key={track.decisions.length} method="post" className="stacked" data-testid="decision-form">
             <input type="hidden" name="intent" value="decision" />
             <RoadmapField form={decisionForm} name="month" label={t("roadmap.fields.month")} value={today} control={{ kind: "month" }} />
             <RoadmapField form={decisionForm} name="description" label={t("roadmap.fields.description")} value="" control={{ kind: "text", size: 60 }} />
