@@ -5,7 +5,8 @@ import { DataTable, type TableColumn } from "~/components/table/DataTable";
 import { param, sortValue } from "~/components/table/table-state";
 import { useFormat } from "~/i18n/useFormat";
 import { requireAccess } from "~/modules/access/access.server";
-import { AUDIT_PAGE_SIZES, AUDIT_TABLE, auditFilterOptions, auditLogPage, readAuditFilters, readAuditTable } from "~/modules/audit/audit-log.server";
+import { auditFilterOptions, auditLogPage, readAuditFilters, readAuditTable } from "~/modules/audit/audit-log.server";
+import { AUDIT_PAGE_SIZES, AUDIT_TABLE } from "~/modules/audit/audit-table";
 import { pageTitle } from "~/i18n/title";
 import { actionLabel, actorLabel } from "~/i18n/stored";
 

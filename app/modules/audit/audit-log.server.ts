@@ -1,14 +1,13 @@
 import { sql } from "kysely";
 import type { ScopedTransaction } from "~db/tenant-scope";
 import { MAX_SEARCH, readTableState, type TableState } from "~/components/table/table-state";
+import { AUDIT_PAGE_SIZES, AUDIT_TABLE } from "./audit-table";
 
 /**
  * The audit log's page (issue 16): filters (who, what, municipality, period), a search, a sort and
  * one page of rows, counted and queried in the database, since the log grows without bound. Who may
  * read it at all is the route's access check; the filters only narrow what that reader sees.
  */
-export const AUDIT_TABLE = "audit";
-export const AUDIT_PAGE_SIZES = [50, 100, 200] as const;
 const DEFAULT_SIZE = 100;
 
 // The sortable columns, each a fixed column name (never the request's text in SQL).
