@@ -104,6 +104,51 @@ describe.runIf(browserAvailable())("the roadmap in a browser", () => {
     expect(pages).toBeLessThanOrEqual(8);
   });
 
+  it("(e) the forms mark every refused field, keep what was typed, use the page's font and pass axe (English)", async () => {
+    const page = await loggedIn(account("stuurgroep@demo.jeugdregio.nl"), "en-GB");
+    await page.goto("/roadmap/reviews");
+    await page.waitForFunction(() => "__remixRouter" in window);
+    const form = page.getByTestId("review-form");
+    await form.getByLabel(en.roadmap.fields.held_on).fill("2025-02-14");
+    await form.getByLabel(en.roadmap.fields.body).fill("SOO 14 februari 2025");
+    for (const segment of ["onderwijs", "wonen"]) await form.locator(`select[name="health_${segment}"]`).selectOption("delayed");
+    await form.locator('textarea[name="risks_wonen"]').fill("Te weinig woonplekken");
+    await form.getByRole("button", { name: en.roadmap.recordReview }).click();
+    await form.getByTestId("roadmap-error").waitFor();
+    for (const segment of ["onderwijs", "wonen"]) {
+      const reason = form.locator(`input[name="reason_${segment}"]`);
+      expect([segment, await reason.getAttribute("aria-invalid")]).toEqual([segment, "true"]);
+      const errorId = (await reason.getAttribute("aria-describedby"))!.split(" ").find((id) => id.endsWith("-error"))!;
+      expect(await page.locator(`[id="${errorId}"]`).innerText()).toBe(en.roadmap.errors.reasonRequired);
+      expect(await form.getByTestId("roadmap-error").innerText()).toContain(`${en.roadmap.fields.health_reason} (${en.segments.columns[segment as "wonen"]})`);
+    }
+    expect(await form.locator('textarea[name="risks_wonen"]').inputValue()).toBe("Te weinig woonplekken");
+    // Text areas in the page's font, not the browser's monospace.
+    const fonts = await page.evaluate(() => [getComputedStyle(document.body).fontFamily, getComputedStyle(document.querySelector("textarea")!).fontFamily]);
+    expect(fonts[1]).toBe(fonts[0]);
+    expect(await axeViolations(page, "main")).toEqual([]);
+    await screenshot(page, "roadmap-e-forms", "review-refused-en");
+    await page.context().close();
+
+    // The track's steps: one save; a refused step keeps every typed value, the good ones too.
+    const editor = await loggedIn(account("groningen.editor@demo.jeugdregio.nl"), "en-GB");
+    await editor.goto("/roadmap/tracks/basishulp-gm0014");
+    await editor.waitForFunction(() => "__remixRouter" in window);
+    const steps = editor.getByTestId("steps-form");
+    expect(await steps.getByRole("button").count()).toBe(1);
+    const label = (field: "plannedEnd" | "actualEnd", step: "vision" | "implementation") => `${en.roadmap.fields[field]}, ${en.roadmap.steps[step]}`;
+    await steps.getByLabel(label("plannedEnd", "vision")).fill("2020-01");
+    await steps.getByLabel(label("actualEnd", "implementation")).fill("2026-02");
+    await steps.getByRole("button", { name: en.roadmap.saveSteps }).click();
+    await steps.getByTestId("roadmap-error").waitFor();
+    expect(await steps.getByLabel(label("plannedEnd", "vision")).getAttribute("aria-invalid")).toBe("true");
+    expect(await steps.getByLabel(label("actualEnd", "implementation")).getAttribute("aria-invalid")).toBeNull();
+    expect(await steps.getByLabel(label("actualEnd", "implementation")).inputValue()).toBe("2026-02");
+    expect(await axeViolations(editor, "main")).toEqual([]);
+    await screenshot(editor, "roadmap-e-forms", "steps-refused-en");
+    await editor.context().close();
+  });
+
   // Issue 16: in Dutch the basishulp card cut its text off ("6 waarschuwing("), and the cards' headings skipped a level.
   for (const [lang, locale] of [["nl", "nl-NL"], ["en", "en-GB"]] as const) {
     it(`(d) no text clipped on the roadmap's cards and timeline key at 1280 and 768 px, and no axe violation (${lang})`, async () => {
