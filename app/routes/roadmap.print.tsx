@@ -61,7 +61,7 @@ export default function PrintReport() {
     <div className="print-report" data-testid="print-report">
       <p className="no-print actions">
         <Link to={`/roadmap${dashboard.requestedAsOf ? `?asOf=${encodeURIComponent(dashboard.requestedAsOf)}` : ""}`}>{t("roadmap.backToDashboard")}</Link>{" "}
-        <button type="button" onClick={() => window.print()} data-testid="print-button">
+        <button type="button" className="secondary" onClick={() => window.print()} data-testid="print-button">
           {t("roadmap.print")}
         </button>
       </p>
