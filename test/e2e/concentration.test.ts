@@ -56,6 +56,15 @@ describe.runIf(browserAvailable())("providers covering 80% in a browser", () => 
     await page.locator(".chart-bar").first().hover();
     await page.locator(".chart-tooltip").waitFor();
     await screenshot(page, s, "pareto-hover");
+    // The "80%" label of the dashed line overlaps no tick label of the axes (issue 16: it sat on the right axis's own 80%).
+    const overlaps = await page.evaluate(() => {
+      const label = document.querySelector('[data-testid="line80-label"]')?.getBoundingClientRect();
+      if (!label) return ["no 80% label"];
+      const hit = (b: DOMRect) => !(b.right <= label.left || b.left >= label.right || b.bottom <= label.top || b.top >= label.bottom);
+      const ticks = [...document.querySelectorAll(".visx-axis-tick text")];
+      return ticks.length ? ticks.filter((tick) => hit(tick.getBoundingClientRect())).map((tick) => tick.textContent ?? "") : ["no axis ticks found"];
+    });
+    expect(overlaps).toEqual([]);
     for (const name of ["providers", "providers_80", "spending", "hhi"]) seen[name] = await figure(page, name);
     // The table shows 25 rows a page (issue 16): every row on one page to count them all.
     await page.getByTestId("concentration-table-size").selectOption("all");

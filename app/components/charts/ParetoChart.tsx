@@ -80,7 +80,8 @@ export function ParetoChart({ width, height, data, formatMoney, formatPercent, f
           ))}
           <LinePath data={[...data]} x={(_, i) => centre(i)} y={(d) => share(Number(d.cumulativeShare))} stroke="#b35900" strokeWidth={2} />
           <line x1={0} x2={innerWidth} y1={share(0.8)} y2={share(0.8)} stroke={LABEL_COLOR} strokeDasharray="6 4" strokeWidth={1} />
-          <text x={innerWidth + 4} y={share(0.8) - 4} fontSize={11} fill={LABEL_COLOR}>
+          {/* Inside the plot at the right end (the long tail's bars are low there), clear of the right axis's own "80%" tick. */}
+          <text x={innerWidth - 4} y={share(0.8) - 5} fontSize={11} fill={LABEL_COLOR} textAnchor="end" stroke="#ffffff" strokeWidth={3} paintOrder="stroke" data-testid="line80-label">
             {line80Label}
           </text>
           <AxisLeft
