@@ -14,6 +14,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { useChangeLanguage } from "remix-i18next/react";
 import { useTranslation } from "react-i18next";
 import { DEFAULT_LANGUAGE, type Language } from "./i18n/config";
@@ -113,9 +114,31 @@ function LanguageSwitch({ language }: { language: Language }) {
   );
 }
 
+/**
+ * After a client-side move to another page the focused element is gone and the focus falls to
+ * the body; a keyboard or screen-reader user would start again at the top (WCAG 2.4.3). The new
+ * page's main takes it instead, unless the page put it in its main itself (autofocus). Only on a
+ * new path: a filter that changes the query string keeps the focus where it is.
+ */
+function useFocusMainOnNewPage() {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const main = document.getElementById("main");
+    const active = document.activeElement;
+    if (!main || (active && active !== main && main.contains(active))) return;
+    main.focus({ preventScroll: true });
+  }, [pathname]);
+}
+
 function Shell({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<RootData>("root");
   const { t } = useTranslation();
+  useFocusMainOnNewPage();
   const language: Language = data?.language ?? DEFAULT_LANGUAGE;
   useChangeLanguage(language);
   const user = data?.user;

@@ -1,5 +1,5 @@
 import { useCombobox } from "downshift";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 export interface ScopeChoice {
@@ -24,6 +24,13 @@ const fold = (text: string) =>
  * a hidden `name` field, so the surrounding GET form submits it; `onPick` lets a page react at
  * once.
  */
+/**
+ * The pages remount the picker when the scope changes (key={scope}), which would drop the focus
+ * on the page's body, and a keyboard user would start again from the top (WCAG 2.4.3): the picker
+ * a choice was made in notes it here, and its successor takes the focus back when it mounts.
+ */
+let refocus: { testId: string; at: number } | null = null;
+
 export function ScopePicker({
   value,
   municipalities,
@@ -43,6 +50,11 @@ export function ScopePicker({
   const initial = byCode.get(value) ?? null;
   // The search text, folded; empty while the field shows the choice (then everything is listed).
   const [query, setQuery] = useState("");
+  const inputRef = useRef<HTMLInputElement | null>(null);
+  useEffect(() => {
+    if (refocus?.testId === testId && Date.now() - refocus.at < 5_000) inputRef.current?.focus({ preventScroll: true });
+    refocus = null;
+  }, [testId]);
   const matches = useMemo(() => (query ? choices.filter((c) => fold(c.name).includes(query) || c.code.toLowerCase().includes(query)) : choices), [choices, query]);
   const shown = matches.slice(0, SHOWN);
   const unlisted = matches.length - shown.length;
@@ -56,7 +68,9 @@ export function ScopePicker({
     initialInputValue: initial?.name ?? "",
     onInputValueChange: ({ inputValue, selectedItem: current }) => setQuery(current && inputValue === current.name ? "" : fold((inputValue ?? "").trim())),
     onSelectedItemChange: ({ selectedItem: chosen }) => {
-      if (chosen) onPick?.(chosen.code);
+      if (!chosen) return;
+      if (inputRef.current && document.activeElement === inputRef.current) refocus = { testId, at: Date.now() };
+      onPick?.(chosen.code);
     },
     // Leaving the field, or Escape, without picking keeps the current choice and puts its name back
     // (downshift would pick the highlighted item on blur, and clear the choice on a second Escape).
@@ -73,7 +87,7 @@ export function ScopePicker({
     <div className="scope-picker">
       <label {...getLabelProps()}>{t("segments.scope")}</label>
       <div className="scope-picker-field">
-        <input {...getInputProps({ spellCheck: false, autoComplete: "off", onFocus: (event) => event.currentTarget.select() })} data-testid={testId} placeholder={t("scopePicker.placeholder")} />
+        <input {...getInputProps({ ref: inputRef, spellCheck: false, autoComplete: "off", onFocus: (event) => event.currentTarget.select() })} data-testid={testId} placeholder={t("scopePicker.placeholder")} />
         <button type="button" className="secondary scope-picker-toggle" {...getToggleButtonProps()} aria-label={t("scopePicker.toggle")}>
           <span aria-hidden="true">▾</span>
         </button>
