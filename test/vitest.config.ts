@@ -10,6 +10,11 @@ const alias = [
   { find: /^~\/(.*)$/, replacement: `${root}/app/$1` },
 ];
 
+// The browser tests always run their server on the embedded database (test/support/browser.ts),
+// so .ci/run's PostgreSQL pass sets BROWSER_TESTS=off instead of repeating them unchanged.
+const browserTests = process.env.BROWSER_TESTS !== "off";
+if (!browserTests) console.log("BROWSER_TESTS=off: the e2e project (browser tests, embedded database either way) is left out of this run");
+
 export default defineConfig({
   root,
   resolve: { alias },
@@ -33,7 +38,7 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      {
+      ...(browserTests ? [{
         resolve: { alias },
         test: {
           name: "e2e",
@@ -42,7 +47,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
-      },
+      }] : []),
     ],
   },
 });
