@@ -15,7 +15,7 @@ let database: TestDatabase;
 let server: TestServer;
 
 const PAGES: Record<string, readonly string[]> = {
-  "": ["/login"],
+  "": ["/login", "/accessibility"],
   "groningen.editor@demo.jeugdregio.nl": [
     "/",
     "/segments",
