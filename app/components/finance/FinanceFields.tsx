@@ -5,6 +5,7 @@ import { TableScroll } from "~/components/TableScroll";
 import { useFormat } from "~/i18n/useFormat";
 import type { FormIssue, FormOutcome } from "~/modules/http.server";
 import { refusalKeys } from "~/modules/refusal";
+import { FormField } from "~/components/forms/FormField";
 import { actorLabel } from "~/i18n/stored";
 
 /** What a finance form's action answered (see finance-action.server.ts). */
@@ -94,31 +95,24 @@ export function NumberField({
   const { t } = useTranslation();
   const { issue, typed } = intent ? refusedField(result, intent, name) : { issue: undefined, typed: undefined };
   const id = `${intent ?? "field"}-${name}`;
-  const describedBy = [issue ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   const shown = typed ?? (multiline ? (value ?? "") : typedValue(name, value, format.language));
-  const control = {
-    name,
-    "aria-invalid": issue ? true : undefined,
-    "aria-describedby": describedBy,
-    defaultValue: shown,
-  };
   return (
-    <div className="field">
-      <label>
-        {label}
-        {multiline ? <textarea rows={2} {...control} /> : <input inputMode="decimal" autoComplete="off" size={14} {...control} />}
-      </label>
-      {hint ? (
-        <div className="hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      {issue ? (
-        <div className="field-error" id={`${id}-error`}>
-          {t(refusalKeys("finance", { code: issue.code }), issue.params)}
-        </div>
-      ) : null}
-    </div>
+    <FormField
+      className="field"
+      label={label}
+      hint={hint}
+      hintId={`${id}-hint`}
+      error={issue ? t(refusalKeys("finance", { code: issue.code }), issue.params) : undefined}
+      errorId={`${id}-error`}
+    >
+      {(props) =>
+        multiline ? (
+          <textarea rows={2} name={name} defaultValue={shown} {...props} />
+        ) : (
+          <input inputMode="decimal" autoComplete="off" size={14} name={name} defaultValue={shown} {...props} />
+        )
+      }
+    </FormField>
   );
 }
 

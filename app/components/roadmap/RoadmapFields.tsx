@@ -1,7 +1,7 @@
-import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { FormIssue } from "~/modules/http.server";
 import { refusalKeys } from "~/modules/refusal";
+import { FormField, type ControlProps } from "~/components/forms/FormField";
 import { entryInput, issueInput } from "~/modules/roadmap/roadmap-form";
 import type { RoadmapResult } from "./RoadmapNotice";
 
@@ -56,49 +56,35 @@ export function RoadmapField({
   const { t } = useTranslation();
   const { issue, typed } = inputState(form, name);
   const id = `${form.intent}-${name}`;
-  const describedBy = [issue ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
-  const common = {
-    id,
-    name,
-    defaultValue: typed ?? value,
-    "aria-invalid": issue ? true : undefined,
-    "aria-describedby": describedBy,
-    ...(labelHidden ? { "aria-label": label } : {}),
-  };
-  let input: ReactNode;
-  if (control.kind === "textarea") input = <textarea rows={control.rows ?? 2} {...common} />;
-  else if (control.kind === "select") {
-    input = (
-      <select {...common}>
-        {control.options.map((o) => (
-          <option key={o.value} value={o.value} disabled={o.disabled}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    );
-  } else input = <input type={control.kind === "text" ? undefined : control.kind} size={control.size} placeholder={control.placeholder} inputMode={control.inputMode} autoComplete="off" {...common} />;
+  const common = (props: ControlProps) => ({ id, name, defaultValue: typed ?? value, ...props });
   return (
-    <div className={labelHidden ? "roadmap-field compact" : "roadmap-field"} data-input={name}>
-      {labelHidden ? (
-        input
-      ) : (
-        <label htmlFor={id}>
-          {label}
-          {input}
-        </label>
-      )}
-      {hint ? (
-        <div className="hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      {issue ? (
-        <div className="field-error" id={`${id}-error`}>
-          {t(refusalKeys("roadmap", { code: issue.code }), issue.params)}
-        </div>
-      ) : null}
-    </div>
+    <FormField
+      className={labelHidden ? "roadmap-field compact" : "roadmap-field"}
+      dataInput={name}
+      label={label}
+      labelFor={id}
+      labelHidden={labelHidden}
+      hint={hint}
+      hintId={`${id}-hint`}
+      error={issue ? t(refusalKeys("roadmap", { code: issue.code }), issue.params) : undefined}
+      errorId={`${id}-error`}
+    >
+      {(props) =>
+        control.kind === "textarea" ? (
+          <textarea rows={control.rows ?? 2} {...common(props)} />
+        ) : control.kind === "select" ? (
+          <select {...common(props)}>
+            {control.options.map((o) => (
+              <option key={o.value} value={o.value} disabled={o.disabled}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input type={control.kind === "text" ? undefined : control.kind} size={control.size} placeholder={control.placeholder} inputMode={control.inputMode} autoComplete="off" {...common(props)} />
+        )
+      }
+    </FormField>
   );
 }
 

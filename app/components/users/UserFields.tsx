@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { LANGUAGES } from "~/i18n/config";
 import { refusalKeys } from "~/modules/refusal";
+import { FormField, type ControlProps } from "~/components/forms/FormField";
 
 /** What a user form's action answers when it refuses: every refused field at once. */
 export interface UserFormIssue {
@@ -21,9 +22,9 @@ export function useUserFieldErrors(issues: readonly UserFormIssue[] | undefined)
 }
 
 /**
- * One labelled control with its hint and its error: hints and errors sit outside the label, so
- * they are read once; a refused control is marked (`aria-invalid`) and points at its message.
- * The error id is the prefix, the field and "-error"; the hint id is given or the prefix, field and "-hint".
+ * One account field in the shared form-field shell (~/components/forms/FormField), with the
+ * users forms' ids: the error is the prefix, the field and "-error"; the hint id is given or the
+ * prefix, field and "-hint". The first refused field takes the focus.
  */
 export function UserField({
   field,
@@ -42,32 +43,12 @@ export function UserField({
   hint?: string;
   hintId?: string;
   autoFocus?: boolean;
-  children: (props: { name: string; "aria-invalid"?: true; "aria-describedby"?: string; autoFocus?: true }) => ReactNode;
+  children: (props: ControlProps & { name: string; autoFocus?: true }) => ReactNode;
 }) {
-  const errorId = `${idPrefix}${field}-error`;
-  const describedBy = [error ? errorId : null, hint ? (hintId ?? `${idPrefix}${field}-hint`) : null].filter(Boolean).join(" ");
   return (
-    <div>
-      <label>
-        {label}
-        {children({
-          name: field,
-          "aria-invalid": error ? true : undefined,
-          "aria-describedby": describedBy || undefined,
-          autoFocus: error && autoFocus ? true : undefined,
-        })}
-      </label>
-      {hint ? (
-        <div className="hint" id={hintId ?? `${idPrefix}${field}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      {error ? (
-        <div className="message error" id={errorId} role="alert">
-          {error}
-        </div>
-      ) : null}
-    </div>
+    <FormField label={label} hint={hint} hintId={hintId ?? `${idPrefix}${field}-hint`} error={error} errorId={`${idPrefix}${field}-error`} errorAlert>
+      {(props) => children({ name: field, ...props, autoFocus: error && autoFocus ? true : undefined })}
+    </FormField>
   );
 }
 
