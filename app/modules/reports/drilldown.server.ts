@@ -224,10 +224,9 @@ export async function providersForProduct(
   };
 }
 
-/** The year of a drill-down: the one asked for (a bad value falls back), else the latest with data. */
-export async function drilldownYear(trx: ScopedTransaction, scope: SegmentScope, param: string | null, asOf: string | null = null): Promise<number> {
+/** The year of a drill-down: the one asked for (a bad value falls back), else the latest of the scope's years with data. */
+export function drilldownYear(param: string | null, years: readonly number[]): number {
   const requested = parseYear(param);
-  if (typeof requested === "number") return requested;
-  return chooseYear(null, await yearsWithData(trx, scope.report, asOf));
+  return chooseYear(typeof requested === "number" ? requested : null, [...years]);
 }
 
