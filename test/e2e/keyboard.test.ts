@@ -113,7 +113,8 @@ describe.runIf(browserAvailable())("keyboard only", () => {
       await page.waitForFunction(() => "__remixRouter" in window);
       await screenshot(page, s, "1-home");
       // A new page puts the focus on its main, not on the body (then Tab would start at the top).
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+      // The focus moves in an effect after the new page renders: poll for it (a loaded machine lags).
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 10_000 }).toBe("main");
 
       // --- The segment table, from the main navigation (just before main: Shift+Tab).
       await tabTo(page, "home: nav segments", (f) => f.href === "/segments", { back: true });
@@ -151,7 +152,8 @@ describe.runIf(browserAvailable())("keyboard only", () => {
       await page.keyboard.press("Enter");
       await page.waitForURL((url) => url.pathname === "/segments/basishulp");
       await page.waitForFunction(() => "__remixRouter" in window);
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+      // The focus moves in an effect after the new page renders: poll for it (a loaded machine lags).
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 10_000 }).toBe("main");
       const drill = new URL(page.url());
       expect([drill.searchParams.get("scope"), drill.searchParams.get("year")]).toEqual(["GM0014", year]);
       await screenshot(page, s, "4-drilldown");
